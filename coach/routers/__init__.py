@@ -1,0 +1,1 @@
+"""One router per resource: intakes webhook, coach pages, widget files, health."""

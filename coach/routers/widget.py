@@ -1,0 +1,52 @@
+"""Serves the web widget (web_widget/, owned by the widget) and the language packs it reads.
+
+`GET /` is the widget's index.html with `{{RASA_URL}}` filled in; `/widget/...` are its static files;
+`/widget/languages/<code>.json` is `languages/<code>.yml` as JSON.
+"""
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+
+from coach.deps import SettingsDep
+from coach.reference import load_yaml
+from coach.schemas import LANGUAGE_CODES
+
+router = APIRouter(tags=["widget"])
+
+RASA_URL_PLACEHOLDER = "{{RASA_URL}}"
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def widget_page(settings: SettingsDep) -> HTMLResponse:
+    index = settings.widget_dir / "index.html"
+    if not index.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "web widget not installed")
+    html = index.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, settings.rasa_public_url)
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/widget/languages/{code}.json", include_in_schema=False)
+def language_pack(code: str, settings: SettingsDep) -> JSONResponse:
+    # Only the six known codes ever reach the file system, so no path can be smuggled in.
+    if code not in LANGUAGE_CODES:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown language")
+    path = settings.languages_dir / f"{code}.yml"
+    if not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "language pack not written yet")
+    pack = load_yaml(path)
+    return JSONResponse(
+        {"code": pack["code"], "name": pack["name"], "direction": pack["direction"], "texts": pack["texts"]},
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/widget/{file_path:path}", include_in_schema=False)
+def widget_file(file_path: str, settings: SettingsDep) -> FileResponse:
+    root = settings.widget_dir.resolve()
+    target = (root / file_path).resolve()
+    hidden = any(part.startswith(".") for part in Path(file_path).parts)
+    if hidden or not target.is_relative_to(root) or not target.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+    return FileResponse(target, headers={"Cache-Control": "no-cache"})

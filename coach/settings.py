@@ -1,0 +1,93 @@
+"""Settings of the coach service, read from the environment once through `get_settings()`."""
+
+import base64
+import binascii
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO_ROOT / "config"
+
+# Words that betray a secret copied from documentation or an example file rather than generated.
+_PLACEHOLDER_WORDS = ("change", "placeholder", "example", "secret", "dummy", "replace")
+_SECRET_SHAPE = re.compile(r"^whsec_[A-Za-z0-9+/]+={0,2}$")
+# A command that makes a secret, not a secret.
+GENERATE_SECRET_COMMAND = (
+    "python3 -c \"import base64, os; print('whsec_' + base64.b64encode(os.urandom(32)).decode())\""  # noqa: S105
+)
+_MIN_SECRET_BYTES = 24  # Standard Webhooks asks for 24 to 64 random bytes.
+
+
+def decode_webhook_secret(secret: str) -> bytes:
+    """Return the HMAC key of a `whsec_` secret; ValueError when it is not `whsec_` + base64."""
+    if not _SECRET_SHAPE.match(secret):
+        raise ValueError("ONTHAAL_WEBHOOK_SECRET must be 'whsec_' followed by base64")
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except binascii.Error as error:
+        raise ValueError("ONTHAAL_WEBHOOK_SECRET is not valid base64 after 'whsec_'") from error
+    if not key:
+        raise ValueError("ONTHAAL_WEBHOOK_SECRET is empty after 'whsec_'")
+    return key
+
+
+def looks_like_placeholder(secret: str) -> bool:
+    """True for secrets that were clearly not generated at random (short, low-entropy or a known word)."""
+    lowered = secret.lower()
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return True
+    key = decode_webhook_secret(secret)
+    return len(key) < _MIN_SECRET_BYTES or len(set(key)) < 8
+
+
+class Settings(BaseSettings):
+    """Everything the coach service reads from its environment."""
+
+    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    environment: Annotated[str, Field(validation_alias="ONTHAAL_ENV")] = "production"
+    webhook_secret: Annotated[str, Field(validation_alias="ONTHAAL_WEBHOOK_SECRET", repr=False)]
+    database_url: Annotated[str, Field(validation_alias="DATABASE_URL")] = (
+        f"sqlite:///{REPO_ROOT / 'var' / 'coach.sqlite3'}"
+    )
+    rasa_public_url: Annotated[str, Field(validation_alias="RASA_PUBLIC_URL")] = "http://127.0.0.1:5005"
+    widget_dir: Annotated[Path, Field(validation_alias="ONTHAAL_WIDGET_DIR")] = REPO_ROOT / "web_widget"
+    languages_dir: Annotated[Path, Field(validation_alias="ONTHAAL_LANGUAGES_DIR")] = REPO_ROOT / "languages"
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_is_well_formed(cls, secret: str) -> str:
+        decode_webhook_secret(secret)
+        return secret
+
+    @field_validator("rasa_public_url")
+    @classmethod
+    def _rasa_url_is_plain_http(cls, url: str) -> str:
+        # The URL is pasted into the widget's HTML, so it may not carry quotes, brackets or spaces.
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-:\[\]/_%~]+", url):
+            raise ValueError("RASA_PUBLIC_URL must be a plain http(s) URL")
+        return url.rstrip("/")
+
+    @model_validator(mode="after")
+    def _no_placeholder_secret_outside_development(self) -> "Settings":
+        if not self.is_development and looks_like_placeholder(self.webhook_secret):
+            raise ValueError(
+                "ONTHAAL_WEBHOOK_SECRET looks like a placeholder; generate one with "
+                f"`{GENERATE_SECRET_COMMAND}` (placeholders are only accepted with ONTHAAL_ENV=development)"
+            )
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests override this dependency instead of touching the environment."""
+    return Settings()  # type: ignore[call-arg]  # webhook_secret comes from the environment
