@@ -1,0 +1,83 @@
+/**
+ * The widget's own words (the `widget_*` keys of the language packs).
+ *
+ * Packs are served by the coach service at `{base}/widget/languages/{code}.json` as
+ * `{code, name, direction, texts}`; this module sits at `{base}/widget/strings.js`, so the URL is derived from
+ * its own location and the widget works wherever it is mounted.
+ */
+
+export const DEFAULT_LANGUAGE = "en";
+
+/** Last resort when even the English pack cannot be fetched; must equal languages/en.yml (a test checks). */
+export const FALLBACK_PACK = Object.freeze({
+  code: "en",
+  name: "English",
+  direction: "ltr",
+  texts: Object.freeze({
+    widget_title: "Onthaal",
+    widget_subtitle: "Help to find work in Ghent",
+    widget_input_label: "Your message",
+    widget_input_placeholder: "Type your message",
+    widget_send: "Send",
+    widget_language: "Language",
+    widget_restart: "Start again",
+    widget_you: "You",
+    widget_assistant: "Onthaal",
+    widget_typing: "Onthaal is writing",
+    widget_offline: "No connection. Your message is kept and will be sent when the connection is back.",
+    widget_error: "Something went wrong. Please try again in a moment.",
+  }),
+});
+
+export function packUrl(code, moduleUrl = import.meta.url) {
+  return new URL(`languages/${encodeURIComponent(code)}.json`, moduleUrl).href;
+}
+
+/** Fetches and caches language packs; a pack that fails to load falls back to English. */
+export class Strings {
+  constructor({ fetch: fetchImpl = globalThis.fetch.bind(globalThis), moduleUrl = import.meta.url } = {}) {
+    this.fetch = fetchImpl;
+    this.moduleUrl = moduleUrl;
+    this.cache = new Map();
+    this.pack = FALLBACK_PACK;
+  }
+
+  async load(code) {
+    if (!this.cache.has(code)) {
+      this.cache.set(code, this.fetchPack(code));
+    }
+    const pack = await this.cache.get(code);
+    if (pack) return pack;
+    this.cache.delete(code); // let a later attempt try again, e.g. when the connection is back
+    return code === DEFAULT_LANGUAGE ? FALLBACK_PACK : this.load(DEFAULT_LANGUAGE);
+  }
+
+  async fetchPack(code) {
+    try {
+      const response = await this.fetch(packUrl(code, this.moduleUrl));
+      if (!response.ok) return null;
+      const pack = await response.json();
+      if (!pack || typeof pack.texts !== "object" || pack.texts === null) return null;
+      return {
+        code: typeof pack.code === "string" ? pack.code : code,
+        name: typeof pack.name === "string" ? pack.name : code,
+        direction: pack.direction === "rtl" ? "rtl" : "ltr",
+        texts: pack.texts,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Switches the current pack and returns it. */
+  async use(code) {
+    this.pack = await this.load(code);
+    return this.pack;
+  }
+
+  /** A text of the current pack; missing keys fall back to English so the chrome is never blank. */
+  t(key) {
+    const text = this.pack.texts[key];
+    return typeof text === "string" && text !== "" ? text : FALLBACK_PACK.texts[key] ?? key;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * How the widget talks to Rasa.
+ *
+ * A transport is any object with `async send(sender, message)` that resolves to Rasa's list of bot messages
+ * and rejects with a `TransportError`. Only the REST channel exists today; a socket.io transport can be added
+ * beside it without touching parsing or rendering.
+ */
+
+export class TransportError extends Error {
+  /**
+   * @param {"offline" | "server"} kind "offline": the request never got an answer (keep the message, retry);
+   *   "server": Rasa answered with an error or with something that is not a reply list.
+   */
+  constructor(kind, message) {
+    super(message);
+    this.name = "TransportError";
+    this.kind = kind;
+  }
+}
+
+export class RestTransport {
+  /**
+   * @param {string} server Rasa's base URL, e.g. http://127.0.0.1:5005
+   * @param {{fetch?: typeof fetch, timeoutMs?: number}} [options]
+   */
+  constructor(server, { fetch: fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 30000 } = {}) {
+    this.endpoint = `${server.replace(/\/+$/, "")}/webhooks/rest/webhook`;
+    this.fetch = fetchImpl;
+    this.timeoutMs = timeoutMs;
+  }
+
+  async send(sender, message) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let response;
+    try {
+      response = await this.fetch(this.endpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender, message }),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw new TransportError("offline", String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) throw new TransportError("server", `HTTP ${response.status}`);
+    let body;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw new TransportError("server", `invalid JSON: ${error}`);
+    }
+    if (!Array.isArray(body)) throw new TransportError("server", "reply is not a list");
+    return body;
+  }
+}
