@@ -1,0 +1,1 @@
+"""Custom actions of the Onthaal assistant, one module per feature."""

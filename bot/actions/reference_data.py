@@ -1,0 +1,75 @@
+"""Reference data the actions need: language packs, wijken, the needs checklist and the need groups.
+
+Everything is read from `languages/` and `config/` on first use (no I/O at import) and cached.
+Python never holds words a person reads: labels come from the packs.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(os.environ.get("ONTHAAL_ROOT", Path(__file__).resolve().parents[2]))
+LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
+DEFAULT_LANGUAGE = "en"
+SKIPPED = "__skipped__"
+
+# The buttons of the needs question and the checklist ids (config/needs.yml) each one reports.
+NEED_GROUPS: dict[str, tuple[str, ...]] = {
+    "housing": ("housing",),
+    "money": ("financial_need",),
+    "health": ("medical",),
+    "family": ("family_care", "childcare"),
+    "dutch": ("limited_dutch",),
+    "work": ("limited_work_experience",),
+    "school": ("low_education",),
+    "digital": ("literacy_digital",),
+}
+
+
+def _read_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def pack(code: str) -> dict[str, Any]:
+    return _read_yaml(ROOT / "languages" / f"{code}.yml")
+
+
+def text(code: str | None, key: str) -> str:
+    """The text `key` in language `code` (English while the language is unknown)."""
+    return pack(code if code in LANGUAGES else DEFAULT_LANGUAGE)["texts"][key]
+
+
+@lru_cache(maxsize=1)
+def neighbourhoods() -> dict[str, Any]:
+    return _read_yaml(ROOT / "config" / "neighbourhoods.yml")
+
+
+@lru_cache(maxsize=1)
+def need_ids() -> tuple[str, ...]:
+    return tuple(need["id"] for need in _read_yaml(ROOT / "config" / "needs.yml")["needs"])
+
+
+def neighbourhood_ids() -> set[str]:
+    config = neighbourhoods()
+    return {wijk["id"] for wijk in config["neighbourhoods"]} | {special["id"] for special in config["special"]}
+
+
+def neighbourhood_label(code: str | None, neighbourhood_id: str) -> str:
+    for wijk in neighbourhoods()["neighbourhoods"]:
+        if wijk["id"] == neighbourhood_id:
+            return wijk["name"]
+    return text(code, f"neighbourhood_{neighbourhood_id}")
+
+
+def normalise(value: str) -> str:
+    """Lower case, no diacritics, words separated by single spaces: for matching what people type."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join("".join(char if char.isalnum() else " " for char in stripped).split())
