@@ -35,6 +35,6 @@ NEEDS_ANSWERS = {
 }
 
 NEED_SOURCES = {
-    "button": "gekozen met een knop",
-    "text": "in eigen woorden",
+    "button": "Gekozen met een knop",
+    "text": "In eigen woorden",
 }

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +21,14 @@ _SECRET_SHAPE = re.compile(r"^whsec_[A-Za-z0-9+/]+={0,2}$")
 GENERATE_SECRET_COMMAND = (
     "python3 -c \"import base64, os; print('whsec_' + base64.b64encode(os.urandom(32)).decode())\""  # noqa: S105
 )
+# Secrets printed in public documentation and test vectors.
+_PUBLISHED_SECRETS = frozenset({"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})  # noqa: S105
 _MIN_SECRET_BYTES = 24  # Standard Webhooks asks for 24 to 64 random bytes.
+
+
+def generate_webhook_secret() -> str:
+    """A fresh `whsec_` secret of 32 random bytes."""
+    return "whsec_" + base64.b64encode(os.urandom(32)).decode()
 
 
 def decode_webhook_secret(secret: str) -> bytes:
@@ -41,8 +49,12 @@ def looks_like_placeholder(secret: str) -> bool:
     lowered = secret.lower()
     if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return True
+    if secret in _PUBLISHED_SECRETS:
+        return True
     key = decode_webhook_secret(secret)
-    return len(key) < _MIN_SECRET_BYTES or len(set(key)) < 8
+    # Random bytes are almost never all printable ASCII; a key that is, was typed by a person.
+    typed_by_a_person = all(32 <= byte < 127 for byte in key)
+    return len(key) < _MIN_SECRET_BYTES or len(set(key)) < 8 or typed_by_a_person
 
 
 class Settings(BaseSettings):

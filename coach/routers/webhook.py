@@ -56,10 +56,10 @@ async def receive_intake(request: Request, settings: SettingsDep, db: DbSession)
     """Store one intake (body: schemas/intake-v1.schema.json), signed with Standard Webhooks."""
     declared_length = request.headers.get("content-length", "")
     if declared_length.isdigit() and int(declared_length) > MAX_BODY_BYTES:
-        return _error(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "body too large")
+        return _error(status.HTTP_413_CONTENT_TOO_LARGE, "body too large")
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
-        return _error(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "body too large")
+        return _error(status.HTTP_413_CONTENT_TOO_LARGE, "body too large")
 
     try:
         webhook_id = verify(settings.webhook_secret, request.headers, body)

@@ -1,0 +1,88 @@
+"""The intake contract: checked-in JSON Schema, ids agreeing with config/, the signing helper."""
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from coach import reference
+from coach.schemas import IntakeIn, NeedId, intake_json_schema, intake_json_schema_text
+from coach.settings import CONFIG_DIR, REPO_ROOT, generate_webhook_secret
+from coach.signing import WebhookVerificationError, sign, verify
+
+SCHEMA_FILE = REPO_ROOT / "schemas" / "intake-v1.schema.json"
+
+
+def test_checked_in_schema_equals_a_fresh_export():
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == intake_json_schema_text()
+
+
+def test_export_tool_writes_the_schema(tmp_path):
+    output = tmp_path / "intake.schema.json"
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "tools" / "export_schema.py"), "--output", str(output)],
+        check=True,
+        capture_output=True,
+    )
+
+    assert json.loads(output.read_text(encoding="utf-8")) == intake_json_schema()
+
+
+def test_schema_names_version_1_and_its_enums_come_from_config():
+    schema = intake_json_schema()
+    assert schema["$id"].endswith("v1")
+    assert "version 1" in schema["title"]
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["schema_version"]["const"] == 1
+    neighbourhood = schema["$defs"]["AnswersIn"]["properties"]["neighbourhood"]["anyOf"][0]
+    config = yaml.safe_load((CONFIG_DIR / "neighbourhoods.yml").read_text(encoding="utf-8"))
+    expected = [item["id"] for item in config["neighbourhoods"] + config["special"]]
+    assert neighbourhood["enum"] == expected
+    assert len(expected) == 27
+
+
+def test_need_ids_are_the_twenty_of_config():
+    config = yaml.safe_load((CONFIG_DIR / "needs.yml").read_text(encoding="utf-8"))
+
+    assert list(NeedId.__args__) == [item["id"] for item in config["needs"]]
+    assert len(NeedId.__args__) == 20
+    assert list(reference.needs()) == list(NeedId.__args__)
+
+
+def test_architecture_example_is_valid():
+    document = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    example = document.split("## The intake hand-off")[1].split("```json")[1].split("```")[0]
+
+    intake = IntakeIn.model_validate_json(example, strict=True)
+
+    assert intake.reference == "ONT-7K3M9Q"
+    assert [need.id for need in intake.needs] == ["housing", "financial_need"]
+
+
+def test_sign_and_verify_round_trip():
+    secret = generate_webhook_secret()
+    body = b'{"a": 1}'
+    now = int(time.time())
+    headers = sign(secret, "msg_1", now, body)
+
+    assert headers["webhook-signature"].startswith("v1,")
+    assert verify(secret, headers, body) == "msg_1"
+    with pytest.raises(WebhookVerificationError):
+        verify(secret, headers, body + b" ")
+    with pytest.raises(WebhookVerificationError):
+        verify(secret, {**headers, "webhook-id": "msg_2"}, body)
+    with pytest.raises(WebhookVerificationError, match="5 minutes"):
+        verify(secret, headers, body, now=now + 301)
+    assert verify(secret, headers, body, now=now + 299) == "msg_1"
+
+
+def test_signature_matches_the_standard_webhooks_reference_vector():
+    # Test vector of the Standard Webhooks reference libraries (standard-webhooks/standard-webhooks).
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105  (public test vector)
+    body = b'{"test": 2432232314}'
+    headers = sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
+
+    assert headers["webhook-signature"] == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="

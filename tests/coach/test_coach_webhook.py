@@ -1,0 +1,185 @@
+"""POST /api/v1/intakes: signatures, replays, validation and what ends up stored."""
+
+import json
+import time
+
+from sqlalchemy import func, select
+
+from coach.models import Intake
+from coach.settings import generate_webhook_secret as random_secret
+from coach.signing import sign
+
+
+def stored_count(client) -> int:
+    with client.app.state.database.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Intake))
+
+
+def test_valid_intake_is_stored_and_listed(intake_payload, client, post_intake):
+    response = post_intake(intake_payload(), webhook_id="msg_first")
+
+    assert response.status_code == 201
+    assert response.json() == {"reference": "ONT-7K3M9Q"}
+    with client.app.state.database.sessions() as session:
+        intake = session.scalars(select(Intake)).one()
+    assert intake.webhook_id == "msg_first"
+    assert intake.language == "bg"
+    assert intake.neighbourhood == "bloemekenswijk"
+    assert intake.complete is True
+    assert intake.needs_count == 2
+    assert intake.submitted_at.isoformat() == "2026-11-27T10:15:00+00:00"
+    assert json.loads(intake.payload)["answers"]["name"] == "Milena"
+    assert "ONT-7K3M9Q" in client.get("/coach").text
+
+
+def test_signature_with_another_secret_is_rejected(intake_payload, client, post_intake):
+    response = post_intake(intake_payload(), secret=random_secret())
+
+    assert response.status_code == 401
+    assert stored_count(client) == 0
+
+
+def test_body_changed_after_signing_is_rejected(intake_payload, client, post_intake, settings):
+    signed_body = json.dumps(intake_payload()).encode()
+    headers = sign(settings.webhook_secret, "msg_tampered", int(time.time()), signed_body)
+    tampered = json.dumps(intake_payload(language="nl")).encode()
+
+    assert post_intake(tampered, headers=headers).status_code == 401
+    assert stored_count(client) == 0
+
+
+def test_one_valid_signature_among_several_suffices(intake_payload, client, post_intake, settings):
+    body = json.dumps(intake_payload()).encode()
+    headers = sign(settings.webhook_secret, "msg_rotated", int(time.time()), body)
+    old = sign(random_secret(), "msg_rotated", int(time.time()), body)["webhook-signature"]
+    headers["webhook-signature"] = f"{old} v2,notsupported {headers['webhook-signature']}"
+
+    assert post_intake(body, headers=headers).status_code == 201
+
+
+def test_missing_headers_are_rejected(intake_payload, client, post_intake, settings):
+    body = json.dumps(intake_payload()).encode()
+    complete = sign(settings.webhook_secret, "msg_missing", int(time.time()), body)
+    for missing in ("webhook-id", "webhook-timestamp", "webhook-signature"):
+        headers = {name: value for name, value in complete.items() if name != missing}
+        response = post_intake(body, headers=headers)
+        assert response.status_code == 401, missing
+    assert post_intake(body, headers={}).status_code == 401
+    assert stored_count(client) == 0
+
+
+def test_stale_and_future_timestamps_are_rejected(client, post_intake):
+    six_minutes = 6 * 60
+    assert post_intake(timestamp=int(time.time()) - six_minutes).status_code == 401
+    assert post_intake(timestamp=int(time.time()) + six_minutes).status_code == 401
+    assert stored_count(client) == 0
+    # Within the five minutes a delayed retry still counts.
+    assert post_intake(timestamp=int(time.time()) - 4 * 60).status_code == 201
+
+
+def test_replayed_webhook_id_is_stored_once(intake_payload, client, post_intake):
+    first = post_intake(intake_payload(), webhook_id="msg_retry")
+    replay = post_intake(intake_payload(), webhook_id="msg_retry")
+
+    assert first.status_code == 201
+    assert replay.status_code == 200
+    assert replay.json() == {"reference": "ONT-7K3M9Q", "duplicate": True}
+    assert stored_count(client) == 1
+
+
+def test_same_reference_with_new_webhook_id_is_not_stored_twice(intake_payload, client, post_intake):
+    assert post_intake(intake_payload(), webhook_id="msg_a").status_code == 201
+    again = post_intake(intake_payload(language="nl"), webhook_id="msg_b")
+
+    assert again.status_code == 200
+    assert again.json() == {"reference": "ONT-7K3M9Q", "duplicate": True}
+    assert stored_count(client) == 1
+    with client.app.state.database.sessions() as session:
+        assert session.scalars(select(Intake.language)).one() == "bg"
+
+
+def test_body_that_is_not_json_is_422(client, post_intake):
+    response = post_intake(b'{"schema_version": 1, "reference": ')
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == "body is not valid JSON"
+    assert stored_count(client) == 0
+
+
+def schema_error_locations(response) -> list[tuple]:
+    assert response.status_code == 422
+    return [tuple(error["loc"]) for error in response.json()["errors"]]
+
+
+def test_unknown_need_id_is_422(intake_payload, client, post_intake):
+    payload = intake_payload(needs=[{"id": "loneliness", "source": "button", "evidence": None}])
+
+    assert ("needs", 0, "id") in schema_error_locations(post_intake(payload))
+    assert stored_count(client) == 0
+
+
+def test_unknown_language_is_422(intake_payload, client, post_intake):
+    assert ("language",) in schema_error_locations(post_intake(intake_payload(language="fr")))
+
+
+def test_unknown_neighbourhood_is_422_and_null_is_fine(intake_payload, client, post_intake):
+    answers = {**intake_payload()["answers"], "neighbourhood": "brussel"}
+    assert ("answers", "neighbourhood") in schema_error_locations(
+        post_intake(intake_payload(answers=answers))
+    )
+
+    answers["neighbourhood"] = None
+    assert post_intake(intake_payload(answers=answers)).status_code == 201
+
+
+def test_schema_errors_do_not_echo_personal_data(intake_payload, client, post_intake):
+    answers = {**intake_payload()["answers"], "name": "Milena" * 50}  # 300 characters, limit is 200
+    response = post_intake(intake_payload(answers=answers))
+
+    assert ("answers", "name") in schema_error_locations(response)
+    assert "Milena" not in response.text
+
+
+def test_contract_violations_are_422_at_the_offending_field(intake_payload, client, post_intake):
+    answers = intake_payload()["answers"]
+    housing = {"id": "housing", "source": "button", "evidence": None}
+    cases = {
+        "extra field": (intake_payload(age=36), ("age",)),
+        "version 2": (intake_payload(schema_version=2), ("schema_version",)),
+        "reference with O": (intake_payload(reference="ONT-7K3M9O"), ("reference",)),
+        "reference lower case": (intake_payload(reference="ont-7k3m9q"), ("reference",)),
+        "complete as text": (intake_payload(complete="true"), ("complete",)),
+        "naive time": (intake_payload(submitted_at="2026-11-27T10:15:00"), ("submitted_at",)),
+        "unknown contact method": (
+            intake_payload(answers={**answers, "contact_method": "pigeon"}),
+            ("answers", "contact_method"),
+        ),
+        "extra answer": (intake_payload(answers={**answers, "age": 36}), ("answers", "age")),
+        "unknown skipped question": (intake_payload(skipped=["age"]), ("skipped", 0)),
+        "question skipped twice": (intake_payload(skipped=["name", "name"]), ("skipped",)),
+        "unknown needs answer": (intake_payload(needs_answer="maybe"), ("needs_answer",)),
+        "unknown need source": (
+            intake_payload(needs=[{**housing, "source": "voice"}]),
+            ("needs", 0, "source"),
+        ),
+        "evidence too long": (
+            intake_payload(needs=[{**housing, "source": "text", "evidence": "x" * 2001}]),
+            ("needs", 0, "evidence"),
+        ),
+        "need twice": (intake_payload(needs=[housing, housing]), ("needs",)),
+        "missing conversation id": (
+            {k: v for k, v in intake_payload().items() if k != "conversation_id"},
+            ("conversation_id",),
+        ),
+        "not an object": ([intake_payload()], ()),
+    }
+    for name, (payload, location) in cases.items():
+        assert location in schema_error_locations(post_intake(payload)), name
+    assert stored_count(client) == 0
+
+
+def test_body_larger_than_limit_is_refused(client, post_intake):
+    response = post_intake(b"{" + b" " * (300 * 1024) + b"}")
+
+    assert response.status_code == 413
+    assert stored_count(client) == 0

@@ -1,0 +1,74 @@
+"""Widget serving: index with the Rasa URL filled in, static files, language packs as JSON, health."""
+
+import yaml
+
+from coach.settings import REPO_ROOT
+
+from_repo = REPO_ROOT / "languages"
+
+
+def test_index_gets_the_rasa_url(client, settings):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "{{RASA_URL}}" not in response.text
+    assert response.text.count(settings.rasa_public_url) == 2
+    assert 'data-rasa="https://rasa.example.test:5005"' in response.text
+
+
+def test_index_missing_is_404(client, settings):
+    (settings.widget_dir / "index.html").unlink()
+
+    assert client.get("/").status_code == 404
+
+
+def test_widget_static_files_are_served_and_confined(client, settings, tmp_path):
+    (tmp_path / "secret.txt").write_text("not for the widget", encoding="utf-8")
+    (settings.widget_dir / ".hidden").write_text("hidden", encoding="utf-8")
+
+    response = client.get("/widget/widget.js")
+    assert response.status_code == 200
+    assert "console.log('widget')" in response.text
+
+    assert client.get("/widget/missing.js").status_code == 404
+    assert client.get("/widget/.hidden").status_code == 404
+    for escape in ("/widget/..%2Fsecret.txt", "/widget/%2E%2E/secret.txt", "/widget/..%2F..%2Fetc%2Fpasswd"):
+        response = client.get(escape)
+        assert response.status_code == 404, escape
+        assert "not for the widget" not in response.text
+
+
+def test_language_pack_as_json(client):
+    for code in ("nl", "en"):
+        response = client.get(f"/widget/languages/{code}.json")
+        assert response.status_code == 200
+        pack = yaml.safe_load((from_repo / f"{code}.yml").read_text(encoding="utf-8"))
+        assert response.json() == {
+            "code": code,
+            "name": pack["name"],
+            "direction": pack["direction"],
+            "texts": pack["texts"],
+        }
+
+
+def test_language_pack_of_an_unknown_code_is_404(client):
+    for code in ("fr", "NL", "..%2Fconfig%2Fneeds", "nl.yml", ""):
+        assert client.get(f"/widget/languages/{code}.json").status_code == 404, code
+
+
+def test_language_pack_not_written_yet_is_404(client, settings, tmp_path):
+    languages = tmp_path / "only-dutch"
+    languages.mkdir()
+    (languages / "nl.yml").write_text(
+        "code: nl\nname: Nederlands\ndirection: ltr\ntexts: {widget_send: Stuur}\n", encoding="utf-8"
+    )
+    client.app.dependency_overrides[next(iter(client.app.dependency_overrides))] = lambda: (
+        settings.model_copy(update={"languages_dir": languages})
+    )
+
+    assert client.get("/widget/languages/nl.json").json()["texts"] == {"widget_send": "Stuur"}
+    assert client.get("/widget/languages/bg.json").status_code == 404
+
+
+def test_health(client):
+    assert client.get("/api/v1/health").json() == {"status": "ok"}
