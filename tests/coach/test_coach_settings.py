@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from coach.db import build_engine
 from coach.main import create_app
 from coach.settings import REPO_ROOT, Settings, generate_webhook_secret, get_settings, looks_like_placeholder
 
@@ -52,6 +53,16 @@ def test_defaults(monkeypatch):
     assert settings.rasa_public_url == "http://127.0.0.1:5005"
     assert settings.widget_dir == REPO_ROOT / "web_widget"
     assert settings.languages_dir == REPO_ROOT / "languages"
+
+
+def test_refused_secret_is_not_repeated_in_the_error(monkeypatch):
+    typo = generate_webhook_secret() + "!"
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", typo)
+
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert typo not in str(refused.value)
+    assert typo.removeprefix("whsec_")[:20] not in str(refused.value)
 
 
 def test_missing_secret_is_refused():
@@ -119,3 +130,12 @@ def test_creating_the_app_touches_no_database(monkeypatch, tmp_path):
     with TestClient(app) as client:
         assert database.exists()  # created on startup, folder included
         assert client.get("/api/v1/health").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["postgres://onthaal:pw@db.internal/onthaal", "postgresql://u@localhost/x"])
+def test_postgresql_urls_use_psycopg_without_connecting(url):
+    engine = build_engine(url)
+
+    assert engine.dialect.name == "postgresql"
+    assert engine.dialect.driver == "psycopg"
+    engine.dispose()
