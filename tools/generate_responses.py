@@ -40,14 +40,20 @@ def _buttons(spec: Any, code: str, packs: dict[str, dict[str, Any]]) -> list[dic
     texts = packs[code]["texts"]
     if spec == "languages":
         return [
-            {"title": packs[other]["name"], "payload": "/choose_language" + json.dumps({"language": other}, separators=(",", ":"))}
+            {
+                "title": packs[other]["name"],
+                "payload": "/choose_language" + json.dumps({"language": other}, separators=(",", ":")),
+            }
             for other in LANGUAGES
         ]
     if spec == "neighbourhoods":
         config = load_neighbourhoods()
         wijken = sorted(config["neighbourhoods"], key=lambda wijk: wijk["name"])
         buttons = [
-            {"title": wijk["name"], "payload": "/choose_neighbourhood" + json.dumps({"neighbourhood": wijk["id"]}, separators=(",", ":"))}
+            {
+                "title": wijk["name"],
+                "payload": "/choose_neighbourhood" + json.dumps({"neighbourhood": wijk["id"]}, separators=(",", ":")),
+            }
             for wijk in wijken
         ]
         for special in config["special"]:
@@ -84,9 +90,7 @@ def generate() -> str:
         else:
             responses[name] = [_variation(spec, code, packs) for code in LANGUAGES]
             responses[name].append(_variation(spec, None, packs))
-    body = yaml.safe_dump(
-        {"version": "3.1", "responses": responses}, allow_unicode=True, sort_keys=False, width=1000
-    )
+    body = yaml.safe_dump({"version": "3.1", "responses": responses}, allow_unicode=True, sort_keys=False, width=1000)
     return HEADER + body
 
 

@@ -125,8 +125,16 @@ class Stack:
         return process
 
     def start_coach(self) -> None:
-        command = [str(COACH_PYTHON), "-m", "uvicorn", "coach.main:app", "--host", "127.0.0.1",
-                   "--port", str(self.coach_port)]
+        command = [
+            str(COACH_PYTHON),
+            "-m",
+            "uvicorn",
+            "coach.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.coach_port),
+        ]
         _wait_for(f"{self.coach_url}/api/v1/health", self._start("coach", command), "coach service", 60)
 
     def start(self) -> Stack:
@@ -139,10 +147,27 @@ class Stack:
             self.start_coach()
             rasa = self._start(
                 "rasa",
-                [str(BOT_PYTHON), "-m", "rasa", "run", "--model", str(self.model or latest_model()),
-                 "--interface", "127.0.0.1", "--port", str(self.rasa_port), "--enable-api",
-                 "--auth-token", ensure_dotenv()["RASA_AUTH_TOKEN"], "--cors", "*",
-                 "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"],
+                [
+                    str(BOT_PYTHON),
+                    "-m",
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(self.model or latest_model()),
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.rasa_port),
+                    "--enable-api",
+                    "--auth-token",
+                    ensure_dotenv()["RASA_AUTH_TOKEN"],
+                    "--cors",
+                    "*",
+                    "--endpoints",
+                    "bot/endpoints.yml",
+                    "--credentials",
+                    "bot/credentials.yml",
+                ],
             )
             _wait_for(f"{self.actions_url}/health", actions, "action server", 120)
             _wait_for(self.rasa_url + "/", rasa, "Rasa server", 240)

@@ -57,7 +57,10 @@ class ActionAskContactDetail(Action):
 def need_buttons(language: str | None, chosen: list[str]) -> list[dict[str, str]]:
     """Buttons for the need groups not chosen yet, then 'Done' (or, before any choice, 'none' and 'skip')."""
     buttons = [
-        {"title": text(language, f"need_group_{group}"), "payload": "/choose_need" + json.dumps({"need_group": group}, separators=(",", ":"))}
+        {
+            "title": text(language, f"need_group_{group}"),
+            "payload": "/choose_need" + json.dumps({"need_group": group}, separators=(",", ":")),
+        }
         for group in NEED_GROUPS
         if group not in chosen
     ]

@@ -197,9 +197,7 @@ class ValidateIntakeForm(FormValidationAction):
             return {"neighbourhood": None}
         return {"neighbourhood": chosen}
 
-    async def extract_needs_done(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
+    async def extract_needs_done(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         if not self._asked(tracker, "needs_done"):
             return {}
         chosen = list(tracker.get_slot("need_groups") or [])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ def _read_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text("utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def pack(code: str) -> dict[str, Any]:
     return _read_yaml(ROOT / "languages" / f"{code}.yml")
 

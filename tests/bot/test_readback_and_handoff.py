@@ -1,0 +1,155 @@
+"""Read-back, change, and the signed hand-off to the coach service (a real local HTTP server)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jsonschema
+import pytest
+from rasa_sdk.events import AllSlotsReset, SlotSet
+
+from bot.actions import delivery
+from bot.actions.asking import ActionAskConsent, ActionAskNeedsDone
+from bot.actions.handoff import ActionSubmitIntake
+from bot.actions.intake import build_intake
+from bot.actions.readback import ActionFinishIntakeForm, ActionResetAnswer
+from bot.actions.reference_data import SKIPPED
+from tests.bot.conftest import DOMAIN, ROOT, entity, make_tracker, responses
+
+SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
+ANSWERS = {
+    "language": "ro",
+    "consent": True,
+    "contact_name": "Rustov",
+    "contact_method": "phone",
+    "contact_detail": "0477 00 11 22",
+    "neighbourhood": "no_fixed_address",
+    "need_groups": ["housing", "family"],
+    "needs_answer": "reported",
+    "needs_done": True,
+}
+
+
+class CoachService(BaseHTTPRequestHandler):
+    received: list[dict] = []
+    status = 201
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = self.rfile.read(int(self.headers["content-length"]))
+        CoachService.received.append({"headers": dict(self.headers), "body": body})
+        self.send_response(CoachService.status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def coach(monkeypatch, tmp_path):
+    CoachService.received = []
+    CoachService.status = 201
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CoachService)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("ONTHAAL_COACH_URL", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("ONTHAAL_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
+    yield server
+    server.shutdown()
+
+
+def test_the_intake_matches_the_published_schema():
+    intake = build_intake(make_tracker("/confirm", "confirm", **ANSWERS), "ONT-ABC234")
+    schema = json.loads((ROOT / "schemas" / "intake-v1.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(intake)
+    assert [need["id"] for need in intake["needs"]] == ["housing", "family_care", "childcare"]
+    assert intake["language"] == "ro" and intake["channel"] == "rest"
+
+
+def test_skipped_answers_are_null_and_listed():
+    tracker = make_tracker(
+        "/confirm",
+        "confirm",
+        **{**ANSWERS, "contact_name": SKIPPED, "needs_answer": "rather_not_say", "need_groups": []},
+    )
+    intake = build_intake(tracker, "ONT-ABC234")
+    assert intake["answers"]["name"] is None
+    assert intake["skipped"] == ["name", "needs"]
+
+
+async def test_the_read_back_lists_every_answer_in_the_persons_language(dispatcher):
+    tracker = make_tracker("/done", "done", **{**ANSWERS, "language": "en"})
+    assert await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN) == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_readback"
+    assert message["summary"].splitlines() == [
+        "Name: Rustov",
+        "Contact: Phone: 0477 00 11 22",
+        "Neighbourhood: No fixed address",
+        "What is hard: Housing, Family and children",
+    ]
+
+
+async def test_after_no_consent_everything_but_the_language_is_forgotten(dispatcher):
+    tracker = make_tracker("/deny", "deny", language="sk", consent=False)
+    events = await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN)
+    assert events == [AllSlotsReset(), SlotSet("language", "sk")]
+    assert responses(dispatcher) == ["utter_consent_declined"]
+
+
+async def test_changing_the_contact_empties_method_and_detail(dispatcher):
+    tracker = make_tracker('/change{"field":"contact"}', "change", entities=[entity("field", "contact")], **ANSWERS)
+    events = await ActionResetAnswer().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("contact_method", None), SlotSet("contact_detail", None)]
+
+
+async def test_the_first_consent_question_tells_the_widget_the_language_and_welcomes(dispatcher):
+    await ActionAskConsent().run(dispatcher, make_tracker("Салам", language="prs"), DOMAIN)
+    assert dispatcher.messages[0]["custom"] == {"onthaal": {"language": "prs", "direction": "rtl"}}
+    assert responses(dispatcher)[1:] == ["utter_welcome", "utter_ask_consent"]
+
+
+async def test_the_needs_question_offers_what_is_not_chosen_yet(dispatcher):
+    tracker = make_tracker("", language="nl", need_groups=["housing"])
+    await ActionAskNeedsDone().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_needs_more"
+    assert message["needs_chosen"] == "Wonen"
+    titles = [button["title"] for button in message["buttons"]]
+    assert "Wonen" not in titles and titles[-1] == "Klaar"
+
+
+async def test_the_intake_is_posted_signed_and_the_person_gets_a_reference(dispatcher, coach):
+    events = await ActionSubmitIntake().run(dispatcher, make_tracker("/confirm", "confirm", **ANSWERS), DOMAIN)
+    [request] = CoachService.received
+    headers = {key.lower(): value for key, value in request["headers"].items()}
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + request["body"]
+    expected = base64.b64encode(hmac.new(base64.b64decode(SECRET[6:]), signed, hashlib.sha256).digest()).decode()
+    assert headers["webhook-signature"] == f"v1,{expected}"
+    intake = json.loads(request["body"])
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_submitted" and message["reference"] == intake["reference"]
+    assert events == [AllSlotsReset(), SlotSet("language", "ro")]
+    assert delivery.pending_count() == 0
+
+
+async def test_when_the_coach_service_is_down_the_intake_waits_in_the_outbox(dispatcher, coach, monkeypatch):
+    CoachService.status = 503
+    await ActionSubmitIntake().run(dispatcher, make_tracker("/confirm", "confirm", **ANSWERS), DOMAIN)
+    assert responses(dispatcher) == ["utter_submit_delayed"]
+    assert delivery.pending_count() == 1
+    CoachService.status = 201
+    assert len(delivery.deliver_pending()) == 1
+    assert delivery.pending_count() == 0
+    first, retry = CoachService.received
+    assert first["headers"]["webhook-id"] == retry["headers"]["webhook-id"]
+    assert first["body"] == retry["body"]
+
+
+def test_the_outbox_lives_where_configured(coach, tmp_path):
+    assert Path(delivery._outbox_path()) == tmp_path / "outbox.sqlite3"

@@ -1,0 +1,42 @@
+"""Fixtures shared by the end-to-end and browser tests: the real stack on free local ports."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.stack import Stack  # noqa: E402
+
+MODEL = ROOT / "bot" / "models" / "onthaal.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Action server, coach service and Rasa server (trained model), each a real process on 127.0.0.1."""
+    if not MODEL.exists():
+        pytest.fail("No trained model: run `make train` (make test does this first).")
+    stack = Stack(
+        state_dir=tmp_path_factory.mktemp("stack"),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        coach_port=free_port(),
+        model=MODEL,
+    )
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()

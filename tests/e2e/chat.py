@@ -1,0 +1,50 @@
+"""A person chatting with the running assistant through Rasa's REST channel."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pack(code: str) -> dict[str, str]:
+    return yaml.safe_load((ROOT / "languages" / f"{code}.yml").read_text("utf-8"))["texts"]
+
+
+class Chat:
+    def __init__(self, rasa_url: str) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.sender = uuid.uuid4().hex
+        self.replies: list[dict[str, Any]] = []
+
+    def say(self, message: str) -> list[dict[str, Any]]:
+        response = httpx.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
+        response.raise_for_status()
+        self.replies = response.json()
+        return self.replies
+
+    @property
+    def texts(self) -> list[str]:
+        return [reply["text"] for reply in self.replies if "text" in reply]
+
+    def buttons(self) -> dict[str, str]:
+        """Title -> payload of the buttons in the last reply."""
+        return {button["title"]: button["payload"] for reply in self.replies for button in reply.get("buttons", [])}
+
+    def click(self, title: str) -> list[dict[str, Any]]:
+        buttons = self.buttons()
+        assert title in buttons, f"no button {title!r} in {list(buttons)}"
+        return self.say(buttons[title])
+
+
+def stored_intakes(state_dir: Path) -> list[dict[str, Any]]:
+    with sqlite3.connect(state_dir / "coach.sqlite3") as connection:
+        rows = connection.execute("SELECT payload FROM intakes ORDER BY id").fetchall()
+    return [json.loads(payload) for (payload,) in rows]
