@@ -14,7 +14,7 @@ const CHOOSE_LANGUAGE = /^\/choose_language\s*(\{.*\})\s*$/s;
 
 /**
  * @typedef {{code: string, direction: "ltr" | "rtl"}} Language
- * @typedef {{title: string, payload: string, lang: string | null, dir: string | null}} Button
+ * @typedef {{title: string, payload: string, lang: string | null, dir: string, choosesLanguage: boolean}} Button
  * @typedef {{type: "language", language: Language}} LanguageItem
  * @typedef {{type: "message", lang: string | null, dir: string, lines: {text: string, dir: string | null}[],
  *            buttons: Button[]}} MessageItem
@@ -53,13 +53,14 @@ function parseButtons(buttons, language) {
       const languageOfChoice = chosenLanguage(payload);
       if (languageOfChoice) {
         // A language button is written in its own language, whatever the conversation language is.
-        return { title: button.title, payload, lang: languageOfChoice, dir: "auto" };
+        return { title: button.title, payload, lang: languageOfChoice, dir: "auto", choosesLanguage: true };
       }
       return {
         title: button.title,
         payload,
         lang: language ? language.code : null,
         dir: language ? language.direction : "auto",
+        choosesLanguage: false,
       };
     });
 }

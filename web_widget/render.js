@@ -125,6 +125,11 @@ export class View {
     const buttons = [];
     if (item.buttons.length) {
       const group = element("div", { className: "onthaal-choices" });
+      if (item.buttons.every((button) => button.choosesLanguage)) {
+        // The multilingual language choice: name the group so screen readers say what the buttons are for.
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-label", this.strings.t("widget_language"));
+      }
       for (const button of item.buttons) {
         const node = element("button", { className: "onthaal-choice", attrs: { type: "button" }, text: button.title });
         setLanguage(node, button.lang, button.dir);

@@ -31,6 +31,7 @@ test("before the language marker every line and language button is dir=auto", ()
     payload: '/choose_language{"language":"prs"}',
     lang: "prs",
     dir: "auto",
+    choosesLanguage: true,
   });
 });
 
@@ -50,7 +51,13 @@ test("the marker switches lang and dir of the messages after it, not before", ()
   assert.equal(items[2].lang, "prs");
   assert.equal(items[2].dir, "rtl");
   assert.equal(items[2].lines[0].dir, null); // inherits the message's dir
-  assert.deepEqual(items[2].buttons[0], { title: "بلی", payload: "/affirm", lang: "prs", dir: "rtl" });
+  assert.deepEqual(items[2].buttons[0], {
+    title: "بلی",
+    payload: "/affirm",
+    lang: "prs",
+    dir: "rtl",
+    choosesLanguage: false,
+  });
 });
 
 test("the language carries over to the next reply", () => {

@@ -71,9 +71,7 @@ def test_person_chooses_bulgarian_consents_and_is_asked_their_name(
     expect(page.get_by_role("alert")).to_be_hidden()
 
 
-def test_dari_is_shown_right_to_left(
-    live_stack: Any, phone_page: Page, packs: dict[str, dict[str, Any]]
-) -> None:
+def test_dari_is_shown_right_to_left(live_stack: Any, phone_page: Page, packs: dict[str, dict[str, Any]]) -> None:
     page = phone_page
     open_widget(page, live_stack, packs)
     assert packs["prs"]["direction"] == "rtl"

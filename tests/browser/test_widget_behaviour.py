@@ -115,6 +115,8 @@ def test_greets_as_a_remembered_sender_and_renders_the_language_choice(page: Pag
     for line in lines.all():
         expect(line).to_have_attribute("dir", "auto")
     expect(page.locator("#onthaal")).to_have_attribute("lang", "en")
+    choice = page.get_by_role("group", name=packs["en"]["texts"]["widget_language"])
+    expect(choice.get_by_role("button")).to_have_count(len(packs))
     expect(page.get_by_role("textbox", name=packs["en"]["texts"]["widget_input_label"])).to_have_attribute(
         "placeholder", packs["en"]["texts"]["widget_input_placeholder"]
     )
@@ -138,9 +140,7 @@ def test_message_text_is_never_interpreted_as_html(page: Page, packs) -> None:
     site = FakeSite(page, packs)
     page.goto(f"{SITE}/")
     expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
-    site.bot = lambda message: [
-        {"recipient_id": "s", "text": f'<img src=x onerror="window.pwned=1">{message}'}
-    ]
+    site.bot = lambda message: [{"recipient_id": "s", "text": f'<img src=x onerror="window.pwned=1">{message}'}]
     page.get_by_role("textbox").fill("<b>bold</b>")
     page.get_by_role("textbox").press("Enter")
     expect(page.locator(".onthaal-msg--person")).to_contain_text("<b>bold</b>")
