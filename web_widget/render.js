@@ -175,6 +175,8 @@ export class View {
     this.notice.textContent = key ? this.strings.t(key) : "";
     this.notice.setAttribute("lang", this.strings?.pack.code ?? "en");
     this.notice.classList.toggle("is-visible", Boolean(key));
+    // The notice takes room from the log; keep the message it is about in view.
+    if (key) this.scrollToEnd();
   }
 
   scrollToEnd() {
