@@ -25,7 +25,7 @@ NEED_GROUPS: dict[str, tuple[str, ...]] = {
     "money": ("financial_need",),
     "health": ("medical",),
     "family": ("family_care", "childcare"),
-    "dutch": ("limited_dutch",),
+    "learn_dutch": ("limited_dutch",),
     "work": ("limited_work_experience",),
     "school": ("low_education",),
     "digital": ("literacy_digital",),

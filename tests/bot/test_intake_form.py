@@ -137,9 +137,9 @@ async def test_needs_are_collected_one_tap_at_a_time_until_done(dispatcher):
 
 async def test_the_needs_kept_through_validation(dispatcher):
     tracker = make_tracker(
-        '/choose_need{"need_group":"dutch"}',
+        '/choose_need{"need_group":"learn_dutch"}',
         "choose_need",
-        entities=[entity("need_group", "dutch")],
+        entities=[entity("need_group", "learn_dutch")],
         requested_slot="needs_done",
         language="en",
         consent=True,
@@ -148,7 +148,7 @@ async def test_the_needs_kept_through_validation(dispatcher):
         neighbourhood="dampoort",
     )
     events = await form.run(dispatcher, tracker, DOMAIN)
-    assert SlotSet("need_groups", ["dutch"]) in events
+    assert SlotSet("need_groups", ["learn_dutch"]) in events
     assert SlotSet("requested_slot", "needs_done") in events
 
 

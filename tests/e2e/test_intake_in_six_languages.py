@@ -12,17 +12,17 @@ pytestmark = pytest.mark.stack
 PEOPLE = [
     ("nl", "Goedendag, ik zoek werk", "Mieke", "0470 12 34 56", "Nieuw Gent - UZ", ["health"]),
     ("en", "button", "Simon", "+32 486 11 22 33", "Brugse Poort - Rooigem", ["housing", "work"]),
-    ("bg", "Здравейте, търся работа", "Милена", "0488 765 432", "Bloemekenswijk", ["family", "dutch", "money"]),
+    ("bg", "Здравейте, търся работа", "Милена", "0488 765 432", "Bloemekenswijk", ["family", "learn_dutch", "money"]),
     ("sk", "button", "Jozef", "0499 12 12 12", "Rabot - Blaisantvest", ["housing", "digital"]),
     ("ro", "Bună ziua, caut un loc de muncă", "Rustov", "0477 00 11 22", "no_fixed_address", ["housing", "money"]),
-    ("prs", "سلام، من کار می خواهم", "سعید", "0465 33 44 55", "Binnenstad", ["dutch", "school"]),
+    ("prs", "سلام، من کار می خواهم", "سعید", "0465 33 44 55", "Binnenstad", ["learn_dutch", "school"]),
 ]
 NEED_IDS = {
     "housing": ["housing"],
     "money": ["financial_need"],
     "health": ["medical"],
     "family": ["family_care", "childcare"],
-    "dutch": ["limited_dutch"],
+    "learn_dutch": ["limited_dutch"],
     "work": ["limited_work_experience"],
     "school": ["low_education"],
     "digital": ["literacy_digital"],
