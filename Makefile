@@ -63,6 +63,7 @@ train: bot/models/.trained
 
 lint: envs
 	$(COACH_VENV)/bin/ruff check .
+	$(COACH_VENV)/bin/ruff format --check .
 	$(COACH_PY) tools/generate_responses.py --check
 
 unit-tests: envs

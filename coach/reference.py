@@ -50,9 +50,7 @@ def needs(config_dir: Path = CONFIG_DIR) -> dict[str, Need]:
     }
 
 
-def neighbourhoods(
-    config_dir: Path = CONFIG_DIR, languages_dir: Path | None = None
-) -> dict[str, Neighbourhood]:
+def neighbourhoods(config_dir: Path = CONFIG_DIR, languages_dir: Path | None = None) -> dict[str, Neighbourhood]:
     """Every answer `answers.neighbourhood` may hold, by id: the wijken, then the special answers.
 
     The special answers (`no_fixed_address`, `outside_ghent`) have no name in the config; their Dutch

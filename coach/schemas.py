@@ -73,9 +73,7 @@ class _NeighbourhoodEnum:
         return json_schema
 
 
-NeighbourhoodId = Annotated[
-    str, Field(max_length=64), AfterValidator(_known_neighbourhood), _NeighbourhoodEnum()
-]
+NeighbourhoodId = Annotated[str, Field(max_length=64), AfterValidator(_known_neighbourhood), _NeighbourhoodEnum()]
 
 
 class _Strict(BaseModel):

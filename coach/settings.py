@@ -61,9 +61,7 @@ class Settings(BaseSettings):
     """Everything the coach service reads from its environment."""
 
     # hide_input_in_errors: a refused secret must not end up in the startup log.
-    model_config = SettingsConfigDict(
-        populate_by_name=True, extra="ignore", frozen=True, hide_input_in_errors=True
-    )
+    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: Annotated[str, Field(validation_alias="ONTHAAL_ENV")] = "production"
     webhook_secret: Annotated[str, Field(validation_alias="ONTHAAL_WEBHOOK_SECRET", repr=False)]

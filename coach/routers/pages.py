@@ -43,9 +43,7 @@ def _brussels() -> ZoneInfo | None:
 def local_time(moment: datetime) -> str:
     """`27-11-2026 11:15` in Ghent's time (UTC if the machine has no time zone data)."""
     zone = _brussels()
-    return (
-        moment.astimezone(zone).strftime("%d-%m-%Y %H:%M") if zone else moment.strftime("%d-%m-%Y %H:%M UTC")
-    )
+    return moment.astimezone(zone).strftime("%d-%m-%Y %H:%M") if zone else moment.strftime("%d-%m-%Y %H:%M UTC")
 
 
 templates.env.filters["local_time"] = local_time
@@ -87,9 +85,7 @@ def _wijk_name(wijken: dict[str, reference.Neighbourhood], neighbourhood: str | 
 
 
 def _render(request: Request, name: str, context: dict[str, object], status_code: int = 200) -> Response:
-    return templates.TemplateResponse(
-        request, name, context, status_code=status_code, headers=PRIVATE_HEADERS
-    )
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=PRIVATE_HEADERS)
 
 
 @router.get("", include_in_schema=False)
@@ -114,9 +110,7 @@ def intake_list(request: Request, db: DbSession, settings: SettingsDep) -> Respo
 def intake_detail(reference_code: str, request: Request, db: DbSession, settings: SettingsDep) -> Response:
     intake = db.scalar(select(Intake).where(Intake.reference == reference_code))
     if intake is None:
-        return _render(
-            request, "not_found.html", {"reference": reference_code}, status_code=status.HTTP_404_NOT_FOUND
-        )
+        return _render(request, "not_found.html", {"reference": reference_code}, status_code=status.HTTP_404_NOT_FOUND)
     public = _public(intake)
     wijken = reference.neighbourhoods(languages_dir=settings.languages_dir)
     answers = public.answers

@@ -14,9 +14,7 @@ from coach.settings import REPO_ROOT, Settings, generate_webhook_secret, get_set
 from coach.signing import sign
 
 RASA_URL = "https://rasa.example.test:5005"
-WIDGET_INDEX = (
-    '<!doctype html><html><body data-rasa="{{RASA_URL}}"><script>const r = "{{RASA_URL}}";</script>'
-)
+WIDGET_INDEX = '<!doctype html><html><body data-rasa="{{RASA_URL}}"><script>const r = "{{RASA_URL}}";</script>'
 
 
 def _intake_payload(**overrides: Any) -> dict[str, Any]:
@@ -101,8 +99,6 @@ def post_intake(client: TestClient, settings: Settings) -> PostIntake:
                 int(time.time()) if timestamp is None else timestamp,
                 body,
             )
-        return client.post(
-            "/api/v1/intakes", content=body, headers={**headers, "content-type": "application/json"}
-        )
+        return client.post("/api/v1/intakes", content=body, headers={**headers, "content-type": "application/json"})
 
     return post

@@ -124,9 +124,7 @@ def test_unknown_language_is_422(intake_payload, client, post_intake):
 
 def test_unknown_neighbourhood_is_422_and_null_is_fine(intake_payload, client, post_intake):
     answers = {**intake_payload()["answers"], "neighbourhood": "brussel"}
-    assert ("answers", "neighbourhood") in schema_error_locations(
-        post_intake(intake_payload(answers=answers))
-    )
+    assert ("answers", "neighbourhood") in schema_error_locations(post_intake(intake_payload(answers=answers)))
 
     answers["neighbourhood"] = None
     assert post_intake(intake_payload(answers=answers)).status_code == 201

@@ -62,8 +62,8 @@ def test_language_pack_not_written_yet_is_404(client, settings, tmp_path):
     (languages / "nl.yml").write_text(
         "code: nl\nname: Nederlands\ndirection: ltr\ntexts: {widget_send: Stuur}\n", encoding="utf-8"
     )
-    client.app.dependency_overrides[next(iter(client.app.dependency_overrides))] = lambda: (
-        settings.model_copy(update={"languages_dir": languages})
+    client.app.dependency_overrides[next(iter(client.app.dependency_overrides))] = lambda: settings.model_copy(
+        update={"languages_dir": languages}
     )
 
     assert client.get("/widget/languages/nl.json").json()["texts"] == {"widget_send": "Stuur"}
