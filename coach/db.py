@@ -40,6 +40,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
     cursor.close()
 
 
+ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to `revision` on `engine`."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
 class Database:
     """An engine and its session factory, created on startup and kept on `app.state.database`."""
 
@@ -47,11 +62,9 @@ class Database:
         self.engine = build_engine(database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_tables(self) -> None:
-        # No migrations yet: schema v1 is the first table layout. Switch to Alembic at the first change.
-        from coach import models  # noqa: F401  (registers the tables on Base.metadata)
-
-        Base.metadata.create_all(self.engine)
+    def migrate(self) -> None:
+        """Bring the tables to the newest Alembic revision (coach/migrations/)."""
+        migrate(self.engine)
 
     def session(self) -> Iterator[Session]:
         with self.sessions() as session:

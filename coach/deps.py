@@ -3,10 +3,14 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
+from coach import auth
+from coach.crypto import DataCipher
+from coach.models import User, UserSession
 from coach.settings import Settings, get_settings
+from coach.translation import Translator
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -14,5 +18,52 @@ def get_db(request: Request) -> Iterator[Session]:
     yield from request.app.state.database.session()
 
 
+def get_cipher(request: Request) -> DataCipher:
+    return request.app.state.cipher
+
+
+def get_translator(request: Request) -> Translator:
+    return request.app.state.translator
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbSession = Annotated[Session, Depends(get_db)]
+CipherDep = Annotated[DataCipher, Depends(get_cipher)]
+TranslatorDep = Annotated[Translator, Depends(get_translator)]
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; the app answers with a redirect to the login page."""
+
+
+def _session(request: Request, db: Session) -> UserSession | None:
+    found = auth.session_for(db, request.cookies.get(auth.SESSION_COOKIE))
+    request.state.user_session = found
+    return found
+
+
+def page_session(request: Request, db: DbSession) -> UserSession:
+    """The logged-in session for a coach page, else a redirect to /coach/login."""
+    found = _session(request, db)
+    if found is None:
+        raise LoginRequired
+    return found
+
+
+def api_user(request: Request, db: DbSession) -> User:
+    """The logged-in user for an API call, else 401."""
+    found = _session(request, db)
+    if found is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "login required", headers={"WWW-Authenticate": "Cookie"})
+    return found.user
+
+
+PageSession = Annotated[UserSession, Depends(page_session)]
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+def can_open(user: User, assisted_by: str | None) -> bool:
+    """Coaches and admins open every intake; reception staff only the ones they helped with at the desk."""
+    if user.role in ("coach", "admin"):
+        return True
+    return user.role == "reception" and assisted_by == user.username

@@ -1,4 +1,4 @@
-"""Dutch words of the coach view for the fixed values of intake schema v1.
+"""Dutch words of the coach view for the fixed values of intake schemas v1 and v2.
 
 The coach view is Dutch only; the person-facing words live in `languages/`, the needs and wijken in `config/`.
 """
@@ -14,6 +14,7 @@ LANGUAGE_NAMES = {
 
 CONTACT_METHODS = {
     "phone": "Telefoon",
+    "whatsapp": "WhatsApp",
     "email": "E-mail",
     "social_worker": "Via maatschappelijk werker",
     "come_by": "Komt zelf langs",
@@ -23,8 +24,90 @@ QUESTIONS = {
     "name": "Naam",
     "contact_method": "Contactwijze",
     "contact_detail": "Contactgegevens",
+    "contact_time": "Bereikbaar",
     "neighbourhood": "Wijk",
+    "age_band": "Leeftijd",
+    "referral": "Doorverwezen door",
+    "income": "Inkomen",
+    "languages_spoken": "Talen",
+    "dutch_level": "Kennis Nederlands",
+    "interpreter": "Tolk gewenst",
+    "schooling": "Scholing",
+    "diploma_abroad": "Diploma uit het buitenland",
+    "work_wish": "Welk werk zou je graag doen",
+    "work_done": "Werk dat je al deed",
+    "anything_else": "Nog iets",
     "needs": "Noden",
+}
+
+ANSWER_VALUES = {
+    "contact_time": {"morning": "'s ochtends", "afternoon": "'s namiddags", "evening": "'s avonds", "any": "altijd"},
+    "age_band": {"under_25": "jonger dan 25", "25_34": "25 tot 34", "35_49": "35 tot 49", "50_plus": "50 of ouder"},
+    "referral": {
+        "ocmw": "OCMW",
+        "health_centre": "wijkgezondheidscentrum of huisarts",
+        "acquaintance": "een kennis",
+        "justice_assistant": "justitieassistent",
+        "neighbourhood_steward": "buurtstewards",
+        "reception": "onthaalbalie",
+        "outreach": "outreach in de wijk",
+        "maact": "MAACT",
+        "former_coach": "vroegere coach",
+        "vdab": "VDAB",
+        "other": "andere",
+    },
+    "income": {
+        "leefloon": "leefloon",
+        "unemployment_benefit": "werkloosheidsuitkering",
+        "sickness_benefit": "ziekte- of invaliditeitsuitkering",
+        "wage": "loon",
+        "no_income": "geen inkomen",
+        "other": "ander inkomen",
+    },
+    "dutch_level": {"none": "geen", "a_little": "een beetje", "conversation": "een gesprek lukt", "good": "goed"},
+    "schooling": {
+        "none": "geen",
+        "primary": "lager onderwijs",
+        "secondary_unfinished": "secundair, niet afgemaakt",
+        "secondary": "secundair",
+        "higher": "hoger onderwijs",
+    },
+}
+
+STATUSES = {"new": "Nieuw", "claimed": "Opgenomen", "contacted": "Contact gelegd", "closed": "Afgesloten"}
+
+FLAGS = {
+    "crisis": "Crisis: zelfdoding, zelfverwonding, geweld of acuut gevaar vermeld",
+    "no_place_to_sleep": "Geen slaapplaats",
+    "no_income": "Geen inkomen",
+}
+
+CHECKLIST_STATES = {
+    "reported": "aangegeven",
+    "not_reported": "niet aangegeven",
+    "skipped": "overgeslagen",
+    "not_asked": "te beoordelen",
+}
+
+ROLES = {"coach": "coach", "reception": "onthaal", "admin": "beheerder"}
+
+AUDIT_ACTIONS = {
+    "login": "aangemeld",
+    "login_failed": "aanmelding mislukt",
+    "logout": "afgemeld",
+    "intake_received": "aanmelding ontvangen",
+    "list": "overzicht bekeken",
+    "view": "aanmelding bekeken",
+    "export_json": "export (JSON)",
+    "export_print": "afdrukversie",
+    "claim": "opgenomen",
+    "status": "status gewijzigd",
+    "observed": "observaties gewijzigd",
+    "note": "notitie toegevoegd",
+    "translate": "vertaald",
+    "erase": "gewist op verzoek",
+    "retention_delete": "gewist (bewaartermijn)",
+    "rasa_erasure": "gesprek in Rasa gewist",
 }
 
 NEEDS_ANSWERS = {

@@ -1,20 +1,35 @@
 """The coach service's FastAPI app. Importing this module does no I/O; the database opens on startup.
 
-Run: ONTHAAL_WEBHOOK_SECRET=whsec_... .venv/bin/python -m uvicorn coach.main:app --host 127.0.0.1 --port 8000
+Run: ONTHAAL_WEBHOOK_SECRET=whsec_... ONTHAAL_DATA_KEYS=... .venv/bin/python -m uvicorn coach.main:app --port 8000
 """
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from cryptography.fernet import Fernet
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic.json_schema import models_json_schema
 
+from coach import retention
+from coach.auth import LoginRateLimiter
+from coach.crypto import DataCipher
 from coach.db import Database
-from coach.routers import health, pages, webhook, widget
+from coach.deps import LoginRequired
+from coach.routers import api, health, login, pages, webhook, widget
+from coach.schemas import IntakeIn, IntakeV2In
 from coach.settings import Settings, get_settings
+from coach.translation import build_translator
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+logger = logging.getLogger(__name__)
 
 
 def resolve_settings(app: FastAPI) -> Settings:
@@ -22,26 +37,81 @@ def resolve_settings(app: FastAPI) -> Settings:
     return app.dependency_overrides.get(get_settings, get_settings)()
 
 
+def build_cipher(settings: Settings) -> DataCipher:
+    if settings.data_keys.strip():
+        return DataCipher.from_setting(settings.data_keys)
+    # Only reachable in development (Settings refuses this elsewhere): say so loudly, keep the key in memory only.
+    logger.warning(
+        "ONTHAAL_DATA_KEYS is not set: using a throw-away key for this run; intakes stored now become unreadable "
+        "after a restart. Add ONTHAAL_DATA_KEYS to .env."
+    )
+    return DataCipher([Fernet.generate_key()])
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Fails startup (and so uvicorn) when ONTHAAL_WEBHOOK_SECRET is missing or a placeholder.
+    # Fails startup (and so uvicorn) when a secret is missing or a placeholder.
     settings = resolve_settings(app)
     database = Database(settings.database_url)
-    database.create_tables()
+    database.migrate()
     app.state.database = database
+    app.state.cipher = build_cipher(settings)
+    app.state.translator = build_translator(settings)
+    app.state.login_limiter = LoginRateLimiter()
+    job = None
+    if settings.retention_interval_seconds:
+        job = asyncio.create_task(retention.run_periodically(app, settings))
     try:
         yield
     finally:
+        if job is not None:
+            job.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await job
         database.dispose()
 
 
+async def _to_login(request: Request, _error: Exception) -> RedirectResponse:
+    return RedirectResponse("/coach/login", status_code=303)
+
+
+def _openapi_with_contracts(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The webhook reads its raw body (to verify the signature first), so FastAPI cannot see its models:
+    add both intake contracts to the components the route's requestBody refers to."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        _, definitions = models_json_schema(
+            [(IntakeIn, "validation"), (IntakeV2In, "validation")], ref_template="#/components/schemas/{model}"
+        )
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        for name, schema in definitions["$defs"].items():
+            # $id would change the base URI of the refs inside; the files in schemas/ keep it.
+            components[name] = {key: value for key, value in schema.items() if key not in ("$id", "$schema")}
+        app.openapi_schema = document
+        return document
+
+    return openapi
+
+
 def create_app() -> FastAPI:
-    app = FastAPI(title="Onthaal coach service", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="Onthaal coach service",
+        version="2",
+        lifespan=lifespan,
+        description="Receives signed intakes (schema v1 and v2) and serves them to logged-in coaches.",
+    )
+    app.add_exception_handler(LoginRequired, _to_login)
     app.include_router(health.router)
     app.include_router(webhook.router)
+    app.include_router(api.router)
+    app.include_router(login.router)
     app.include_router(pages.router)
     app.include_router(widget.router)
     app.mount("/coach/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="coach-static")
+    app.openapi = _openapi_with_contracts(app)  # type: ignore[method-assign]
     return app
 
 

@@ -1,12 +1,20 @@
-"""Table models. Only the coach service reads them; responses go through `coach.schemas`."""
+"""Table models. Only the coach service reads them; responses go through `coach.schemas`.
+
+Personal data lives only in the `*_enc` columns (Fernet tokens, coach/crypto.py). The clear columns are the
+ones the inbox filters on and carry nothing a person said: reference, language, wijk id, team, status, flags,
+need ids and timestamps.
+"""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, TypeDecorator
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coach.db import Base
+
+STATUSES = ("new", "claimed", "contacted", "closed")
+ROLES = ("coach", "reception", "admin")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -28,8 +36,39 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(Base):
+    """A coach, reception staff member or admin. `team` is a team key of config/neighbourhoods.yml."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    team: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class UserSession(Base):
+    """A login. The cookie holds a random token; only its SHA-256 is stored, with the form (CSRF) token."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    user: Mapped[User] = relationship(lazy="joined")
+
+
 class Intake(Base):
-    """One intake as received. `payload` is the validated body (schema v1) as JSON text."""
+    """One intake. `payload_enc` is the validated body as intake schema v2 (v1 bodies are mapped), encrypted."""
 
     __tablename__ = "intakes"
 
@@ -37,11 +76,52 @@ class Intake(Base):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     webhook_id: Mapped[str] = mapped_column(String(255), unique=True)
     schema_version: Mapped[int] = mapped_column(Integer)
-    language: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8), index=True)
     channel: Mapped[str] = mapped_column(String(64))
     neighbourhood: Mapped[str | None] = mapped_column(String(64), index=True)
+    team: Mapped[str | None] = mapped_column(String(32), index=True)
+    assisted_by: Mapped[str | None] = mapped_column(String(64))
     complete: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    urgency: Mapped[int] = mapped_column(Integer, default=0, index=True)  # 2 crisis, 1 other flag, 0 none
+    flags: Mapped[str] = mapped_column(String(128), default="")  # space-separated flag ids
+    need_ids: Mapped[str] = mapped_column(String(512), default="")  # space-separated, reported needs
     needs_count: Mapped[int] = mapped_column(Integer)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    payload: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    payload_enc: Mapped[str] = mapped_column(Text)
+    # {"observed": [need ids the coach ticked]} and {message index: {"text": ..., "backend": ...}}, encrypted.
+    assessment_enc: Mapped[str | None] = mapped_column(Text)
+    translations_enc: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[list["Note"]] = relationship(
+        back_populates="intake", cascade="all, delete-orphan", passive_deletes=True, order_by="Note.id"
+    )
+
+
+class Note(Base):
+    """A coach's note on an intake; the text is encrypted."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    text_enc: Mapped[str] = mapped_column(Text)
+    intake: Mapped[Intake] = relationship(back_populates="notes")
+
+
+class AuditEntry(Base):
+    """Who did what kind of thing to which intake, when. Never content: `detail` holds codes such as `status=closed`."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    reference: Mapped[str | None] = mapped_column(String(16), index=True)
+    detail: Mapped[str | None] = mapped_column(String(128))

@@ -75,3 +75,14 @@ def neighbourhood_ids(config_dir: Path = CONFIG_DIR) -> list[str]:
 
 def dutch_pack(languages_dir: Path) -> dict[str, Any]:
     return load_yaml(languages_dir / "nl.yml")
+
+
+def team_keys(config_dir: Path = CONFIG_DIR) -> dict[str, str]:
+    """The team key of every neighbourhood answer (wijk ids and the special answers)."""
+    data = load_yaml(config_dir / "neighbourhoods.yml")
+    return {item["id"]: item["team"] for item in data["neighbourhoods"] + data.get("special", [])}
+
+
+def teams(config_dir: Path = CONFIG_DIR) -> dict[str, str]:
+    """Team key -> team name ("west" -> "Team West")."""
+    return dict(load_yaml(config_dir / "neighbourhoods.yml")["teams"])

@@ -1,6 +1,8 @@
-"""Pydantic models per role: `IntakeIn` is the hand-off contract (schema v1), the others are what we answer.
+"""Pydantic models per role: `IntakeIn` (schema v1) and `IntakeV2In` (schema v2) are the hand-off contracts,
+the others are what the API answers.
 
-`IntakeIn` is exported to `schemas/intake-v1.schema.json` (tools/export_schema.py); a test keeps both equal.
+Both contracts are exported to `schemas/intake-v{1,2}.schema.json` (tools/export_schema.py); a test keeps them
+equal. A v1 body is read as a v2 intake with the missing fields empty (`upgrade_v1`).
 """
 
 import json
@@ -14,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    create_model,
     field_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -134,15 +137,6 @@ class IntakeIn(_Strict):
         return needs
 
 
-def intake_json_schema() -> dict[str, Any]:
-    """The JSON Schema of `IntakeIn` as checked in at schemas/intake-v1.schema.json."""
-    return IntakeIn.model_json_schema()
-
-
-def intake_json_schema_text() -> str:
-    return json.dumps(intake_json_schema(), indent=2, ensure_ascii=False) + "\n"
-
-
 class IntakeReceipt(BaseModel):
     """Answer to the webhook: the reference, and `duplicate: true` when nothing new was stored."""
 
@@ -150,29 +144,237 @@ class IntakeReceipt(BaseModel):
     duplicate: bool | None = None
 
 
-class NeedPublic(BaseModel):
-    id: str
-    source: str
-    evidence: str | None
+# --- Intake schema version 2 (docs/architecture.md, "The intake hand-off, schema version 2") -----------------
+
+SCHEMA_V2_ID = "urn:onthaal:schema:intake:v2"
+ContactMethodV2 = Literal["phone", "whatsapp", "email", "social_worker", "come_by"]
+ContactTime = Literal["morning", "afternoon", "evening", "any"]
+AgeBand = Literal["under_25", "25_34", "35_49", "50_plus"]
+Referral = Literal[
+    "ocmw",
+    "health_centre",
+    "acquaintance",
+    "justice_assistant",
+    "neighbourhood_steward",
+    "reception",
+    "outreach",
+    "maact",
+    "former_coach",
+    "vdab",
+    "other",
+]
+Income = Literal["leefloon", "unemployment_benefit", "sickness_benefit", "wage", "no_income", "other"]
+DutchLevel = Literal["none", "a_little", "conversation", "good"]
+Schooling = Literal["none", "primary", "secondary_unfinished", "secondary", "higher"]
+ChecklistState = Literal["reported", "not_reported", "skipped", "not_asked"]
+Flag = Literal["crisis", "no_place_to_sleep", "no_income"]
+MediaKind = Literal["voice", "image", "video", "file", "other"]
+NEED_IDS: tuple[str, ...] = NeedId.__args__
+FLAGS: tuple[str, ...] = Flag.__args__
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+Label64 = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class AnswersPublic(BaseModel):
-    name: str | None
-    contact_method: str | None
-    contact_detail: str | None
-    neighbourhood: str | None
+class AnswersV2In(_Strict):
+    """The person's answers; every field present, null when not given."""
+
+    name: ShortText | None
+    contact_method: ContactMethodV2 | None
+    contact_detail: ShortText | None
+    contact_time: ContactTime | None
+    neighbourhood: NeighbourhoodId | None
+    age_band: AgeBand | None
+    referral: Referral | None
+    income: Income | None
+    languages_spoken: LongText | None
+    dutch_level: DutchLevel | None
+    interpreter: bool | None
+    schooling: Schooling | None
+    diploma_abroad: bool | None
+    work_wish: LongText | None
+    work_done: LongText | None
+    anything_else: LongText | None
 
 
-class IntakePublic(BaseModel):
-    """What a coach sees of a stored intake; ids stay plain strings so old intakes survive config edits."""
+# One required field per need id of config/needs.yml, so the JSON Schema says "all 20, nothing else".
+Checklist = create_model(  # type: ignore[call-overload]
+    "Checklist",
+    __base__=_Strict,
+    __doc__="The state of each of the 20 needs: reported, not_reported, skipped or not_asked (to be assessed).",
+    **{need_id: (ChecklistState, ...) for need_id in NEED_IDS},
+)
+
+
+class NeedV2In(_Strict):
+    """One reported need, how it was given, the person's own words if typed, and where it came up."""
+
+    id: NeedId
+    source: NeedSource
+    evidence: LongText | None
+    question: Label64 | None
+
+
+class MessageIn(_Strict):
+    """A free-text answer in the person's own words."""
+
+    question: Label64
+    text: LongText
+    language: LanguageCode | None
+
+
+class RemarkIn(_Strict):
+    """A remark of the reception staff member who helped."""
+
+    by: Label64
+    text: LongText
+
+
+class MediaIn(_Strict):
+    """A message the assistant could not read (voice, image, ...): only its kind and time."""
+
+    kind: MediaKind
+    received_at: AwareDatetime
+
+
+class IntakeV2In(_Strict):
+    """What the action server POSTs to /api/v1/intakes (docs/architecture.md, schema version 2)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="Onthaal intake, schema version 2",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_V2_ID},
+    )
+
+    schema_version: Literal[2]
+    reference: Annotated[str, Field(pattern=REFERENCE_PATTERN)]
+    conversation_id: Annotated[str, Field(min_length=1, max_length=200)]
+    language: LanguageCode
+    channel: Label64
+    submitted_at: AwareDatetime
+    complete: bool
+    assisted_by: Label64 | None
+    answers: AnswersV2In
+    skipped: Annotated[list[Label64], Field(max_length=40)]
+    checklist: Checklist
+    needs: Annotated[list[NeedV2In], Field(max_length=20)]
+    flags: Annotated[list[Flag], Field(max_length=3)]
+    messages: Annotated[list[MessageIn], Field(max_length=50)]
+    remarks: Annotated[list[RemarkIn], Field(max_length=20)]
+    media: Annotated[list[MediaIn], Field(max_length=50)]
+
+    @field_validator("skipped", "flags")
+    @classmethod
+    def _listed_once(cls, values: list[str]) -> list[str]:
+        if len(set(values)) != len(values):
+            raise ValueError("a value appears more than once")
+        return values
+
+    @field_validator("needs")
+    @classmethod
+    def _each_need_once(cls, needs: list[NeedV2In]) -> list[NeedV2In]:
+        ids = [need.id for need in needs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a need id appears more than once")
+        return needs
+
+
+CONTRACTS: dict[int, type[BaseModel]] = {1: IntakeIn, 2: IntakeV2In}
+
+
+def upgrade_v1(intake: IntakeIn) -> IntakeV2In:
+    """Read a v1 intake as v2: missing fields empty, the checklist from the reported needs and the needs answer."""
+    reported = {need.id for need in intake.needs}
+    unanswered = intake.needs_answer in ("skipped", "rather_not_say")
+    checklist = {
+        need_id: "reported" if need_id in reported else ("skipped" if unanswered else "not_asked")
+        for need_id in NEED_IDS
+    }
+    answers = intake.answers
+    return IntakeV2In.model_validate(
+        {
+            "schema_version": 2,
+            "reference": intake.reference,
+            "conversation_id": intake.conversation_id,
+            "language": intake.language,
+            "channel": intake.channel,
+            "submitted_at": intake.submitted_at,
+            "complete": intake.complete,
+            "assisted_by": None,
+            "answers": {
+                **{field: None for field in AnswersV2In.model_fields},
+                "name": answers.name,
+                "contact_method": answers.contact_method,
+                "contact_detail": answers.contact_detail,
+                "neighbourhood": answers.neighbourhood,
+            },
+            "skipped": list(intake.skipped),
+            "checklist": checklist,
+            "needs": [
+                {"id": need.id, "source": need.source, "evidence": need.evidence or None, "question": "needs"}
+                for need in intake.needs
+            ],
+            "flags": [],
+            "messages": [],
+            "remarks": [],
+            "media": [],
+        }
+    )
+
+
+def intake_json_schema(version: int = 1) -> dict[str, Any]:
+    """The JSON Schema of the hand-off contract as checked in at schemas/intake-v{version}.schema.json."""
+    return CONTRACTS[version].model_json_schema()
+
+
+def intake_json_schema_text(version: int = 1) -> str:
+    return json.dumps(intake_json_schema(version), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- What the API answers ------------------------------------------------------------------------------------
+
+
+class IntakeSummary(BaseModel):
+    """One row of the inbox: only the clear, non-personal columns."""
 
     reference: str
     language: str
-    channel: str
+    neighbourhood: str | None
+    team: str | None
+    status: str
+    flags: list[str]
+    need_ids: list[str]
+    complete: bool
+    claimed_by: str | None
     submitted_at: datetime
     received_at: datetime
-    complete: bool
-    answers: AnswersPublic
-    skipped: list[str]
-    needs_answer: str
-    needs: list[NeedPublic]
+
+
+class TranslationPublic(BaseModel):
+    question: str
+    text: str
+    language: str | None
+    translation: str | None = Field(description="Dutch translation, null when not translated")
+    backend: str | None
+
+
+class NotePublic(BaseModel):
+    author: str
+    created_at: datetime
+    text: str
+
+
+class IntakeExport(BaseModel):
+    """One intake for the case file: the intake (schema v2), the coach's work on it, and the translations."""
+
+    reference: str
+    status: str
+    team: str | None
+    claimed_by: str | None
+    received_at: datetime
+    closed_at: datetime | None
+    intake: dict[str, Any] = Field(description="The intake as received, read as schema v2")
+    observed: list[str]
+    translations: list[TranslationPublic]
+    notes: list[NotePublic]

@@ -6,7 +6,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +71,27 @@ class Settings(BaseSettings):
     rasa_public_url: Annotated[str, Field(validation_alias="RASA_PUBLIC_URL")] = "http://127.0.0.1:5005"
     widget_dir: Annotated[Path, Field(validation_alias="ONTHAAL_WIDGET_DIR")] = REPO_ROOT / "web_widget"
     languages_dir: Annotated[Path, Field(validation_alias="ONTHAAL_LANGUAGES_DIR")] = REPO_ROOT / "languages"
+    # Fernet keys, comma-separated: the first encrypts, all decrypt (coach/crypto.py). Required outside development.
+    data_keys: Annotated[str, Field(validation_alias="ONTHAAL_DATA_KEYS", repr=False)] = ""
+    retention_days: Annotated[int, Field(validation_alias="ONTHAAL_RETENTION_DAYS", ge=1, le=3650)] = 180
+    # How often the retention job runs inside the service; 0 = never (then run `coach_admin.py purge` from cron).
+    retention_interval_seconds: Annotated[int, Field(validation_alias="ONTHAAL_RETENTION_INTERVAL_SECONDS", ge=0)] = (
+        3600
+    )
+    translator: Annotated[Literal["none", "libretranslate", "public"], Field(validation_alias="ONTHAAL_TRANSLATOR")] = (
+        "none"
+    )
+    libretranslate_url: Annotated[str, Field(validation_alias="ONTHAAL_LIBRETRANSLATE_URL")] = ""
+    libretranslate_api_key: Annotated[str, Field(validation_alias="ONTHAAL_LIBRETRANSLATE_API_KEY", repr=False)] = ""
+    # The public services send the person's words outside the organisation: only with this explicit opt-in.
+    translation_public_opt_in: Annotated[bool, Field(validation_alias="ONTHAAL_TRANSLATION_PUBLIC_OPT_IN")] = False
+    translation_timeout_seconds: Annotated[float, Field(validation_alias="ONTHAAL_TRANSLATION_TIMEOUT", gt=0, le=5)] = (
+        5.0
+    )
+    rasa_url: Annotated[str, Field(validation_alias="RASA_URL")] = "http://127.0.0.1:5005"
+    rasa_auth_token: Annotated[str, Field(validation_alias="RASA_AUTH_TOKEN", repr=False)] = ""
+    cookie_secure: Annotated[bool, Field(validation_alias="ONTHAAL_COOKIE_SECURE")] = True
+    session_hours: Annotated[float, Field(validation_alias="ONTHAAL_SESSION_HOURS", gt=0, le=24)] = 8.0
 
     @field_validator("webhook_secret")
     @classmethod
@@ -86,12 +107,34 @@ class Settings(BaseSettings):
             raise ValueError("RASA_PUBLIC_URL must be a plain http(s) URL")
         return url.rstrip("/")
 
+    @field_validator("data_keys")
+    @classmethod
+    def _data_keys_are_fernet_keys(cls, value: str) -> str:
+        from coach.crypto import parse_keys
+
+        if value.strip():
+            parse_keys(value)
+        return value
+
     @model_validator(mode="after")
     def _no_placeholder_secret_outside_development(self) -> "Settings":
         if not self.is_development and looks_like_placeholder(self.webhook_secret):
             raise ValueError(
                 "ONTHAAL_WEBHOOK_SECRET looks like a placeholder; generate one with "
                 f"`{GENERATE_SECRET_COMMAND}` (placeholders are only accepted with ONTHAAL_ENV=development)"
+            )
+        if not self.is_development and not self.data_keys.strip():
+            from coach.crypto import GENERATE_KEY_COMMAND
+
+            raise ValueError(
+                f"ONTHAAL_DATA_KEYS is required outside development; generate a key with `{GENERATE_KEY_COMMAND}`"
+            )
+        if self.translator == "libretranslate" and not self.libretranslate_url:
+            raise ValueError("ONTHAAL_TRANSLATOR=libretranslate needs ONTHAAL_LIBRETRANSLATE_URL")
+        if self.translator == "public" and not self.translation_public_opt_in:
+            raise ValueError(
+                "ONTHAAL_TRANSLATOR=public sends the person's words outside the organisation; "
+                "set ONTHAAL_TRANSLATION_PUBLIC_OPT_IN=true to accept that"
             )
         return self
 

@@ -1,7 +1,8 @@
-"""Write the JSON Schema of the intake hand-off (coach.schemas.IntakeIn, version 1) to schemas/.
+"""Write the JSON Schemas of the intake hand-off (coach.schemas: IntakeIn = version 1, IntakeV2In = version 2).
 
-Usage: .venv/bin/python tools/export_schema.py [--output PATH]
-A test fails when the checked-in schemas/intake-v1.schema.json differs from a fresh export.
+Usage: .venv/bin/python tools/export_schema.py [--version 1|2 --output PATH]
+Without arguments both are written to schemas/intake-v1.schema.json and schemas/intake-v2.schema.json.
+A test fails when a checked-in schema differs from a fresh export.
 """
 
 import argparse
@@ -9,20 +10,29 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = REPO_ROOT / "schemas" / "intake-v1.schema.json"
+VERSIONS = (1, 2)
+
+
+def default_output(version: int) -> Path:
+    return REPO_ROOT / "schemas" / f"intake-v{version}.schema.json"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--version", type=int, choices=VERSIONS)
+    parser.add_argument("--output", type=Path, help="only with --version")
     args = parser.parse_args(argv)
+    if args.output and not args.version:
+        parser.error("--output needs --version")
 
     sys.path.insert(0, str(REPO_ROOT))
     from coach.schemas import intake_json_schema_text
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(intake_json_schema_text(), encoding="utf-8")
-    print(f"wrote {args.output}")
+    for version in (args.version,) if args.version else VERSIONS:
+        output = args.output or default_output(version)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(intake_json_schema_text(version), encoding="utf-8")
+        print(f"wrote {output}")
     return 0
 
 

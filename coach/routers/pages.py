@@ -1,126 +1,370 @@
-"""The coach view, in Dutch: the list of intakes and one intake with its needs and the support they call for.
+"""The coach pages, in Dutch: the inbox with filters, one intake, and the actions on it (claim, status,
+observed needs, notes, translation, export, erasure), plus the audit log for admins.
 
-There is no login yet: run the service on 127.0.0.1 only, until the issue on coach accounts and roles lands.
+Every page needs a logged-in user; every view and change of an intake is audited (never its content).
 """
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response, status
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, Form, HTTPException, Query, Request, Response, status
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import select
 
-from coach import labels, reference
-from coach.deps import DbSession, SettingsDep
-from coach.models import Intake
-from coach.schemas import IntakePublic, NeedPublic
+from coach import audit, inbox, intakes, labels, reference, retention
+from coach.deps import CipherDep, DbSession, PageSession, SettingsDep, TranslatorDep, can_open
+from coach.export import export_of
+from coach.models import STATUSES, AuditEntry, Intake, Note, UserSession, utcnow
+from coach.routers.templating import PRIVATE_HEADERS, check_csrf, render
+from coach.schemas import LANGUAGE_CODES, NEED_IDS
 
-router = APIRouter(prefix="/coach", tags=["coach"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-
-# Personal data: keep it out of caches, search engines and other sites' referrer logs.
-PRIVATE_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
-}
-
-
-@lru_cache
-def _brussels() -> ZoneInfo | None:
-    try:
-        return ZoneInfo("Europe/Brussels")
-    except ZoneInfoNotFoundError:
-        return None
-
-
-def local_time(moment: datetime) -> str:
-    """`27-11-2026 11:15` in Ghent's time (UTC if the machine has no time zone data)."""
-    zone = _brussels()
-    return moment.astimezone(zone).strftime("%d-%m-%Y %H:%M") if zone else moment.strftime("%d-%m-%Y %H:%M UTC")
-
-
-templates.env.filters["local_time"] = local_time
+router = APIRouter(prefix="/coach", tags=["coach"], include_in_schema=False)
+CsrfField = Annotated[str, Form(max_length=128)]
+FilterValue = Annotated[str | None, Query(max_length=200)]
 
 
 @dataclass(frozen=True)
-class NeedView:
+class ChecklistRow:
+    id: str
     label: str
-    known_by_observation: bool
-    source: str
+    observed_kind: bool
+    state: str
+    state_label: str
+    source: str | None
     evidence: str | None
+    question: str | None
+    ticked: bool
     support: tuple[str, ...]
 
 
-def _public(intake: Intake) -> IntakePublic:
-    return IntakePublic.model_validate({**json.loads(intake.payload), "received_at": intake.received_at})
+def _back_to(reference_code: str) -> RedirectResponse:
+    return RedirectResponse(f"/coach/intakes/{reference_code}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _need_views(needs: list[NeedPublic]) -> list[NeedView]:
-    checklist = reference.needs()
-    views = []
-    for need in needs:
-        known = checklist.get(need.id)
-        views.append(
-            NeedView(
-                label=known.label if known else need.id,
-                known_by_observation=bool(known and known.known == "observed"),
-                source=labels.NEED_SOURCES.get(need.source, need.source),
-                evidence=need.evidence,
-                support=known.support if known else (),
-            )
-        )
-    return views
+def _open(db: DbSession, session: UserSession, reference_code: str) -> Intake:
+    intake = intakes.find(db, reference_code)
+    if intake is None or not can_open(session.user, intake.assisted_by):
+        # Same answer for "does not exist" and "not yours": no probing of references.
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+    return intake
 
 
-def _wijk_name(wijken: dict[str, reference.Neighbourhood], neighbourhood: str | None) -> str | None:
-    known = wijken.get(neighbourhood or "")
-    return known.name if known else neighbourhood
+def _blank(value: str | None) -> str | None:
+    return value if value else None
 
 
-def _render(request: Request, name: str, context: dict[str, object], status_code: int = 200) -> Response:
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=PRIVATE_HEADERS)
-
-
-@router.get("", include_in_schema=False)
-def intake_list(request: Request, db: DbSession, settings: SettingsDep) -> Response:
-    intakes = db.scalars(select(Intake).order_by(Intake.submitted_at.desc(), Intake.id.desc())).all()
+@router.get("")
+def intake_list(
+    request: Request,
+    db: DbSession,
+    session: PageSession,
+    cipher: CipherDep,
+    settings: SettingsDep,
+    team: FilterValue = None,
+    wijk: FilterValue = None,
+    taal: FilterValue = None,
+    status_filter: Annotated[str | None, Query(alias="status", max_length=16)] = None,
+    nood: FilterValue = None,
+    urgentie: FilterValue = None,
+    q: FilterValue = None,
+) -> Response:
+    user = session.user
+    # A coach lands on their own team's intakes; "alle" (or any explicit choice) overrides.
+    chosen_team = user.team if team is None and user.role == "coach" else team
+    filters = inbox.InboxFilters(
+        team=None if chosen_team in (None, "", "alle") else chosen_team,
+        neighbourhood=_blank(wijk),
+        language=_blank(taal),
+        status=_blank(status_filter),
+        need=_blank(nood),
+        urgency=_blank(urgentie),
+        q=_blank(q),
+    )
+    found = inbox.search(db, cipher, user, filters)
+    audit.record(db, user.username, "list", detail=f"{len(found)} rows")
+    db.commit()
     wijken = reference.neighbourhoods(languages_dir=settings.languages_dir)
+    teams = reference.teams()
+    needs = reference.needs()
     rows = [
         {
             "reference": intake.reference,
             "submitted_at": intake.submitted_at,
             "language": labels.LANGUAGE_NAMES.get(intake.language, intake.language),
-            "wijk": _wijk_name(wijken, intake.neighbourhood),
+            "wijk": wijken[intake.neighbourhood].name if intake.neighbourhood in wijken else intake.neighbourhood,
+            "team": teams.get(intake.team or "", ""),
             "needs_count": intake.needs_count,
             "complete": intake.complete,
+            "status": labels.STATUSES.get(intake.status, intake.status),
+            "status_id": intake.status,
+            "flags": [labels.FLAGS.get(flag, flag) for flag in intake.flags.split()],
+            "urgency": intake.urgency,
+            "claimed_by": intake.claimed_by,
         }
-        for intake in intakes
+        for intake in found
     ]
-    return _render(request, "intake_list.html", {"rows": rows})
-
-
-@router.get("/intakes/{reference_code}", include_in_schema=False)
-def intake_detail(reference_code: str, request: Request, db: DbSession, settings: SettingsDep) -> Response:
-    intake = db.scalar(select(Intake).where(Intake.reference == reference_code))
-    if intake is None:
-        return _render(request, "not_found.html", {"reference": reference_code}, status_code=status.HTTP_404_NOT_FOUND)
-    public = _public(intake)
-    wijken = reference.neighbourhoods(languages_dir=settings.languages_dir)
-    answers = public.answers
     context = {
-        "intake": public,
-        "language": labels.LANGUAGE_NAMES.get(public.language, public.language),
-        "contact_method": labels.CONTACT_METHODS.get(answers.contact_method or "", answers.contact_method),
-        "wijk": wijken.get(answers.neighbourhood or ""),
-        "skipped": [labels.QUESTIONS.get(question, question) for question in public.skipped],
-        "needs_answer": labels.NEEDS_ANSWERS.get(public.needs_answer, public.needs_answer),
-        "needs": _need_views(public.needs),
+        "rows": rows,
+        "filters": {
+            "team": chosen_team or "alle",
+            "wijk": wijk or "",
+            "taal": taal or "",
+            "status": status_filter or "",
+            "nood": nood or "",
+            "urgentie": urgentie or "",
+            "q": q or "",
+        },
+        "teams": teams,
+        "wijken": wijken,
+        "languages": {code: labels.LANGUAGE_NAMES[code] for code in LANGUAGE_CODES},
+        "statuses": labels.STATUSES,
+        "needs": {need_id: need.label for need_id, need in needs.items()},
+        "flags": labels.FLAGS,
     }
-    return _render(request, "intake_detail.html", context)
+    return render(request, "intake_list.html", context, session=session)
+
+
+def _detail_context(request: Request, intake: Intake, cipher: CipherDep, settings: SettingsDep) -> dict[str, Any]:
+    decrypted = intakes.decrypt(intake, cipher)
+    payload = decrypted.payload
+    answers = payload["answers"]
+    needs = reference.needs()
+    reported = {need["id"]: need for need in payload["needs"]}
+    checklist = []
+    for need_id in NEED_IDS:
+        known = needs.get(need_id)
+        state = payload["checklist"].get(need_id, "not_asked")
+        given = reported.get(need_id, {})
+        ticked = need_id in decrypted.observed
+        checklist.append(
+            ChecklistRow(
+                id=need_id,
+                label=known.label if known else need_id,
+                observed_kind=bool(known and known.known == "observed"),
+                state=state,
+                state_label=labels.CHECKLIST_STATES.get(state, state),
+                source=labels.NEED_SOURCES.get(given.get("source", ""), None),
+                evidence=given.get("evidence"),
+                question=labels.QUESTIONS.get(given.get("question") or "", given.get("question")),
+                ticked=ticked,
+                support=known.support if known and (state == "reported" or ticked) else (),
+            )
+        )
+    answer_rows = []
+    for field, label in labels.QUESTIONS.items():
+        if field in ("needs", "neighbourhood") or field not in answers:
+            continue
+        value = answers[field]
+        if isinstance(value, bool):
+            shown = "ja" if value else "nee"
+        elif field == "contact_method":
+            shown = labels.CONTACT_METHODS.get(value or "", value)
+        else:
+            shown = labels.ANSWER_VALUES.get(field, {}).get(value or "", value)
+        answer_rows.append({"field": field, "label": label, "value": shown, "skipped": field in payload["skipped"]})
+    own_words = [
+        {
+            "question": labels.QUESTIONS.get(word.question, word.question),
+            "text": word.text,
+            "language": labels.LANGUAGE_NAMES.get(word.language or "", word.language),
+            "dutch": word.language == "nl",
+            "translation": decrypted.translations.get(word.key, {}).get("text"),
+            "tried": word.key in decrypted.translations,
+        }
+        for word in intakes.own_words(payload)
+    ]
+    wijken = reference.neighbourhoods(languages_dir=settings.languages_dir)
+    return {
+        "intake": intake,
+        "payload": payload,
+        "answers": answer_rows,
+        "own_words": own_words,
+        "checklist": checklist,
+        "flags": [labels.FLAGS.get(flag, flag) for flag in payload["flags"]],
+        "language": labels.LANGUAGE_NAMES.get(intake.language, intake.language),
+        "wijk": wijken.get(answers.get("neighbourhood") or ""),
+        "team": reference.teams().get(intake.team or ""),
+        "status_label": labels.STATUSES.get(intake.status, intake.status),
+        "statuses": labels.STATUSES,
+        "notes": decrypted.notes,
+        "remarks": payload.get("remarks", []),
+        "media": payload.get("media", []),
+        "skipped": [labels.QUESTIONS.get(question, question) for question in payload["skipped"]],
+        "translator": request.app.state.translator,
+    }
+
+
+@router.get("/intakes/{reference_code}")
+def intake_detail(
+    reference_code: str,
+    request: Request,
+    db: DbSession,
+    session: PageSession,
+    cipher: CipherDep,
+    settings: SettingsDep,
+) -> Response:
+    intake = intakes.find(db, reference_code)
+    if intake is None or not can_open(session.user, intake.assisted_by):
+        return render(request, "not_found.html", {"reference": reference_code}, 404, session=session)
+    context = _detail_context(request, intake, cipher, settings)
+    audit.record(db, session.user.username, "view", intake.reference)
+    db.commit()
+    return render(request, "intake_detail.html", context, session=session)
+
+
+@router.get("/intakes/{reference_code}/print")
+def intake_print(
+    reference_code: str,
+    request: Request,
+    db: DbSession,
+    session: PageSession,
+    cipher: CipherDep,
+    settings: SettingsDep,
+) -> Response:
+    intake = _open(db, session, reference_code)
+    context = _detail_context(request, intake, cipher, settings)
+    audit.record(db, session.user.username, "export_print", intake.reference)
+    db.commit()
+    return render(request, "intake_print.html", context, session=session)
+
+
+@router.get("/intakes/{reference_code}/export.json")
+def intake_export(reference_code: str, db: DbSession, session: PageSession, cipher: CipherDep) -> Response:
+    intake = _open(db, session, reference_code)
+    exported = export_of(intake, cipher)
+    audit.record(db, session.user.username, "export_json", intake.reference)
+    db.commit()
+    return JSONResponse(
+        exported.model_dump(mode="json"),
+        headers={**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{intake.reference}.json"'},
+    )
+
+
+def _coach_only(session: UserSession) -> None:
+    if session.user.role not in ("coach", "admin"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only coaches")
+
+
+@router.post("/intakes/{reference_code}/claim")
+def claim(reference_code: str, db: DbSession, session: PageSession, csrf_token: CsrfField = "") -> Response:
+    check_csrf(session, csrf_token)
+    _coach_only(session)
+    intake = _open(db, session, reference_code)
+    intake.claimed_by = session.user.username
+    if intake.status == "new":
+        intake.status = "claimed"
+    intake.updated_at = utcnow()
+    audit.record(db, session.user.username, "claim", intake.reference)
+    db.commit()
+    return _back_to(intake.reference)
+
+
+@router.post("/intakes/{reference_code}/status")
+def change_status(
+    reference_code: str,
+    db: DbSession,
+    session: PageSession,
+    new_status: Annotated[str, Form(alias="status", max_length=16)],
+    csrf_token: CsrfField = "",
+) -> Response:
+    check_csrf(session, csrf_token)
+    _coach_only(session)
+    if new_status not in STATUSES:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "unknown status")
+    intake = _open(db, session, reference_code)
+    intake.status = new_status
+    intake.closed_at = utcnow() if new_status == "closed" else None
+    intake.updated_at = utcnow()
+    audit.record(db, session.user.username, "status", intake.reference, f"status={new_status}")
+    db.commit()
+    return _back_to(intake.reference)
+
+
+@router.post("/intakes/{reference_code}/observed")
+async def set_observed(
+    reference_code: str, request: Request, db: DbSession, session: PageSession, cipher: CipherDep
+) -> Response:
+    form = await request.form()
+    check_csrf(session, str(form.get("csrf_token", "")))
+    _coach_only(session)
+    intake = _open(db, session, reference_code)
+    ticked = [need_id for need_id in NEED_IDS if need_id in form.getlist("observed")]
+    assessment = cipher.decrypt_json(intake.assessment_enc, {})
+    intake.assessment_enc = cipher.encrypt_json({**assessment, "observed": ticked})
+    intake.updated_at = utcnow()
+    audit.record(db, session.user.username, "observed", intake.reference, f"{len(ticked)} ticked")
+    db.commit()
+    return _back_to(intake.reference)
+
+
+@router.post("/intakes/{reference_code}/notes")
+def add_note(
+    reference_code: str,
+    db: DbSession,
+    session: PageSession,
+    cipher: CipherDep,
+    text: Annotated[str, Form(min_length=1, max_length=4000)],
+    csrf_token: CsrfField = "",
+) -> Response:
+    check_csrf(session, csrf_token)
+    _coach_only(session)
+    intake = _open(db, session, reference_code)
+    intake.notes.append(Note(author=session.user.username, created_at=utcnow(), text_enc=cipher.encrypt(text)))
+    intake.updated_at = utcnow()
+    audit.record(db, session.user.username, "note", intake.reference)
+    db.commit()
+    return _back_to(intake.reference)
+
+
+@router.post("/intakes/{reference_code}/translate")
+def translate_again(
+    reference_code: str,
+    db: DbSession,
+    session: PageSession,
+    cipher: CipherDep,
+    translator: TranslatorDep,
+    csrf_token: CsrfField = "",
+) -> Response:
+    check_csrf(session, csrf_token)
+    intake = _open(db, session, reference_code)
+    done, total = intakes.translate(intake, cipher, translator)
+    audit.record(db, session.user.username, "translate", intake.reference, f"{done}/{total} {translator.name}")
+    db.commit()
+    return _back_to(intake.reference)
+
+
+@router.post("/intakes/{reference_code}/erase")
+def erase(
+    reference_code: str,
+    db: DbSession,
+    session: PageSession,
+    cipher: CipherDep,
+    settings: SettingsDep,
+    confirm: Annotated[str, Form(max_length=16)] = "",
+    csrf_token: CsrfField = "",
+) -> Response:
+    """Erasure on request (GDPR art. 17): admins only, after typing the reference again."""
+    check_csrf(session, csrf_token)
+    if session.user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins erase intakes")
+    intake = _open(db, session, reference_code)
+    if confirm != intake.reference:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "type the reference to confirm")
+    retention.erase_intake(db, intake, cipher, settings, session.user.username)
+    return RedirectResponse("/coach?team=alle", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/audit")
+def audit_log(
+    request: Request,
+    db: DbSession,
+    session: PageSession,
+    ref: Annotated[str | None, Query(max_length=16)] = None,
+) -> Response:
+    if session.user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins read the audit log")
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
+    if ref:
+        query = query.where(AuditEntry.reference == ref)
+    entries = list(db.scalars(query))
+    return render(request, "audit.html", {"entries": entries, "ref": ref or ""}, session=session)

@@ -6,18 +6,18 @@ any answer is ever logged; log lines carry the webhook id and the reference only
 
 import json
 import logging
-from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, BackgroundTasks, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coach.deps import DbSession, SettingsDep
+from coach import audit, intakes
+from coach.deps import CipherDep, DbSession, SettingsDep
 from coach.models import Intake
-from coach.schemas import IntakeIn, IntakeReceipt
+from coach.schemas import CONTRACTS, IntakeIn, IntakeReceipt, IntakeV2In, upgrade_v1
 from coach.signing import WebhookVerificationError, verify
 
 logger = logging.getLogger(__name__)
@@ -49,11 +49,36 @@ def _already_stored(db: Session, webhook_id: str, reference: str) -> Intake | No
         200: {"model": IntakeReceipt, "description": "Already stored (same webhook-id or reference)"},
         401: {"description": "Missing or invalid signature, or timestamp more than 5 minutes off"},
         413: {"description": "Body too large"},
-        422: {"description": "Body is not JSON or does not match intake schema v1"},
+        422: {"description": "Body is not JSON or does not match intake schema v1 or v2"},
+    },
+    openapi_extra={
+        "parameters": [
+            {"name": name, "in": "header", "required": True, "schema": {"type": "string"}, "description": text}
+            for name, text in (
+                ("webhook-id", "unique per intake, reused on retries"),
+                ("webhook-timestamp", "unix seconds"),
+                ("webhook-signature", "v1,<base64 HMAC-SHA256>; several may be space-separated"),
+            )
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/IntakeIn"},
+                            {"$ref": "#/components/schemas/IntakeV2In"},
+                        ]
+                    }
+                }
+            },
+        },
     },
 )
-async def receive_intake(request: Request, settings: SettingsDep, db: DbSession) -> JSONResponse:
-    """Store one intake (body: schemas/intake-v1.schema.json), signed with Standard Webhooks."""
+async def receive_intake(
+    request: Request, settings: SettingsDep, db: DbSession, cipher: CipherDep, background: BackgroundTasks
+) -> JSONResponse:
+    """Store one intake (schemas/intake-v2.schema.json, or v1), signed with Standard Webhooks. Anonymous."""
     declared_length = request.headers.get("content-length", "")
     if declared_length.isdigit() and int(declared_length) > MAX_BODY_BYTES:
         return _error(status.HTTP_413_CONTENT_TOO_LARGE, "body too large")
@@ -68,42 +93,32 @@ async def receive_intake(request: Request, settings: SettingsDep, db: DbSession)
         return _error(status.HTTP_401_UNAUTHORIZED, str(error))
 
     try:
-        json.loads(body)
+        document = json.loads(body)
     except ValueError:
         logger.warning("intake %s rejected: body is not valid JSON", webhook_id)
         return _error(status.HTTP_422_UNPROCESSABLE_CONTENT, "body is not valid JSON")
+    version = document.get("schema_version") if isinstance(document, dict) else None
+    contract = CONTRACTS.get(version) if type(version) is int else None
     try:
-        intake = IntakeIn.model_validate_json(body, strict=True)
+        received = (contract or IntakeV2In).model_validate_json(body, strict=True)
     except ValidationError as error:
         # include_input=False: the errors go back to the sender without echoing the person's answers.
         errors = error.errors(include_input=False, include_url=False, include_context=False)
         logger.warning("intake %s rejected: %d schema error(s)", webhook_id, len(errors))
         return _error(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "body does not match intake schema v1 (schemas/intake-v1.schema.json)",
+            "body does not match intake schema v1 or v2 (schemas/intake-v2.schema.json)",
             errors=errors,
         )
 
+    intake = upgrade_v1(received) if isinstance(received, IntakeIn) else received
     existing = _already_stored(db, webhook_id, intake.reference)
     if existing is not None:
         logger.info("intake %s already stored as %s", webhook_id, existing.reference)
         return _receipt(status.HTTP_200_OK, existing.reference, duplicate=True)
 
-    db.add(
-        Intake(
-            reference=intake.reference,
-            webhook_id=webhook_id,
-            schema_version=intake.schema_version,
-            language=intake.language,
-            channel=intake.channel,
-            neighbourhood=intake.answers.neighbourhood,
-            complete=intake.complete,
-            needs_count=len(intake.needs),
-            submitted_at=intake.submitted_at,
-            received_at=datetime.now(UTC),
-            payload=intake.model_dump_json(),
-        )
-    )
+    db.add(intakes.new_intake(intake, webhook_id, received.schema_version, cipher))
+    audit.record(db, None, "intake_received", intake.reference, f"v{received.schema_version}")
     try:
         db.commit()
     except IntegrityError:
@@ -114,4 +129,18 @@ async def receive_intake(request: Request, settings: SettingsDep, db: DbSession)
             raise
         return _receipt(status.HTTP_200_OK, existing.reference, duplicate=True)
     logger.info("intake %s stored as %s", webhook_id, intake.reference)
+    if request.app.state.translator.name != "none":
+        background.add_task(translate_in_background, request.app, intake.reference)
     return _receipt(status.HTTP_201_CREATED, intake.reference)
+
+
+def translate_in_background(app: object, reference_code: str) -> None:
+    """After the acknowledgement: translate the person's words; a failure leaves them "not translated"."""
+    state = app.state  # type: ignore[attr-defined]
+    with state.database.sessions() as db:
+        intake = intakes.find(db, reference_code)
+        if intake is None:
+            return
+        done, total = intakes.translate(intake, state.cipher, state.translator)
+        audit.record(db, None, "translate", reference_code, f"{done}/{total} {state.translator.name}")
+        db.commit()

@@ -1,102 +1,265 @@
-"""The Dutch coach view: list and detail pages show what was stored, with config labels and teams."""
+"""The Dutch coach pages: login required, the inbox with its filters, one intake, and the work on it."""
 
 import re
 
+from sqlalchemy import select
+
 from coach import reference
+from coach.models import AuditEntry, Intake
+from tests.coach.conftest import add_user, log_in, post_form
 
 
-def test_empty_list_says_so(client):
-    response = client.get("/coach")
-
-    assert response.status_code == 200
-    assert "Nog geen aanmeldingen" in response.text
-    assert response.headers["cache-control"] == "no-store"
+def references_on(page: str) -> list[str]:
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S)[1:]  # skip the header row
+    return [re.search(r"ONT-\w{6}", row).group(0) for row in rows]
 
 
-def test_list_shows_intakes_newest_first(intake_payload, client, post_intake):
-    older = intake_payload(reference="ONT-AAAAAA", submitted_at="2026-11-26T09:00:00+00:00", complete=False)
-    newer = intake_payload(
-        reference="ONT-BBBBBB",
-        submitted_at="2026-11-27T10:15:00+00:00",
-        language="prs",
-        answers={**intake_payload()["answers"], "neighbourhood": "no_fixed_address"},
-        needs=[],
-        needs_answer="rather_not_say",
-    )
-    assert post_intake(older).status_code == 201
-    assert post_intake(newer).status_code == 201
-
-    page = client.get("/coach").text
-    rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.S)[1:]  # skip the header row
-    assert [re.search(r"ONT-\w{6}", row).group(0) for row in rows] == ["ONT-BBBBBB", "ONT-AAAAAA"]
-    newest, oldest = rows
-    assert "27-11-2026 11:15" in newest  # 10:15 UTC is 11:15 in Ghent in November
-    assert "Dari" in newest
-    assert "Geen vast adres" in newest  # label from languages/nl.yml
-    assert re.search(r'data-label="Noden">0<', newest)
-    assert "Volledig" in newest
-    assert "Bulgaars" in oldest
-    assert "Bloemekenswijk" in oldest
-    assert re.search(r'data-label="Noden">2<', oldest)
-    assert "Onvolledig" in oldest
-    assert 'href="/coach/intakes/ONT-AAAAAA"' in oldest
+def test_every_page_needs_a_login(intake_payload, client, post_intake):
+    assert post_intake(intake_payload()).status_code == 201
+    for url in (
+        "/coach",
+        "/coach/intakes/ONT-7K3M9Q",
+        "/coach/intakes/ONT-7K3M9Q/print",
+        "/coach/intakes/ONT-7K3M9Q/export.json",
+        "/coach/audit",
+    ):
+        response = client.get(url, follow_redirects=False)
+        assert response.status_code == 303, url
+        assert response.headers["location"] == "/coach/login"
+    for url in ("/api/v1/intakes", "/api/v1/intakes/ONT-7K3M9Q"):
+        assert client.get(url).status_code == 401, url
+    response = client.post("/coach/intakes/ONT-7K3M9Q/claim", data={"csrf_token": "x"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/coach/login"
 
 
-def test_detail_shows_answers_needs_labels_team_and_support(intake_payload, client, post_intake):
+def test_login_sets_a_secure_http_only_same_site_cookie(client):
+    add_user(client, "an")
+    response = log_in(client, "an")
+
+    assert response.status_code == 303 and response.headers["location"] == "/coach"
+    cookie = response.headers["set-cookie"].lower()
+    assert "onthaal_session=" in cookie
+    assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
+    assert "Aanmeldingen" in client.get("/coach").text
+
+
+def test_wrong_password_and_login_without_csrf_token_are_refused(client):
+    add_user(client, "an")
+
+    assert log_in(client, "an", "wrong password!!").status_code == 401
+    assert log_in(client, "nobody").status_code == 401
+    client.get("/coach/login")
+    without_token = client.post("/coach/login", data={"username": "an", "password": "x"}, follow_redirects=False)
+    assert without_token.status_code == 403
+    assert client.get("/coach", follow_redirects=False).status_code == 303
+
+
+def test_login_attempts_are_rate_limited_per_user_and_ip(client):
+    add_user(client, "an")
+    for _ in range(5):
+        assert log_in(client, "an", "wrong password!!").status_code == 401
+    blocked = log_in(client, "an")  # even the right password, for the rest of the window
+
+    assert blocked.status_code == 429
+    assert "Te veel mislukte pogingen" in blocked.text
+    add_user(client, "bert")
+    assert log_in(client, "bert").status_code == 303  # another account from the same desk still works
+
+
+def test_logout_ends_the_session(coach_client):
+    assert post_form(coach_client, "/coach", "/coach/logout").status_code == 303
+
+    assert coach_client.get("/coach", follow_redirects=False).status_code == 303
+
+
+def test_forms_without_the_csrf_token_are_refused(intake_payload, coach_client, post_intake):
     assert post_intake(intake_payload()).status_code == 201
 
-    response = client.get("/coach/intakes/ONT-7K3M9Q")
+    for action, data in (("claim", {}), ("status", {"status": "closed"}), ("notes", {"text": "x"})):
+        response = coach_client.post(f"/coach/intakes/ONT-7K3M9Q/{action}", data={**data, "csrf_token": "forged"})
+        assert response.status_code == 403, action
+    with coach_client.app.state.database.sessions() as db:
+        intake = db.scalars(select(Intake)).one()
+    assert intake.status == "new" and intake.claimed_by is None
+
+
+def test_a_coach_sees_their_team_first_and_can_filter(intake_payload, intake_v2, coach_client, post_intake):
+    west = intake_payload(reference="ONT-AAAAAA", submitted_at="2026-11-26T09:00:00+00:00")
+    zuid_answers = {**intake_payload()["answers"], "neighbourhood": "ledeberg"}
+    zuid = intake_payload(reference="ONT-BBBBBB", answers=zuid_answers, language="ro")
+    crisis = intake_v2(reference="ONT-CCCCCC", flags=["crisis"], submitted_at="2026-11-20T09:00:00+00:00")
+    newest = intake_payload(reference="ONT-DDDDDD", submitted_at="2026-11-27T12:00:00+00:00", needs=[])
+    for payload in (west, zuid, crisis, newest):
+        assert post_intake(payload).status_code == 201, payload["reference"]
+
+    inbox = coach_client.get("/coach").text
+    # Team West only (the coach's team); the crisis first although older, then newest first.
+    assert references_on(inbox) == ["ONT-CCCCCC", "ONT-DDDDDD", "ONT-AAAAAA"]
+    assert "Crisis" in inbox
+    assert references_on(coach_client.get("/coach?team=alle").text) == [
+        "ONT-CCCCCC",
+        "ONT-DDDDDD",
+        "ONT-BBBBBB",
+        "ONT-AAAAAA",
+    ]
+    assert references_on(coach_client.get("/coach?team=zuid").text) == ["ONT-BBBBBB"]
+    assert references_on(coach_client.get("/coach?team=alle&taal=ro").text) == ["ONT-BBBBBB"]
+    assert references_on(coach_client.get("/coach?team=alle&wijk=ledeberg").text) == ["ONT-BBBBBB"]
+    assert references_on(coach_client.get("/coach?team=alle&nood=housing").text) == ["ONT-BBBBBB", "ONT-AAAAAA"]
+    assert references_on(coach_client.get("/coach?team=alle&urgentie=urgent").text) == ["ONT-CCCCCC"]
+    assert references_on(coach_client.get("/coach?team=alle&urgentie=no_income").text) == []
+    assert references_on(coach_client.get("/coach?team=alle&status=new").text) == references_on(
+        coach_client.get("/coach?team=alle").text
+    )
+    assert references_on(coach_client.get("/coach?team=alle&status=closed").text) == []
+    assert references_on(coach_client.get("/coach?team=alle&q=bbbbbb").text) == ["ONT-BBBBBB"]
+    assert "Geen aanmeldingen gevonden" in coach_client.get("/coach?team=noord").text
+
+
+def test_search_by_name_ignores_case_and_accents(intake_payload, coach_client, post_intake):
+    answers = {**intake_payload()["answers"], "name": "Ionuț Popescu"}
+    assert post_intake(intake_payload(reference="ONT-AAAAAA", answers=answers)).status_code == 201
+    assert post_intake(intake_payload(reference="ONT-BBBBBB")).status_code == 201
+
+    assert references_on(coach_client.get("/coach?team=alle&q=ionut").text) == ["ONT-AAAAAA"]
+    assert references_on(coach_client.get("/coach?team=alle&q=MILENA").text) == ["ONT-BBBBBB"]
+
+
+def test_detail_shows_flags_answers_own_words_checklist_support_and_team(intake_v2, coach_client, post_intake):
+    payload = intake_v2(flags=["no_place_to_sleep"])
+    assert post_intake(payload).status_code == 201
+
+    response = coach_client.get("/coach/intakes/ONT-7K3M9Q")
 
     assert response.status_code == 200
     page = response.text
-    assert "Milena" in page
-    assert "Telefoon" in page and "0470 12 34 56" in page
-    assert "Bloemekenswijk" in page and "Team West" in page
-    assert "prioritaire wijk" in page
-    assert "Overgeslagen vragen" in page and "Contactgegevens" in page
-    assert "Bulgaars" in page
+    assert page.index("Geen slaapplaats") < page.index("Antwoorden")  # urgency on top
+    assert "Milena" in page and "0470 12 34 56" in page and "leefloon" in page
+    assert "Bloemekenswijk" in page and "Team West" in page and "prioritaire wijk" in page
+    assert "в кухня или почистване" in page  # the person's own words
+    assert "we have no money for rent" in page
+    assert "niet vertaald" in page  # translator "none"
     needs = reference.needs()
-    for need_id in ("housing", "financial_need"):
-        assert needs[need_id].label in page
-        for kind in needs[need_id].support:
-            assert kind in page
-    assert "budgetbegeleiding" in page  # one of financial_need's kinds of support, spelled out
-    assert needs["childcare"].label not in page
-    assert "Ik heb geen geld voor de huur" in page
-    assert "In eigen woorden" in page and "Gekozen met een knop" in page
+    rows = dict(re.findall(r'<tr class="state-(\w+)[^"]*" id="need-(\w+)"', page)[i][::-1] for i in range(20))
+    assert len(rows) == 20
+    assert rows["family_care"] == "reported" and rows["housing"] == "not_reported"
+    assert rows["justice"] == "skipped" and rows["motivation"] == "not_asked"
+    assert "te beoordelen" in page and "overgeslagen" in page
+    for kind in needs["financial_need"].support:
+        assert kind in page
+    assert needs["childcare"].support[0] not in page  # support only for reported or observed needs
+    assert response.headers["cache-control"] == "no-store"
 
 
-def test_detail_escapes_what_the_person_typed(intake_payload, client, post_intake):
+def test_detail_escapes_what_the_person_typed(intake_payload, coach_client, post_intake):
     answers = {**intake_payload()["answers"], "name": "<script>alert(1)</script>"}
     assert post_intake(intake_payload(answers=answers)).status_code == 201
 
-    page = client.get("/coach/intakes/ONT-7K3M9Q").text
+    page = coach_client.get("/coach/intakes/ONT-7K3M9Q").text
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_unknown_reference_is_a_dutch_404_page(client):
+def test_coach_ticks_observed_needs_claims_changes_status_adds_a_note(intake_payload, coach_client, post_intake):
+    assert post_intake(intake_payload()).status_code == 201
+    page_url = "/coach/intakes/ONT-7K3M9Q"
+
+    observed = post_form(coach_client, page_url, f"{page_url}/observed", {"observed": ["motivation", "distrust"]})
+    assert observed.status_code == 303
+    assert post_form(coach_client, page_url, f"{page_url}/claim").status_code == 303
+    assert post_form(coach_client, page_url, f"{page_url}/status", {"status": "contacted"}).status_code == 303
+    assert (
+        post_form(coach_client, page_url, f"{page_url}/notes", {"text": "Gebeld, afspraak dinsdag"}).status_code == 303
+    )
+
+    page = coach_client.get(page_url).text
+    assert re.search(r'value="motivation" checked', page) and re.search(r'value="distrust" checked', page)
+    assert "inzicht in drijfveren" in page  # support of the ticked observed need
+    assert "opgenomen door an" in page
+    assert "Contact gelegd" in page
+    assert "Gebeld, afspraak dinsdag" in page
+    assert post_form(coach_client, page_url, f"{page_url}/status", {"status": "lost"}).status_code == 422
+    with coach_client.app.state.database.sessions() as db:
+        intake = db.scalars(select(Intake)).one()
+        assert intake.status == "contacted" and intake.claimed_by == "an"
+        assert "Gebeld" not in intake.notes[0].text_enc
+        assert "motivation" not in (intake.assessment_enc or "")
+
+
+def test_export_json_and_printable_page(intake_v2, coach_client, post_intake):
+    assert post_intake(intake_v2()).status_code == 201
+    page_url = "/coach/intakes/ONT-7K3M9Q"
+    post_form(coach_client, page_url, f"{page_url}/notes", {"text": "Eerste gesprek gepland"})
+
+    exported = coach_client.get(f"{page_url}/export.json")
+    assert exported.status_code == 200
+    assert 'filename="ONT-7K3M9Q.json"' in exported.headers["content-disposition"]
+    document = exported.json()
+    assert document["reference"] == "ONT-7K3M9Q" and document["status"] == "new" and document["team"] == "west"
+    assert document["intake"]["answers"]["name"] == "Milena"
+    assert document["notes"][0]["text"] == "Eerste gesprek gepland"
+    assert document["translations"][0]["text"] == "в кухня или почистване"
+    assert document["translations"][0]["translation"] is None
+
+    printable = coach_client.get(f"{page_url}/print")
+    assert printable.status_code == 200
+    assert "Afdrukversie" not in printable.text and "<form" not in printable.text.split("<main>")[1]
+    assert "Milena" in printable.text and "Eerste gesprek gepland" in printable.text
+
+
+def test_every_view_and_change_is_audited_without_content(intake_payload, coach_client, post_intake):
+    assert post_intake(intake_payload()).status_code == 201
+    page_url = "/coach/intakes/ONT-7K3M9Q"
+    coach_client.get(page_url)
+    post_form(coach_client, page_url, f"{page_url}/status", {"status": "closed"})
+    coach_client.get(f"{page_url}/export.json")
+
+    with coach_client.app.state.database.sessions() as db:
+        entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    actions = [(entry.username, entry.action, entry.reference) for entry in entries]
+    assert (None, "intake_received", "ONT-7K3M9Q") in actions
+    assert ("an", "login", None) in actions
+    assert actions.count(("an", "view", "ONT-7K3M9Q")) == 2  # once before the form, once by post_form
+    assert ("an", "status", "ONT-7K3M9Q") in actions and ("an", "export_json", "ONT-7K3M9Q") in actions
+    text = " ".join(f"{entry.detail}" for entry in entries)
+    assert "Milena" not in text and "0470" not in text
+
+
+def test_audit_log_is_for_admins_only(intake_payload, client, post_intake):
+    assert post_intake(intake_payload()).status_code == 201
+    add_user(client, "an")
+    log_in(client, "an")
+    assert client.get("/coach/audit").status_code == 403
+    add_user(client, "beheer", "admin", None)
+    log_in(client, "beheer")
+
+    page = client.get("/coach/audit?ref=ONT-7K3M9Q")
+    assert page.status_code == 200
+    assert "aanmelding ontvangen" in page.text
+
+
+def test_reception_sees_only_the_intakes_they_helped_with(intake_v2, client, post_intake):
+    assert post_intake(intake_v2(reference="ONT-AAAAAA", assisted_by="sara")).status_code == 201
+    assert post_intake(intake_v2(reference="ONT-BBBBBB")).status_code == 201
+    add_user(client, "sara", "reception", None)
+    log_in(client, "sara")
+
+    assert references_on(client.get("/coach").text) == ["ONT-AAAAAA"]
+    assert client.get("/coach/intakes/ONT-AAAAAA").status_code == 200
+    assert client.get("/coach/intakes/ONT-BBBBBB").status_code == 404
+    assert post_form(client, "/coach/intakes/ONT-AAAAAA", "/coach/intakes/ONT-AAAAAA/claim").status_code == 403
+
+
+def test_unknown_reference_is_a_dutch_404_page(coach_client):
     for unknown in ("ONT-ZZZZZZ", "not-a-reference"):
-        response = client.get(f"/coach/intakes/{unknown}")
+        response = coach_client.get(f"/coach/intakes/{unknown}")
         assert response.status_code == 404
         assert "niet gevonden" in response.text
-        assert response.headers["content-type"].startswith("text/html")
 
 
 def test_stylesheet_is_served(client):
     response = client.get("/coach/static/coach.css")
 
     assert response.status_code == 200
-    assert "@media" in response.text
-
-
-def test_observed_need_said_unprompted_is_marked(intake_payload, client, post_intake):
-    needs = [{"id": "distrust", "source": "text", "evidence": "Ik vertrouw het OCMW niet"}]
-    assert post_intake(intake_payload(needs=needs)).status_code == 201
-
-    page = client.get("/coach/intakes/ONT-7K3M9Q").text
-
-    assert "Wantrouwen t.a.v. hulpverlening" in page
-    assert "hier zelf vermeld" in page
-    assert "vertrouwenspersoon" in page
+    assert "@media print" in response.text

@@ -9,26 +9,53 @@ import pytest
 import yaml
 
 from coach import reference
-from coach.schemas import IntakeIn, NeedId, intake_json_schema, intake_json_schema_text
+from coach.schemas import IntakeIn, IntakeV2In, NeedId, intake_json_schema, intake_json_schema_text
 from coach.settings import CONFIG_DIR, REPO_ROOT, generate_webhook_secret
 from coach.signing import WebhookVerificationError, sign, verify
 
 SCHEMA_FILE = REPO_ROOT / "schemas" / "intake-v1.schema.json"
 
 
-def test_checked_in_schema_equals_a_fresh_export():
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == intake_json_schema_text()
+@pytest.mark.parametrize("version", [1, 2])
+def test_checked_in_schema_equals_a_fresh_export(version):
+    checked_in = REPO_ROOT / "schemas" / f"intake-v{version}.schema.json"
+    assert checked_in.read_text(encoding="utf-8") == intake_json_schema_text(version)
 
 
-def test_export_tool_writes_the_schema(tmp_path):
+@pytest.mark.parametrize("version", [1, 2])
+def test_export_tool_writes_the_schema(tmp_path, version):
     output = tmp_path / "intake.schema.json"
     subprocess.run(
-        [sys.executable, str(REPO_ROOT / "tools" / "export_schema.py"), "--output", str(output)],
+        [
+            sys.executable,
+            str(REPO_ROOT / "tools" / "export_schema.py"),
+            "--version",
+            str(version),
+            "--output",
+            str(output),
+        ],
         check=True,
         capture_output=True,
     )
 
-    assert json.loads(output.read_text(encoding="utf-8")) == intake_json_schema()
+    assert json.loads(output.read_text(encoding="utf-8")) == intake_json_schema(version)
+
+
+def test_schema_v2_lists_every_need_in_the_checklist_and_the_flags():
+    schema = intake_json_schema(2)
+    assert schema["$id"].endswith("v2") and "version 2" in schema["title"]
+    assert schema["properties"]["schema_version"]["const"] == 2
+    checklist = schema["$defs"]["Checklist"]
+    assert checklist["required"] == list(NeedId.__args__)
+    assert checklist["additionalProperties"] is False
+    assert set(schema["required"]) == set(IntakeV2In.model_fields)
+
+
+def test_architecture_v2_example_is_valid_once_its_checklist_is_complete(intake_v2):
+    intake = IntakeV2In.model_validate_json(json.dumps(intake_v2()), strict=True)
+
+    assert intake.answers.income == "leefloon"
+    assert intake.messages[0].language == "bg"
 
 
 def test_schema_names_version_1_and_its_enums_come_from_config():

@@ -3,9 +3,11 @@
 import base64
 
 import pytest
+from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from coach.crypto import DataKeyError
 from coach.db import build_engine
 from coach.main import create_app
 from coach.settings import REPO_ROOT, Settings, generate_webhook_secret, get_settings, looks_like_placeholder
@@ -17,7 +19,15 @@ ENV_NAMES = (
     "RASA_PUBLIC_URL",
     "ONTHAAL_WIDGET_DIR",
     "ONTHAAL_LANGUAGES_DIR",
+    "ONTHAAL_DATA_KEYS",
+    "ONTHAAL_TRANSLATOR",
+    "ONTHAAL_LIBRETRANSLATE_URL",
+    "ONTHAAL_TRANSLATION_PUBLIC_OPT_IN",
+    "RASA_URL",
+    "RASA_AUTH_TOKEN",
+    "ONTHAAL_RETENTION_DAYS",
 )
+DATA_KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +42,7 @@ def clean_environment(monkeypatch):
 def test_reads_the_environment(monkeypatch, tmp_path):
     secret = generate_webhook_secret()
     monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", secret)
+    monkeypatch.setenv("ONTHAAL_DATA_KEYS", DATA_KEY)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     monkeypatch.setenv("RASA_PUBLIC_URL", "https://chat.example.test/")
 
@@ -46,6 +57,7 @@ def test_reads_the_environment(monkeypatch, tmp_path):
 
 def test_defaults(monkeypatch):
     monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", generate_webhook_secret())
+    monkeypatch.setenv("ONTHAAL_DATA_KEYS", DATA_KEY)
 
     settings = Settings()
 
@@ -53,6 +65,40 @@ def test_defaults(monkeypatch):
     assert settings.rasa_public_url == "http://127.0.0.1:5005"
     assert settings.widget_dir == REPO_ROOT / "web_widget"
     assert settings.languages_dir == REPO_ROOT / "languages"
+    assert settings.retention_days == 180
+    assert settings.translator == "none"
+    assert settings.cookie_secure is True
+    assert "ONTHAAL_DATA_KEYS" not in repr(settings) and DATA_KEY not in repr(settings)
+
+
+def test_data_keys_are_required_outside_development(monkeypatch):
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", generate_webhook_secret())
+    with pytest.raises(ValidationError, match="ONTHAAL_DATA_KEYS is required"):
+        Settings()
+
+    monkeypatch.setenv("ONTHAAL_ENV", "development")
+    assert Settings().data_keys == ""
+
+
+def test_malformed_data_key_is_refused_without_repeating_it(monkeypatch):
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", generate_webhook_secret())
+    monkeypatch.setenv("ONTHAAL_DATA_KEYS", f"{DATA_KEY},not-a-key-at-all")
+    with pytest.raises((ValidationError, DataKeyError)) as refused:
+        Settings()
+    assert "key 2" in str(refused.value) and "not-a-key-at-all" not in str(refused.value)
+
+
+def test_public_translation_needs_the_explicit_opt_in(monkeypatch):
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", generate_webhook_secret())
+    monkeypatch.setenv("ONTHAAL_DATA_KEYS", DATA_KEY)
+    monkeypatch.setenv("ONTHAAL_TRANSLATOR", "public")
+    with pytest.raises(ValidationError, match="OPT_IN"):
+        Settings()
+    monkeypatch.setenv("ONTHAAL_TRANSLATION_PUBLIC_OPT_IN", "true")
+    assert Settings().translator == "public"
+    monkeypatch.setenv("ONTHAAL_TRANSLATOR", "libretranslate")
+    with pytest.raises(ValidationError, match="ONTHAAL_LIBRETRANSLATE_URL"):
+        Settings()
 
 
 def test_refused_secret_is_not_repeated_in_the_error(monkeypatch):
@@ -122,6 +168,7 @@ def test_app_refuses_to_start_without_secret():
 def test_creating_the_app_touches_no_database(monkeypatch, tmp_path):
     database = tmp_path / "var" / "coach.sqlite3"
     monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", generate_webhook_secret())
+    monkeypatch.setenv("ONTHAAL_DATA_KEYS", DATA_KEY)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
 
     app = create_app()

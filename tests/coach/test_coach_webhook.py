@@ -15,7 +15,7 @@ def stored_count(client) -> int:
         return session.scalar(select(func.count()).select_from(Intake))
 
 
-def test_valid_intake_is_stored_and_listed(intake_payload, client, post_intake):
+def test_valid_intake_is_stored_encrypted_and_listed(intake_payload, client, post_intake, coach_client):
     response = post_intake(intake_payload(), webhook_id="msg_first")
 
     assert response.status_code == 201
@@ -28,8 +28,10 @@ def test_valid_intake_is_stored_and_listed(intake_payload, client, post_intake):
     assert intake.complete is True
     assert intake.needs_count == 2
     assert intake.submitted_at.isoformat() == "2026-11-27T10:15:00+00:00"
-    assert json.loads(intake.payload)["answers"]["name"] == "Milena"
-    assert "ONT-7K3M9Q" in client.get("/coach").text
+    assert intake.team == "west" and intake.status == "new"
+    assert "Milena" not in intake.payload_enc
+    assert client.app.state.cipher.decrypt_json(intake.payload_enc)["answers"]["name"] == "Milena"
+    assert "ONT-7K3M9Q" in coach_client.get("/coach").text
 
 
 def test_signature_with_another_secret_is_rejected(intake_payload, client, post_intake):
@@ -98,6 +100,67 @@ def test_same_reference_with_new_webhook_id_is_not_stored_twice(intake_payload, 
         assert session.scalars(select(Intake.language)).one() == "bg"
 
 
+def test_v2_intake_is_stored_with_its_clear_filter_columns(intake_v2, client, post_intake):
+    payload = intake_v2(flags=["no_income", "crisis"])
+    response = post_intake(payload)
+
+    assert response.status_code == 201, response.text
+    with client.app.state.database.sessions() as session:
+        intake = session.scalars(select(Intake)).one()
+    assert intake.schema_version == 2
+    assert intake.urgency == 2
+    assert intake.flags.split() == ["no_income", "crisis"]
+    assert intake.need_ids.split() == ["family_care", "financial_need"]
+    stored = client.app.state.cipher.decrypt_json(intake.payload_enc)
+    assert stored == json.loads(json.dumps(payload)) | {"submitted_at": "2026-11-27T10:15:00Z"}
+
+
+def test_v1_intake_is_read_as_v2(intake_payload, client, post_intake):
+    assert post_intake(intake_payload()).status_code == 201
+    with client.app.state.database.sessions() as session:
+        intake = session.scalars(select(Intake)).one()
+    stored = client.app.state.cipher.decrypt_json(intake.payload_enc)
+
+    assert intake.schema_version == 1
+    assert stored["schema_version"] == 2
+    assert stored["checklist"]["housing"] == "reported"
+    assert stored["checklist"]["motivation"] == "not_asked"
+    assert stored["answers"]["age_band"] is None and stored["flags"] == []
+    assert stored["needs"][1] == {
+        "id": "financial_need",
+        "source": "text",
+        "evidence": "Ik heb geen geld voor de huur",
+        "question": "needs",
+    }
+
+
+def test_v2_contract_violations_are_422(intake_v2, client, post_intake):
+    checklist = intake_v2()["checklist"]
+    missing = {key: value for key, value in checklist.items() if key != "aggression"}
+    answers = intake_v2()["answers"]
+    cases = {
+        "checklist incomplete": (intake_v2(checklist=missing), ("checklist", "aggression")),
+        "checklist unknown state": (intake_v2(checklist={**checklist, "housing": "maybe"}), ("checklist", "housing")),
+        "unknown flag": (intake_v2(flags=["sad"]), ("flags", 0)),
+        "flag twice": (intake_v2(flags=["crisis", "crisis"]), ("flags",)),
+        "answer missing": (
+            intake_v2(answers={key: value for key, value in answers.items() if key != "income"}),
+            ("answers", "income"),
+        ),
+        "message too long": (
+            intake_v2(messages=[{"question": "work_wish", "text": "x" * 2001, "language": "bg"}]),
+            ("messages", 0, "text"),
+        ),
+        "unknown media kind": (
+            intake_v2(media=[{"kind": "gif", "received_at": "2026-11-27T10:00:00Z"}]),
+            ("media", 0, "kind"),
+        ),
+    }
+    for name, (payload, location) in cases.items():
+        assert location in schema_error_locations(post_intake(payload)), name
+    assert stored_count(client) == 0
+
+
 def test_body_that_is_not_json_is_422(client, post_intake):
     response = post_intake(b'{"schema_version": 1, "reference": ')
 
@@ -143,7 +206,8 @@ def test_contract_violations_are_422_at_the_offending_field(intake_payload, clie
     housing = {"id": "housing", "source": "button", "evidence": None}
     cases = {
         "extra field": (intake_payload(age=36), ("age",)),
-        "version 2": (intake_payload(schema_version=2), ("schema_version",)),
+        "version 3": (intake_payload(schema_version=3), ("schema_version",)),
+        "version as text": (intake_payload(schema_version="1"), ("schema_version",)),
         "reference with O": (intake_payload(reference="ONT-7K3M9O"), ("reference",)),
         "reference lower case": (intake_payload(reference="ont-7k3m9q"), ("reference",)),
         "complete as text": (intake_payload(complete="true"), ("complete",)),
