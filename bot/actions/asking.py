@@ -1,19 +1,22 @@
-"""Custom ways of asking a form question, where the question depends on earlier answers.
+"""Questions whose wording or buttons depend on earlier answers.
 
 Responses used: utter_welcome, utter_ask_consent, utter_ask_contact_phone, utter_ask_contact_email,
-utter_ask_needs, utter_ask_needs_more. Slots read: language, contact_method, need_groups.
+utter_ask_use_known_number, utter_ask_<multi slot>, utter_ask_more, utter_confirm_needs.
+Slots read: language, contact_method, known_phone, known_phone_declined, multi_choices, pending_needs.
 """
 
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.reference_data import NEED_GROUPS, pack, text
+from bot.actions.questions import questions
+from bot.actions.reference_data import pack, text
 
 
 def language_marker(language: str) -> dict[str, Any]:
@@ -26,6 +29,10 @@ def _was_uttered(tracker: Tracker, response: str) -> bool:
         event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response
         for event in tracker.events
     )
+
+
+def need_labels(language: str | None, needs: list[dict[str, Any]]) -> str:
+    return ", ".join(text(language, f"need_{need['id']}") for need in needs)
 
 
 class ActionAskConsent(Action):
@@ -50,41 +57,65 @@ class ActionAskContactDetail(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         method = tracker.get_slot("contact_method")
-        dispatcher.utter_message(response="utter_ask_contact_email" if method == "email" else "utter_ask_contact_phone")
+        known = tracker.get_slot("known_phone")
+        if method == "email":
+            dispatcher.utter_message(response="utter_ask_contact_email")
+        elif known and not tracker.get_slot("known_phone_declined"):
+            # WhatsApp gave us the number; it is used only when the person says yes.
+            dispatcher.utter_message(response="utter_ask_use_known_number", known_phone=known)
+        else:
+            dispatcher.utter_message(response="utter_ask_contact_phone")
         return []
 
 
-def need_buttons(language: str | None, chosen: list[str]) -> list[dict[str, str]]:
-    """Buttons for the need groups not chosen yet, then 'Done' (or, before any choice, 'none' and 'skip')."""
-    buttons = [
-        {
-            "title": text(language, f"need_group_{group}"),
-            "payload": "/choose_need" + json.dumps({"need_group": group}, separators=(",", ":")),
-        }
-        for group in NEED_GROUPS
-        if group not in chosen
-    ]
-    if chosen:
-        buttons.append({"title": text(language, "needs_done"), "payload": "/done"})
-    else:
-        buttons.append({"title": text(language, "needs_none"), "payload": "/no_needs"})
-        buttons.append({"title": text(language, "skip_button"), "payload": "/skip"})
-    return buttons
-
-
-class ActionAskNeedsDone(Action):
-    """The needs question: several answers, one tap each, until 'Done'."""
+class ActionAskNeedsConfirmed(Action):
+    """'I understood: housing, money. Is that right?' for needs found in what the person typed."""
 
     def name(self) -> str:
-        return "action_ask_needs_done"
+        return "action_ask_needs_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        pending = tracker.get_slot("pending_needs") or []
+        dispatcher.utter_message(
+            response="utter_confirm_needs", needs=need_labels(tracker.get_slot("language"), pending)
+        )
+        return []
+
+
+class AskMultiple(Action, ABC):
+    """A question with several answers: the options not chosen yet, then 'Done'."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str: ...
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         language = tracker.get_slot("language")
-        chosen = list(tracker.get_slot("need_groups") or [])
-        buttons = need_buttons(language, chosen)
+        chosen = tracker.get_slot("multi_choices") or []
         if not chosen:
-            dispatcher.utter_message(response="utter_ask_needs", buttons=buttons)
-        else:
-            labels = ", ".join(text(language, f"need_group_{group}") for group in chosen)
-            dispatcher.utter_message(response="utter_ask_needs_more", buttons=buttons, needs_chosen=labels)
+            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+            return []
+        asked = next(candidate for candidate in questions() if candidate.slot == self.slot)
+        buttons = [
+            {
+                "title": text(language, f"{self.slot}_{option}"),
+                "payload": "/choose" + json.dumps({"choice": option}, separators=(",", ":")),
+            }
+            for option in asked.options
+            if option not in chosen
+        ]
+        buttons.append({"title": text(language, "done_button"), "payload": "/done"})
+        labels = ", ".join(text(language, f"{self.slot}_{option}") for option in chosen)
+        dispatcher.utter_message(response="utter_ask_more", buttons=buttons, chosen=labels)
         return []
+
+
+class ActionAskHealth(AskMultiple):
+    slot = "health"  # type: ignore[assignment]
+
+
+class ActionAskFamily(AskMultiple):
+    slot = "family"  # type: ignore[assignment]

@@ -1,12 +1,16 @@
-"""Hands the finished intake to a coach.
+"""Hands the intake to a coach: at the end of the form, or earlier when the person asks for a person.
 
-Responses used: utter_submitted / utter_submit_delayed ({reference}). Slots read: all intake slots and
-language; afterwards every answer is forgotten in the conversation (the intake lives on in the coach service).
+Responses used: utter_submitted / utter_submit_delayed / utter_handed_over ({reference}),
+utter_handed_over_no_consent. Slots read: all; afterwards every answer is forgotten in the conversation
+(the intake lives on in the coach service).
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -15,14 +19,36 @@ from bot.actions.intake import build_intake, new_reference
 from bot.actions.readback import keep_only_language
 
 
+async def hand_off(tracker: Tracker, complete: bool) -> tuple[str, bool]:
+    """Outbox first, then one delivery attempt; returns the reference and whether it was acknowledged."""
+    reference = new_reference()
+    webhook_id = delivery.enqueue(build_intake(tracker, reference, complete=complete))
+    delivered = webhook_id in await asyncio.to_thread(delivery.deliver_pending)
+    return reference, delivered
+
+
 class ActionSubmitIntake(Action):
     def name(self) -> str:
         return "action_submit_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
-        reference = new_reference()
-        webhook_id = delivery.enqueue(build_intake(tracker, reference))
-        delivered = webhook_id in delivery.deliver_pending()
-        response = "utter_submitted" if delivered else "utter_submit_delayed"
-        dispatcher.utter_message(response=response, reference=reference)
+        reference, delivered = await hand_off(tracker, complete=True)
+        dispatcher.utter_message(
+            response="utter_submitted" if delivered else "utter_submit_delayed", reference=reference
+        )
         return keep_only_language(tracker)
+
+
+class ActionTalkToPerson(Action):
+    """Hands off now with what is known, marked incomplete; without consent there is nothing to send."""
+
+    def name(self) -> str:
+        return "action_talk_to_person"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        if not tracker.get_slot("consent"):
+            dispatcher.utter_message(response="utter_handed_over_no_consent")
+            return [ActiveLoop(None), *keep_only_language(tracker)]
+        reference, _ = await hand_off(tracker, complete=False)
+        dispatcher.utter_message(response="utter_handed_over", reference=reference)
+        return [ActiveLoop(None), *keep_only_language(tracker)]

@@ -1,4 +1,4 @@
-"""Builds the structured intake (schema version 1, schemas/intake-v1.schema.json) from a conversation."""
+"""Builds the structured intake (schema version 2, docs/architecture.md) from a conversation."""
 
 from __future__ import annotations
 
@@ -8,17 +8,33 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.actions.reference_data import NEED_GROUPS, SKIPPED
+from bot.actions import questions as checklist_rules
+from bot.actions.reference_data import SKIPPED
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-# Question id in the intake -> the slot that holds its answer.
-QUESTIONS = {
+# Answer field in the intake -> the slot that holds it.
+ANSWERS = {
     "name": "contact_name",
     "contact_method": "contact_method",
     "contact_detail": "contact_detail",
+    "contact_time": "contact_time",
     "neighbourhood": "neighbourhood",
+    "age_band": "age_band",
+    "referral": "referral",
+    "income": "income",
+    "languages_spoken": "languages_spoken",
+    "dutch_level": "dutch_level",
+    "interpreter": "interpreter",
+    "schooling": "schooling",
+    "diploma_abroad": "diploma_abroad",
+    "work_wish": "work_wish",
+    "work_done": "work_done",
+    "anything_else": "anything_else",
 }
+YES_NO_ANSWERS = {"interpreter", "diploma_abroad"}
+# Buttons that stand for "no answer to write down" in a free-text question.
+NOT_AN_ANSWER = {"work_wish": "dont_know", "work_done": "never", "anything_else": "nothing"}
 
 
 def new_reference() -> str:
@@ -26,34 +42,34 @@ def new_reference() -> str:
     return "ONT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def _answer(tracker: Tracker, slot: str) -> Any:
-    value = tracker.get_slot(slot)
-    return None if value == SKIPPED else value
+def _answer(field: str, value: Any) -> Any:
+    if value in (None, SKIPPED) or NOT_AN_ANSWER.get(field) == value:
+        return None
+    if field in YES_NO_ANSWERS:
+        return value == "yes"
+    return value
 
 
 def build_intake(tracker: Tracker, reference: str, complete: bool = True) -> dict[str, Any]:
-    answers = {question: _answer(tracker, slot) for question, slot in QUESTIONS.items()}
-    skipped = [question for question, slot in QUESTIONS.items() if tracker.get_slot(slot) == SKIPPED]
-    needs_answer = tracker.get_slot("needs_answer") or "skipped"
-    if needs_answer in ("rather_not_say", "skipped"):
-        skipped.append("needs")
-    needs: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for group in tracker.get_slot("need_groups") or []:
-        for need_id in NEED_GROUPS.get(group, ()):
-            if need_id not in seen:
-                seen.add(need_id)
-                needs.append({"id": need_id, "source": "button", "evidence": None})
+    slots = dict(tracker.slots)
+    text_needs = slots.get("text_needs") or []
     return {
         "schema_version": SCHEMA_VERSION,
         "reference": reference,
         "conversation_id": tracker.sender_id,
-        "language": tracker.get_slot("language"),
+        "language": slots.get("language"),
         "channel": tracker.get_latest_input_channel() or "unknown",
         "submitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "complete": complete,
-        "answers": answers,
-        "skipped": skipped,
-        "needs_answer": needs_answer,
-        "needs": needs,
+        "assisted_by": slots.get("assisted_by"),
+        "answers": {field: _answer(field, slots.get(slot)) for field, slot in ANSWERS.items()},
+        "skipped": [asked.slot for asked in checklist_rules.questions() if slots.get(asked.slot) == SKIPPED],
+        "checklist": checklist_rules.checklist(slots, text_needs),
+        "needs": checklist_rules.reported_needs(slots, text_needs),
+        "flags": checklist_rules.flags(slots),
+        "messages": slots.get("messages") or [],
+        "remarks": [
+            {"by": slots.get("assisted_by") or "reception", "text": remark} for remark in slots.get("remarks") or []
+        ],
+        "media": slots.get("media") or [],
     }

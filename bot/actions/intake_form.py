@@ -1,16 +1,18 @@
-"""The intake form: reads each answer from a button or from what the person typed.
+"""The intake form: one question at a time, each answer read from a button or from what the person typed.
 
-Slots (bot/domain/intake.yml): language, consent, contact_name, contact_method, contact_detail, neighbourhood,
-need_groups, needs_answer, needs_done. Every extract_<slot> acts only when its slot is the one asked
-(`requested_slot`), except the language, which the very first message may already reveal.
-Returning `{slot: None}` makes the form ask again; the message explaining why is uttered here.
-The SDK drops extracted slots that are not required form slots; `consent` (once refused, no slot is required
-any more), `need_groups` and `needs_answer` are kept explicitly.
+Slots: language, consent, needs_confirmed and one slot per question of bot/questions.yml (the form's
+required slots, asked in that order when they apply), plus bookkeeping slots that are not asked:
+multi_choices, pending_needs, text_needs, messages, misses, known_phone, known_phone_declined, assisted_by,
+remarks, language_hint.
+Messages meant for the whole conversation (stop, talk to a person, why, crisis, small talk, media) are left
+alone here: the form rejects them and the rules in bot/data/rules/ answer them.
+Whatever the person types also feeds the checklist: need entities found in it wait in `pending_needs` until
+the person confirms them (`needs_confirmed`, asked next).
 """
 
 from __future__ import annotations
 
-import re
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -19,204 +21,163 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.actions.reference_data import (
-    LANGUAGES,
-    NEED_GROUPS,
-    SKIPPED,
-    neighbourhood_ids,
-    neighbourhoods,
-    normalise,
-    text,
-)
+from bot.actions.answers import Reading, entity, intent, read_answer, typed_text
+from bot.actions.asking import language_marker
+from bot.actions.questions import question, questions, reported_needs
+from bot.actions.reference_data import LANGUAGES
 
-CONTACT_METHODS = ("phone", "email", "social_worker", "come_by")
-MAX_NAME_LENGTH = 100
-MAX_DETAIL_LENGTH = 200
-SKIP_CONFIDENCE = 0.9
-_PHONE_CHARACTERS = re.compile(r"^\+?[\d\s./()-]+$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
-
-Slots = dict[str, Any]
-KEPT_SLOTS = ("consent", "need_groups", "needs_answer")
+GLOBAL_INTENTS = {"stop", "restart", "talk_to_person", "why_ask", "crisis", "out_of_scope", "bot_challenge", "thanks"}
+MEDIA_KINDS = ("voice", "image", "video", "file", "other")
+# A typed message switches the conversation's language only on clear evidence.
+SWITCH_MIN_WORDS = 4
+SWITCH_MIN_CONFIDENCE = 0.95
+MISSES_BEFORE_OFFERING_A_PERSON = 2
 
 
-def _intent(tracker: Tracker) -> tuple[str | None, float]:
-    intent = tracker.latest_message.get("intent") or {}
-    return intent.get("name"), float(intent.get("confidence") or 0.0)
+def required_slots(slots: dict[str, Any]) -> list[str]:
+    """The form's questions that apply now, in the order they are asked."""
+    if slots.get("consent") is False:
+        return []
+    head = ["language", "consent"] + (["needs_confirmed"] if slots.get("pending_needs") else [])
+    return head + [asked.slot for asked in questions() if asked.applies(slots)]
 
 
-def _entity(tracker: Tracker, name: str) -> Any:
-    return next(tracker.get_latest_entity_values(name), None)
+def _language_updates(tracker: Tracker, dispatcher: CollectingDispatcher, hint: str | None) -> dict[str, Any]:
+    current = tracker.get_slot("language")
+    chosen = entity(tracker, "language")
+    if chosen not in LANGUAGES:
+        chosen = None
+        detected = tracker.latest_message.get("language") or {}
+        words = len((typed_text(tracker) or "").split())
+        if not current and detected.get("code") in LANGUAGES:
+            chosen = detected["code"]
+        elif not current and hint in LANGUAGES:
+            chosen = hint
+        elif (
+            current
+            and detected.get("code") in LANGUAGES
+            and words >= SWITCH_MIN_WORDS
+            and detected.get("confidence", 0) >= SWITCH_MIN_CONFIDENCE
+        ):
+            chosen = detected["code"]
+    if not chosen or chosen == current:
+        return {}
+    if current:
+        # The widget re-renders in the new language; the open question is asked again in it.
+        dispatcher.utter_message(json_message=language_marker(chosen))
+    return {"language": chosen}
 
 
-def _typed_text(tracker: Tracker) -> str | None:
-    """What the person typed, or None for a button payload or an empty message."""
-    message = (tracker.latest_message.get("text") or "").strip()
-    return None if not message or message.startswith("/") else " ".join(message.split())
+def _metadata_updates(tracker: Tracker) -> dict[str, Any]:
+    """What the channel tells about this message: reception staff, their remark, a phone number, a language."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    updates: dict[str, Any] = {}
+    if isinstance(metadata.get("onthaal_assisted_by"), str):
+        updates["assisted_by"] = metadata["onthaal_assisted_by"][:100]
+    remark = metadata.get("onthaal_remark")
+    if isinstance(remark, str) and remark.strip():
+        updates["remarks"] = [*(tracker.get_slot("remarks") or []), remark.strip()[:2000]]
+    if isinstance(metadata.get("onthaal_phone"), str):
+        updates["known_phone"] = metadata["onthaal_phone"][:40]
+    if metadata.get("onthaal_language_hint") in LANGUAGES:
+        updates["language_hint"] = metadata["onthaal_language_hint"]
+    return updates
 
 
-def is_skip(tracker: Tracker) -> bool:
-    name, confidence = _intent(tracker)
-    return name == "skip" and confidence >= SKIP_CONFIDENCE
+def _consent_reading(tracker: Tracker) -> Reading:
+    name, _ = intent(tracker)
+    if name in ("affirm", "deny"):
+        return Reading({"consent": name == "affirm"})
+    return Reading({"consent": None}, "utter_not_understood")
 
 
-def _match_label(tracker: Tracker, typed: str, candidates: dict[str, str]) -> str | None:
-    """The one candidate id whose label (in the conversation's language) the typed text names."""
-    wanted = normalise(typed)
-    hits = {key for key, label in candidates.items() if normalise(label) and normalise(label) in wanted}
-    return hits.pop() if len(hits) == 1 else None
+def _needs_confirmation_reading(tracker: Tracker) -> Reading:
+    name, _ = intent(tracker)
+    if name not in ("affirm", "deny"):
+        return Reading({}, "utter_not_understood")
+    confirmed = list(tracker.get_slot("text_needs") or [])
+    if name == "affirm":
+        confirmed += tracker.get_slot("pending_needs") or []
+    return Reading({"text_needs": confirmed, "pending_needs": []})
 
 
-def match_neighbourhood(typed: str, language: str | None) -> str | None:
-    """The wijk (or no fixed address / outside Ghent) a typed answer names, if exactly one."""
-    wanted = f" {normalise(typed)} "
-    hits = set()
-    for wijk in neighbourhoods()["neighbourhoods"]:
-        parts = [wijk["name"], *wijk["name"].split(" - ")]
-        if any(f" {normalise(part)} " in wanted for part in parts if len(normalise(part)) >= 4):
-            hits.add(wijk["id"])
-    for special in neighbourhoods()["special"]:
-        if f" {normalise(text(language, 'neighbourhood_' + special['id']))} " in wanted:
-            hits.add(special["id"])
-    return hits.pop() if len(hits) == 1 else None
+def _found_needs(tracker: Tracker, slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """Needs named in a typed message that are not known yet, with the person's words as evidence."""
+    words = typed_text(tracker)
+    if not words:
+        return []
+    known = {need["id"] for need in reported_needs(slots, slots.get("text_needs") or [])}
+    known |= {need["id"] for need in slots.get("pending_needs") or []}
+    found = dict.fromkeys(value for value in tracker.get_latest_entity_values("need") if value not in known)
+    return [{"id": need, "evidence": words[:2000], "question": slots.get("requested_slot")} for need in found]
 
 
 class ValidateIntakeForm(FormValidationAction):
     def name(self) -> str:
         return "validate_intake_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot("consent") is False:
-            return []
-        if tracker.get_slot("contact_method") not in ("phone", "email"):
-            return [slot for slot in domain_slots if slot != "contact_detail"]
-        return domain_slots
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        name, _ = intent(tracker)
+        if name in GLOBAL_INTENTS:
+            return []  # rejected: a rule answers it, then the form asks its question again
+        if name == "media":
+            return self._note_media(tracker, dispatcher)
+        slots = dict(tracker.slots)
+        updates = _metadata_updates(tracker)
+        hint = updates.get("language_hint") or tracker.get_slot("language_hint")
+        updates.update(_language_updates(tracker, dispatcher, hint))
+        slots.update(updates)
 
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        events = await super().get_validation_events(dispatcher, tracker, domain)
-        validated = {event["name"] for event in events}
-        extracted = tracker.slots_to_validate()
-        return events + [
-            SlotSet(slot, value) for slot, value in extracted.items() if slot in KEPT_SLOTS and slot not in validated
+        requested = slots.get("requested_slot")
+        reading = Reading()
+        if name == "choose_language" and "language" in updates:
+            pass  # only the language changed; the open question is asked again
+        elif requested == "consent":
+            reading = _consent_reading(tracker)
+        elif requested == "needs_confirmed":
+            reading = _needs_confirmation_reading(tracker)
+        elif question(requested):
+            reading = read_answer(question(requested), tracker)
+        slots.update(reading.updates)
+        updates.update(reading.updates)
+
+        if slots.get("consent") and requested not in (None, "language", "consent", "needs_confirmed"):
+            found = _found_needs(tracker, slots)
+            if found:
+                updates["pending_needs"] = slots["pending_needs"] = [*(slots.get("pending_needs") or []), *found]
+                reading.problem = None  # not an answer, but not a miss either: the needs are confirmed first
+            if question(requested) and question(requested).kind == "text" and slots.get(requested) not in (None,):
+                self._keep_words(tracker, slots, updates, requested)
+
+        updates["misses"] = self._count_misses(tracker, reading, dispatcher)
+        next_slot = next((slot for slot in required_slots(slots) if slots.get(slot) is None), None)
+        return [SlotSet(slot, value) for slot, value in updates.items()] + [SlotSet("requested_slot", next_slot)]
+
+    @staticmethod
+    def _note_media(tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
+        """A voice note or photo: the assistant cannot read it, says so, and tells the coach one was sent."""
+        kind = entity(tracker, "media_kind")
+        received = {"kind": kind if kind in MEDIA_KINDS else "other", "received_at": datetime.now(UTC).isoformat()}
+        dispatcher.utter_message(response="utter_media_not_supported")
+        return [
+            SlotSet("media", [*(tracker.get_slot("media") or []), received]),
+            SlotSet("requested_slot", tracker.get_slot("requested_slot")),
         ]
 
-    def _asked(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot
+    @staticmethod
+    def _keep_words(tracker: Tracker, slots: dict[str, Any], updates: dict[str, Any], requested: str) -> None:
+        words = typed_text(tracker)
+        if words and requested not in ("contact_name", "contact_detail"):
+            entry = {"question": requested, "text": words[:2000], "language": slots.get("language")}
+            updates["messages"] = [*(slots.get("messages") or []), entry]
 
-    async def extract_language(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        chosen = _entity(tracker, "language")
-        if chosen in LANGUAGES:
-            return {"language": chosen}
-        requested = tracker.get_slot("requested_slot")
-        if tracker.get_slot("language") or requested not in (None, "language"):
-            return {}
-        detected = (tracker.latest_message.get("language") or {}).get("code")
-        if detected in LANGUAGES:
-            return {"language": detected}
-        return {"language": None} if requested == "language" else {}
-
-    async def extract_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        if not self._asked(tracker, "consent"):
-            return {}
-        intent, _ = _intent(tracker)
-        if intent in ("affirm", "deny"):
-            return {"consent": intent == "affirm"}
-        dispatcher.utter_message(response="utter_not_understood")
-        return {"consent": None}
-
-    async def extract_contact_name(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        if not self._asked(tracker, "contact_name"):
-            return {}
-        if is_skip(tracker):
-            return {"contact_name": SKIPPED}
-        typed = _typed_text(tracker)
-        if typed is None:
-            dispatcher.utter_message(response="utter_not_understood")
-        return {"contact_name": typed[:MAX_NAME_LENGTH] if typed else None}
-
-    async def extract_contact_method(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        if not self._asked(tracker, "contact_method"):
-            return {}
-        if is_skip(tracker):
-            return {"contact_method": SKIPPED}
-        method = _entity(tracker, "contact_method")
-        typed = _typed_text(tracker)
-        if method not in CONTACT_METHODS and typed:
-            language = tracker.get_slot("language")
-            labels = {option: text(language, f"contact_method_{option}") for option in CONTACT_METHODS}
-            method = _match_label(tracker, typed, labels)
-        if method not in CONTACT_METHODS:
-            dispatcher.utter_message(response="utter_not_understood")
-            return {"contact_method": None}
-        return {"contact_method": method}
-
-    async def extract_contact_detail(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        if not self._asked(tracker, "contact_detail"):
-            return {}
-        if is_skip(tracker):
-            return {"contact_detail": SKIPPED}
-        typed = _typed_text(tracker) or ""
-        if tracker.get_slot("contact_method") == "phone":
-            digits = sum(char.isdigit() for char in typed)
-            if _PHONE_CHARACTERS.match(typed) and 8 <= digits <= 15:
-                return {"contact_detail": typed}
-            dispatcher.utter_message(response="utter_invalid_phone")
-            return {"contact_detail": None}
-        if _EMAIL.match(typed) and len(typed) <= MAX_DETAIL_LENGTH:
-            return {"contact_detail": typed}
-        dispatcher.utter_message(response="utter_invalid_email")
-        return {"contact_detail": None}
-
-    async def extract_neighbourhood(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        if not self._asked(tracker, "neighbourhood"):
-            return {}
-        if is_skip(tracker):
-            return {"neighbourhood": SKIPPED}
-        chosen = _entity(tracker, "neighbourhood")
-        typed = _typed_text(tracker)
-        if chosen not in neighbourhood_ids() and typed:
-            chosen = match_neighbourhood(typed, tracker.get_slot("language"))
-        if chosen not in neighbourhood_ids():
-            dispatcher.utter_message(response="utter_neighbourhood_not_understood")
-            return {"neighbourhood": None}
-        return {"neighbourhood": chosen}
-
-    async def extract_needs_done(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        if not self._asked(tracker, "needs_done"):
-            return {}
-        chosen = list(tracker.get_slot("need_groups") or [])
-        intent, _ = _intent(tracker)
-        if is_skip(tracker):
-            return {"need_groups": [], "needs_answer": "rather_not_say", "needs_done": True}
-        if intent == "no_needs":
-            return {"need_groups": [], "needs_answer": "none", "needs_done": True}
-        if intent == "done":
-            return {"needs_answer": "reported" if chosen else "none", "needs_done": True}
-        group = _entity(tracker, "need_group")
-        typed = _typed_text(tracker)
-        if group not in NEED_GROUPS and typed:
-            language = tracker.get_slot("language")
-            labels = {option: text(language, f"need_group_{option}") for option in NEED_GROUPS}
-            group = _match_label(tracker, typed, labels)
-        if group not in NEED_GROUPS:
-            dispatcher.utter_message(response="utter_not_understood")
-            return {"needs_done": None}
-        if group not in chosen:
-            chosen.append(group)
-        return {"need_groups": chosen, "needs_done": None}
+    @staticmethod
+    def _count_misses(tracker: Tracker, reading: Reading, dispatcher: CollectingDispatcher) -> int:
+        if not reading.problem:
+            return 0
+        misses = int(tracker.get_slot("misses") or 0) + 1
+        if misses >= MISSES_BEFORE_OFFERING_A_PERSON and reading.problem == "utter_not_understood":
+            dispatcher.utter_message(response="utter_offer_person")
+        else:
+            dispatcher.utter_message(response=reading.problem)
+        return misses

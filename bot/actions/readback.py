@@ -1,26 +1,32 @@
 """The end of the form: read every answer back, let the person change one, or say goodbye after 'no'.
 
 Responses used: utter_readback ({summary}), utter_consent_declined, utter_ask_which_change.
-Slots read: language, consent, contact_name, contact_method, contact_detail, neighbourhood, need_groups,
-needs_answer.
+Slots read: language, consent, every question slot, text_needs.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.asking import need_labels
+from bot.actions.questions import Question, question, questions
 from bot.actions.reference_data import SKIPPED, neighbourhood_label, text
 
-# Which slots one "change" button empties; the form then asks just those again.
-CHANGEABLE: dict[str, tuple[str, ...]] = {
-    "name": ("contact_name",),
-    "contact": ("contact_method", "contact_detail"),
-    "neighbourhood": ("neighbourhood",),
-    "needs": ("need_groups", "needs_answer", "needs_done"),
+LIFE_DOMAINS = ("home", "money", "health", "family", "papers", "reading", "network", "daytime", "justice")
+# Answers that depend on another: changing the first asks the second again too.
+DEPENDENT = {
+    "contact_method": ("contact_detail", "contact_time", "known_phone_declined"),
+    "dutch_level": ("interpreter",),
+    "schooling": ("diploma_abroad",),
 }
+# The fields of the older "change" buttons and typed requests ("change my name").
+FIELD_ALIASES = {"name": ("contact_name",), "contact": ("contact_method",), "needs": LIFE_DOMAINS}
 
 
 def keep_only_language(tracker: Tracker) -> list[EventType]:
@@ -28,40 +34,30 @@ def keep_only_language(tracker: Tracker) -> list[EventType]:
     return [AllSlotsReset(), SlotSet("language", tracker.get_slot("language"))]
 
 
+def shown_answer(asked: Question, value: Any, language: str | None) -> str:
+    if value == SKIPPED:
+        return text(language, "readback_not_answered")
+    if asked.kind == "neighbourhood":
+        return neighbourhood_label(language, value)
+    if asked.kind == "multi":
+        return ", ".join(text(language, f"{asked.slot}_{option}") for option in value) or text(language, "multi_none")
+    if value in asked.options:
+        return text(language, f"{asked.slot}_{value}")
+    return str(value)
+
+
 def summary(tracker: Tracker) -> str:
-    """One line per answer, in the conversation's language."""
+    """One line per answered question, in the conversation's language."""
     language = tracker.get_slot("language")
-    not_answered = text(language, "readback_not_answered")
-
-    def shown(value: str | None) -> str:
-        return not_answered if value in (None, SKIPPED) else value
-
-    method = tracker.get_slot("contact_method")
-    contact = not_answered
-    if method not in (None, SKIPPED):
-        contact = text(language, f"contact_method_{method}")
-        detail = tracker.get_slot("contact_detail")
-        if detail not in (None, SKIPPED):
-            contact = f"{contact}: {detail}"
-    neighbourhood = tracker.get_slot("neighbourhood")
-    needs_answer = tracker.get_slot("needs_answer")
-    if needs_answer == "reported":
-        groups = tracker.get_slot("need_groups") or []
-        needs = ", ".join(text(language, f"need_group_{group}") for group in groups)
-    elif needs_answer == "none":
-        needs = text(language, "readback_none")
-    else:
-        needs = not_answered
     lines = [
-        (text(language, "readback_name"), shown(tracker.get_slot("contact_name"))),
-        (text(language, "readback_contact"), contact),
-        (
-            text(language, "readback_neighbourhood"),
-            not_answered if neighbourhood in (None, SKIPPED) else neighbourhood_label(language, neighbourhood),
-        ),
-        (text(language, "readback_needs"), needs),
+        f"{text(language, 'label_' + asked.slot)}: {shown_answer(asked, tracker.get_slot(asked.slot), language)}"
+        for asked in questions()
+        if tracker.get_slot(asked.slot) is not None
     ]
-    return "\n".join(f"{label}: {value}" for label, value in lines)
+    understood = tracker.get_slot("text_needs") or []
+    if understood:
+        lines.append(f"{text(language, 'readback_needs_text')}: {need_labels(language, understood)}")
+    return "\n".join(lines)
 
 
 class ActionFinishIntakeForm(Action):
@@ -78,11 +74,22 @@ class ActionFinishIntakeForm(Action):
 
 
 class ActionAskWhichChange(Action):
+    """Buttons for every answer given so far."""
+
     def name(self) -> str:
         return "action_ask_which_change"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
-        dispatcher.utter_message(response="utter_ask_which_change")
+        language = tracker.get_slot("language")
+        buttons = [
+            {
+                "title": text(language, f"label_{asked.slot}"),
+                "payload": "/change" + json.dumps({"field": asked.slot}, separators=(",", ":")),
+            }
+            for asked in questions()
+            if tracker.get_slot(asked.slot) is not None
+        ]
+        dispatcher.utter_message(response="utter_ask_which_change", buttons=buttons)
         return []
 
 
@@ -92,4 +99,6 @@ class ActionResetAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         field = next(tracker.get_latest_entity_values("field"), None)
-        return [SlotSet(slot, None) for slot in CHANGEABLE.get(field, ())]
+        slots = FIELD_ALIASES.get(field, (field,) if question(field) else ())
+        emptied = [slot for changed in slots for slot in (changed, *DEPENDENT.get(changed, ()))]
+        return [SlotSet(slot, None) for slot in dict.fromkeys(emptied)] + [SlotSet("multi_choices", [])]

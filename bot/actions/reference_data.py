@@ -19,18 +19,6 @@ LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
 DEFAULT_LANGUAGE = "en"
 SKIPPED = "__skipped__"
 
-# The buttons of the needs question and the checklist ids (config/needs.yml) each one reports.
-NEED_GROUPS: dict[str, tuple[str, ...]] = {
-    "housing": ("housing",),
-    "money": ("financial_need",),
-    "health": ("medical",),
-    "family": ("family_care", "childcare"),
-    "learn_dutch": ("limited_dutch",),
-    "work": ("limited_work_experience",),
-    "school": ("low_education",),
-    "digital": ("literacy_digital",),
-}
-
 
 def _read_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text("utf-8"))

@@ -13,21 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-DOMAIN: dict[str, Any] = {
-    "forms": {
-        "intake_form": {
-            "required_slots": [
-                "language",
-                "consent",
-                "contact_name",
-                "contact_method",
-                "contact_detail",
-                "neighbourhood",
-                "needs_done",
-            ]
-        }
-    }
-}
+DOMAIN: dict[str, Any] = {"forms": {"intake_form": {"required_slots": ["language", "consent"]}}}
 
 
 def make_tracker(
@@ -37,6 +23,7 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     detected: dict[str, Any] | None = None,
     channel: str = "rest",
+    metadata: dict[str, Any] | None = None,
     events: list[dict[str, Any]] | None = None,
     **slots: Any,
 ) -> Tracker:
@@ -45,6 +32,7 @@ def make_tracker(
         "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "language": detected or {"code": None, "confidence": 0.0},
+        "metadata": metadata or {},
     }
     history = [{"event": "user", "text": text, "parse_data": latest_message, "input_channel": channel}]
     return Tracker(

@@ -1,102 +1,155 @@
-"""ValidateIntakeForm: what each answer, clicked or typed, does to the slots."""
+"""ValidateIntakeForm: what each message, clicked or typed, does to the answers and to the next question."""
 
 from __future__ import annotations
 
 import pytest
-from rasa_sdk.events import SlotSet
 
-from bot.actions.intake_form import ValidateIntakeForm, match_neighbourhood
+from bot.actions.answers import match_neighbourhood
+from bot.actions.intake_form import ValidateIntakeForm, required_slots
 from bot.actions.reference_data import SKIPPED
 from tests.bot.conftest import DOMAIN, entity, make_tracker, responses
 
 form = ValidateIntakeForm()
+CONSENTED = {"language": "en", "consent": True}
+ASKED_UP_TO_INCOME = {
+    **CONSENTED,
+    "contact_name": "Rustov",
+    "contact_method": "come_by",
+    "neighbourhood": "dampoort",
+    "age_band": "50_plus",
+    "referral": "acquaintance",
+}
 
 
-async def test_a_language_button_sets_the_language(dispatcher):
+BEFORE_HEALTH = {
+    **ASKED_UP_TO_INCOME,
+    "income": "leefloon",
+    "languages_spoken": "Romanian",
+    "dutch_level": "good",
+    "schooling": "primary",
+    "work_wish": "dont_know",
+    "work_done": "building sites",
+    "home": "unsure",
+    "money": "yes",
+}
+
+
+async def run(dispatcher, tracker) -> dict:
+    return {event["name"]: event["value"] for event in await form.run(dispatcher, tracker, DOMAIN)}
+
+
+def choose(option: str, **slots) -> dict:
+    return {
+        "text": f'/choose{{"choice":"{option}"}}',
+        "intent": "choose",
+        "entities": [entity("choice", option)],
+        **slots,
+    }
+
+
+async def test_a_language_button_sets_the_language_and_asks_for_consent(dispatcher):
     tracker = make_tracker(
         '/choose_language{"language":"prs"}', "choose_language", entities=[entity("language", "prs")]
     )
-    assert await form.extract_language(dispatcher, tracker, DOMAIN) == {"language": "prs"}
+    slots = await run(dispatcher, tracker)
+    assert slots["language"] == "prs" and slots["requested_slot"] == "consent"
 
 
 async def test_a_first_message_in_a_clear_language_sets_it(dispatcher):
     tracker = make_tracker("Здравейте, търся работа", "request_help", detected={"code": "bg", "confidence": 0.99})
-    assert await form.extract_language(dispatcher, tracker, DOMAIN) == {"language": "bg"}
+    assert (await run(dispatcher, tracker))["language"] == "bg"
 
 
-async def test_an_unclear_language_is_asked_again_with_buttons(dispatcher):
-    tracker = make_tracker("ok", "affirm", requested_slot="language")
-    assert await form.extract_language(dispatcher, tracker, DOMAIN) == {"language": None}
+async def test_an_unclear_first_message_asks_for_the_language(dispatcher):
+    slots = await run(dispatcher, make_tracker("ok", "affirm", requested_slot="language"))
+    assert "language" not in slots and slots["requested_slot"] == "language"
 
 
-async def test_the_detector_does_not_change_a_language_already_chosen(dispatcher):
+async def test_a_telegram_language_hint_is_used_when_the_text_says_nothing(dispatcher):
+    tracker = make_tracker("/start", "greet", metadata={"onthaal_language_hint": "ro"})
+    assert (await run(dispatcher, tracker))["language"] == "ro"
+
+
+async def test_a_long_message_in_another_language_switches_and_tells_the_widget(dispatcher):
     tracker = make_tracker(
-        "Hello there my friend",
-        "greet",
-        detected={"code": "en", "confidence": 0.99},
+        "Ik wil liever in het Nederlands verder praten",
+        "nlu_fallback",
+        detected={"code": "nl", "confidence": 0.99},
         requested_slot="contact_name",
-        language="nl",
+        **CONSENTED,
     )
-    assert await form.extract_language(dispatcher, tracker, DOMAIN) == {}
+    slots = await run(dispatcher, tracker)
+    assert slots["language"] == "nl"
+    assert dispatcher.messages[0]["custom"] == {"onthaal": {"language": "nl", "direction": "ltr"}}
+
+
+async def test_a_short_answer_never_switches_the_language(dispatcher):
+    tracker = make_tracker(
+        "Milena",
+        "nlu_fallback",
+        detected={"code": "nl", "confidence": 0.99},
+        requested_slot="contact_name",
+        **CONSENTED,
+    )
+    slots = await run(dispatcher, tracker)
+    assert "language" not in slots and slots["contact_name"] == "Milena"
+
+
+@pytest.mark.parametrize("intent", ["stop", "talk_to_person", "why_ask", "crisis", "out_of_scope", "thanks"])
+async def test_messages_for_the_whole_conversation_are_left_to_the_rules(dispatcher, intent):
+    tracker = make_tracker("...", intent, requested_slot="contact_name", **CONSENTED)
+    assert await form.run(dispatcher, tracker, DOMAIN) == []
 
 
 async def test_refusing_consent_ends_the_form_and_keeps_the_refusal(dispatcher):
-    tracker = make_tracker("/deny", "deny", requested_slot="consent", language="en")
-    events = await form.run(dispatcher, tracker, DOMAIN)
-    assert SlotSet("consent", False) in events
-    assert SlotSet("requested_slot", None) in events
-
-
-async def test_something_else_than_yes_or_no_asks_for_consent_again(dispatcher):
-    tracker = make_tracker("what is this", "nlu_fallback", requested_slot="consent", language="en")
-    assert await form.extract_consent(dispatcher, tracker, DOMAIN) == {"consent": None}
-    assert responses(dispatcher) == ["utter_not_understood"]
+    slots = await run(dispatcher, make_tracker("/deny", "deny", requested_slot="consent", language="en"))
+    assert slots["consent"] is False and slots["requested_slot"] is None
 
 
 async def test_a_typed_name_is_kept_in_the_persons_words(dispatcher):
-    tracker = make_tracker("  Saied   Ahmadi ", "nlu_fallback", confidence=0.3, requested_slot="contact_name")
-    assert await form.extract_contact_name(dispatcher, tracker, DOMAIN) == {"contact_name": "Saied Ahmadi"}
+    tracker = make_tracker(
+        "  Saied   Ahmadi ", "nlu_fallback", confidence=0.3, requested_slot="contact_name", **CONSENTED
+    )
+    slots = await run(dispatcher, tracker)
+    assert slots["contact_name"] == "Saied Ahmadi" and slots["requested_slot"] == "contact_method"
 
 
-async def test_the_skip_button_skips_the_name(dispatcher):
-    tracker = make_tracker("/skip", "skip", requested_slot="contact_name")
-    assert await form.extract_contact_name(dispatcher, tracker, DOMAIN) == {"contact_name": SKIPPED}
-
-
-async def test_only_the_asked_slot_is_filled(dispatcher):
-    tracker = make_tracker("Milena", "nlu_fallback", requested_slot="contact_name")
-    assert await form.extract_neighbourhood(dispatcher, tracker, DOMAIN) == {}
-    assert await form.extract_contact_detail(dispatcher, tracker, DOMAIN) == {}
+async def test_the_skip_button_skips_and_moves_on(dispatcher):
+    slots = await run(dispatcher, make_tracker("/skip", "skip", requested_slot="contact_name", **CONSENTED))
+    assert slots["contact_name"] == SKIPPED and slots["requested_slot"] == "contact_method"
 
 
 @pytest.mark.parametrize("typed", ["0470 12 34 56", "+32 470/12.34.56", "0470123456"])
 async def test_phone_numbers_as_people_write_them_are_accepted(dispatcher, typed):
-    tracker = make_tracker(typed, "nlu_fallback", requested_slot="contact_detail", contact_method="phone")
-    assert await form.extract_contact_detail(dispatcher, tracker, DOMAIN) == {"contact_detail": typed}
+    tracker = make_tracker(
+        typed, "nlu_fallback", requested_slot="contact_detail", contact_name="A", contact_method="phone", **CONSENTED
+    )
+    slots = await run(dispatcher, tracker)
+    assert slots["contact_detail"] == typed and slots["requested_slot"] == "contact_time"
 
 
 @pytest.mark.parametrize("typed", ["no idea", "123", "call me maybe 0470"])
 async def test_a_wrong_phone_number_gets_a_clear_answer(dispatcher, typed):
-    tracker = make_tracker(typed, "nlu_fallback", requested_slot="contact_detail", contact_method="phone")
-    assert await form.extract_contact_detail(dispatcher, tracker, DOMAIN) == {"contact_detail": None}
+    tracker = make_tracker(
+        typed, "nlu_fallback", requested_slot="contact_detail", contact_name="A", contact_method="phone", **CONSENTED
+    )
+    slots = await run(dispatcher, tracker)
+    assert slots["contact_detail"] is None and slots["requested_slot"] == "contact_detail"
     assert responses(dispatcher) == ["utter_invalid_phone"]
+
+
+async def test_a_whatsapp_number_is_used_only_after_yes(dispatcher):
+    base = {"requested_slot": "contact_detail", "contact_method": "whatsapp", "known_phone": "+32470123456"}
+    yes = await run(dispatcher, make_tracker("/affirm", "affirm", **base, **CONSENTED))
+    assert yes["contact_detail"] == "+32470123456"
+    no = await run(dispatcher, make_tracker("/deny", "deny", **base, **CONSENTED))
+    assert no["contact_detail"] is None and no["known_phone_declined"] is True
 
 
 async def test_a_wrong_email_address_gets_a_clear_answer(dispatcher):
     tracker = make_tracker("milena at gmail", "nlu_fallback", requested_slot="contact_detail", contact_method="email")
-    assert await form.extract_contact_detail(dispatcher, tracker, DOMAIN) == {"contact_detail": None}
+    await run(dispatcher, tracker)
     assert responses(dispatcher) == ["utter_invalid_email"]
-
-
-async def test_no_contact_detail_is_asked_for_the_social_worker_route(dispatcher):
-    tracker = make_tracker("", contact_method="social_worker")
-    slots = await form.required_slots(DOMAIN["forms"]["intake_form"]["required_slots"], dispatcher, tracker, DOMAIN)
-    assert "contact_detail" not in slots and "neighbourhood" in slots
-
-
-async def test_a_typed_contact_method_in_the_persons_language(dispatcher):
-    tracker = make_tracker("e-mail graag", "nlu_fallback", requested_slot="contact_method", language="nl")
-    assert await form.extract_contact_method(dispatcher, tracker, DOMAIN) == {"contact_method": "email"}
 
 
 @pytest.mark.parametrize(
@@ -113,52 +166,102 @@ def test_typed_neighbourhoods(typed, language, expected):
     assert match_neighbourhood(typed, language) == expected
 
 
-async def test_an_unknown_neighbourhood_is_asked_again(dispatcher):
-    tracker = make_tracker("Schaerbeek", "nlu_fallback", requested_slot="neighbourhood", language="en")
-    assert await form.extract_neighbourhood(dispatcher, tracker, DOMAIN) == {"neighbourhood": None}
-    assert responses(dispatcher) == ["utter_neighbourhood_not_understood"]
+async def test_a_button_answers_a_closed_question(dispatcher):
+    slots = await run(dispatcher, make_tracker(**choose("no_income", requested_slot="income", **ASKED_UP_TO_INCOME)))
+    assert slots["income"] == "no_income" and slots["requested_slot"] == "languages_spoken"
 
 
-async def test_needs_are_collected_one_tap_at_a_time_until_done(dispatcher):
-    tap = make_tracker(
-        '/choose_need{"need_group":"money"}',
-        "choose_need",
-        entities=[entity("need_group", "money")],
-        requested_slot="needs_done",
-        need_groups=["housing"],
-    )
-    assert await form.extract_needs_done(dispatcher, tap, DOMAIN) == {
-        "need_groups": ["housing", "money"],
-        "needs_done": None,
-    }
-    done = make_tracker("/done", "done", requested_slot="needs_done", need_groups=["housing", "money"])
-    assert await form.extract_needs_done(dispatcher, done, DOMAIN) == {"needs_answer": "reported", "needs_done": True}
-
-
-async def test_the_needs_kept_through_validation(dispatcher):
+async def test_a_typed_button_label_answers_too(dispatcher):
     tracker = make_tracker(
-        '/choose_need{"need_group":"learn_dutch"}',
-        "choose_need",
-        entities=[entity("need_group", "learn_dutch")],
-        requested_slot="needs_done",
-        language="en",
-        consent=True,
-        contact_name="A",
-        contact_method="come_by",
-        neighbourhood="dampoort",
+        "Geen inkomen", "nlu_fallback", requested_slot="income", **{**ASKED_UP_TO_INCOME, "language": "nl"}
     )
-    events = await form.run(dispatcher, tracker, DOMAIN)
-    assert SlotSet("need_groups", ["learn_dutch"]) in events
-    assert SlotSet("requested_slot", "needs_done") in events
+    assert (await run(dispatcher, tracker))["income"] == "no_income"
 
 
-@pytest.mark.parametrize(
-    ("payload", "intent", "answer"), [("/no_needs", "no_needs", "none"), ("/skip", "skip", "rather_not_say")]
-)
-async def test_none_of_these_and_rather_not_say(dispatcher, payload, intent, answer):
-    tracker = make_tracker(payload, intent, requested_slot="needs_done")
-    assert await form.extract_needs_done(dispatcher, tracker, DOMAIN) == {
-        "need_groups": [],
-        "needs_answer": answer,
-        "needs_done": True,
-    }
+async def test_after_two_misses_a_person_is_offered(dispatcher):
+    first = await run(dispatcher, make_tracker("blabla", "nlu_fallback", requested_slot="income", **ASKED_UP_TO_INCOME))
+    assert first["misses"] == 1 and responses(dispatcher) == ["utter_not_understood"]
+    dispatcher.messages.clear()
+    tracker = make_tracker("blabla", "nlu_fallback", requested_slot="income", misses=1, **ASKED_UP_TO_INCOME)
+    second = await run(dispatcher, tracker)
+    assert second["misses"] == 2 and responses(dispatcher) == ["utter_offer_person"]
+
+
+async def test_several_answers_until_done(dispatcher):
+    base = {"requested_slot": "health", **BEFORE_HEALTH}
+    first = await run(dispatcher, make_tracker(**choose("body", **base)))
+    assert first["multi_choices"] == ["body"] and first["requested_slot"] == "health"
+    second = await run(dispatcher, make_tracker(**choose("mind", multi_choices=["body"], **base)))
+    assert second["multi_choices"] == ["body", "mind"]
+    done = await run(dispatcher, make_tracker("/done", "done", multi_choices=["body", "mind"], **base))
+    assert done["health"] == ["body", "mind"] and done["multi_choices"] == []
+
+
+async def test_no_to_a_multiple_question_is_an_empty_answer(dispatcher):
+    slots = await run(dispatcher, make_tracker("/deny", "deny", requested_slot="family", **ASKED_UP_TO_INCOME))
+    assert slots["family"] == []
+
+
+async def test_needs_in_typed_words_are_confirmed_before_they_count(dispatcher):
+    words = "I cleaned hotels, but now I have debts and no house"
+    tracker = make_tracker(
+        words,
+        "nlu_fallback",
+        entities=[entity("need", "financial_need"), entity("need", "housing")],
+        requested_slot="work_done",
+        **ASKED_UP_TO_INCOME,
+    )
+    slots = await run(dispatcher, tracker)
+    assert slots["work_done"] == words
+    assert [need["id"] for need in slots["pending_needs"]] == ["financial_need", "housing"]
+    assert slots["pending_needs"][0]["evidence"] == words
+    assert slots["requested_slot"] == "needs_confirmed"
+    assert slots["messages"] == [{"question": "work_done", "text": words, "language": "en"}]
+
+    confirmed = await run(
+        dispatcher,
+        make_tracker(
+            "/affirm",
+            "affirm",
+            requested_slot="needs_confirmed",
+            pending_needs=slots["pending_needs"],
+            work_done=words,
+            **ASKED_UP_TO_INCOME,
+        ),
+    )
+    assert [need["id"] for need in confirmed["text_needs"]] == ["financial_need", "housing"]
+    assert confirmed["pending_needs"] == []
+
+
+async def test_a_voice_note_is_noted_for_the_coach(dispatcher):
+    tracker = make_tracker(
+        '/media{"media_kind":"voice"}',
+        "media",
+        entities=[entity("media_kind", "voice")],
+        requested_slot="income",
+        **ASKED_UP_TO_INCOME,
+    )
+    slots = await run(dispatcher, tracker)
+    assert [item["kind"] for item in slots["media"]] == ["voice"] and slots["requested_slot"] == "income"
+    assert responses(dispatcher) == ["utter_media_not_supported"]
+
+
+async def test_reception_staff_and_their_remark_are_recorded(dispatcher):
+    tracker = make_tracker(
+        "Saied",
+        "nlu_fallback",
+        requested_slot="contact_name",
+        metadata={"onthaal_assisted_by": "an.onthaal", "onthaal_remark": "Cannot read; came with his cousin."},
+        **CONSENTED,
+    )
+    slots = await run(dispatcher, tracker)
+    assert slots["assisted_by"] == "an.onthaal" and slots["remarks"] == ["Cannot read; came with his cousin."]
+
+
+def test_follow_up_questions_are_asked_only_when_they_apply():
+    assert "interpreter" in required_slots({"dutch_level": "none"})
+    assert "interpreter" not in required_slots({"dutch_level": "good"})
+    assert "money" not in required_slots({"income": "no_income"})
+    assert "contact_time" not in required_slots({"contact_method": "social_worker"})
+    assert "diploma_abroad" in required_slots({"schooling": "higher"})
+    assert required_slots({"consent": False}) == []

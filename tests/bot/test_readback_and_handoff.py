@@ -15,7 +15,7 @@ import pytest
 from rasa_sdk.events import AllSlotsReset, SlotSet
 
 from bot.actions import delivery
-from bot.actions.asking import ActionAskConsent, ActionAskNeedsDone
+from bot.actions.asking import ActionAskConsent, ActionAskHealth
 from bot.actions.handoff import ActionSubmitIntake
 from bot.actions.intake import build_intake
 from bot.actions.readback import ActionFinishIntakeForm, ActionResetAnswer
@@ -29,10 +29,27 @@ ANSWERS = {
     "contact_name": "Rustov",
     "contact_method": "phone",
     "contact_detail": "0477 00 11 22",
+    "contact_time": "any",
     "neighbourhood": "no_fixed_address",
-    "need_groups": ["housing", "family"],
-    "needs_answer": "reported",
-    "needs_done": True,
+    "age_band": "50_plus",
+    "referral": "acquaintance",
+    "income": "no_income",
+    "languages_spoken": "Romanian, some French",
+    "dutch_level": "none",
+    "interpreter": "yes",
+    "schooling": "primary",
+    "work_wish": "building sites",
+    "work_done": "never",
+    "home": "no_place_tonight",
+    "health": ["addiction"],
+    "family": [],
+    "papers": "in_order",
+    "reading": SKIPPED,
+    "network": "no",
+    "daytime": "yes",
+    "justice": "no",
+    "anything_else": "nothing",
+    "text_needs": [{"id": "distrust", "evidence": "I do not trust the OCMW", "question": "anything_else"}],
 }
 
 
@@ -65,21 +82,44 @@ def coach(monkeypatch, tmp_path):
 
 def test_the_intake_matches_the_published_schema():
     intake = build_intake(make_tracker("/confirm", "confirm", **ANSWERS), "ONT-ABC234")
-    schema = json.loads((ROOT / "schemas" / "intake-v1.schema.json").read_text())
+    schema = json.loads((ROOT / "schemas" / "intake-v2.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(intake)
-    assert [need["id"] for need in intake["needs"]] == ["housing", "family_care", "childcare"]
     assert intake["language"] == "ro" and intake["channel"] == "rest"
+    assert intake["answers"]["interpreter"] is True and intake["answers"]["work_done"] is None
+
+
+def test_the_checklist_tells_reported_not_reported_skipped_and_not_asked():
+    intake = build_intake(make_tracker("/confirm", "confirm", **ANSWERS), "ONT-ABC234")
+    checklist = intake["checklist"]
+    assert len(checklist) == 20
+    reported = {need for need, state in checklist.items() if state == "reported"}
+    assert reported == {
+        "financial_need",
+        "limited_dutch",
+        "low_education",
+        "limited_work_experience",
+        "housing",
+        "addiction",
+        "limited_network",
+        "distrust",
+    }
+    assert checklist["medical"] == "not_reported" and checklist["childcare"] == "not_reported"
+    assert checklist["literacy_digital"] == "skipped"
+    assert checklist["motivation"] == "not_asked" and checklist["aggression"] == "not_asked"
+    assert intake["flags"] == ["no_income", "no_place_to_sleep"]
+    distrust = next(need for need in intake["needs"] if need["id"] == "distrust")
+    assert distrust == {
+        "id": "distrust",
+        "source": "text",
+        "evidence": "I do not trust the OCMW",
+        "question": "anything_else",
+    }
 
 
 def test_skipped_answers_are_null_and_listed():
-    tracker = make_tracker(
-        "/confirm",
-        "confirm",
-        **{**ANSWERS, "contact_name": SKIPPED, "needs_answer": "rather_not_say", "need_groups": []},
-    )
-    intake = build_intake(tracker, "ONT-ABC234")
+    intake = build_intake(make_tracker("/confirm", "confirm", **{**ANSWERS, "contact_name": SKIPPED}), "ONT-ABC234")
     assert intake["answers"]["name"] is None
-    assert intake["skipped"] == ["name", "needs"]
+    assert intake["skipped"] == ["contact_name", "reading"]
 
 
 async def test_the_read_back_lists_every_answer_in_the_persons_language(dispatcher):
@@ -87,12 +127,18 @@ async def test_the_read_back_lists_every_answer_in_the_persons_language(dispatch
     assert await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN) == []
     [message] = dispatcher.messages
     assert message["response"] == "utter_readback"
-    assert message["summary"].splitlines() == [
+    lines = message["summary"].splitlines()
+    assert lines[:5] == [
         "Name: Rustov",
-        "Contact: Phone: 0477 00 11 22",
+        "Contact: Phone",
+        "Number or e-mail: 0477 00 11 22",
+        "Best time: Any time",
         "Neighbourhood: No fixed address",
-        "What is hard: Housing, Family and children",
     ]
+    assert "Health: Alcohol, drugs, gambling or gaming" in lines
+    assert "At home: No, none of these" in lines
+    assert "Reading, writing, phone: not answered" in lines
+    assert lines[-1] == "Also understood: trust in services"
 
 
 async def test_after_no_consent_everything_but_the_language_is_forgotten(dispatcher):
@@ -102,10 +148,18 @@ async def test_after_no_consent_everything_but_the_language_is_forgotten(dispatc
     assert responses(dispatcher) == ["utter_consent_declined"]
 
 
-async def test_changing_the_contact_empties_method_and_detail(dispatcher):
-    tracker = make_tracker('/change{"field":"contact"}', "change", entities=[entity("field", "contact")], **ANSWERS)
+async def test_changing_the_contact_method_asks_its_follow_up_questions_again(dispatcher):
+    tracker = make_tracker(
+        '/change{"field":"contact_method"}', "change", entities=[entity("field", "contact_method")], **ANSWERS
+    )
     events = await ActionResetAnswer().run(dispatcher, tracker, DOMAIN)
-    assert events == [SlotSet("contact_method", None), SlotSet("contact_detail", None)]
+    assert events == [
+        SlotSet("contact_method", None),
+        SlotSet("contact_detail", None),
+        SlotSet("contact_time", None),
+        SlotSet("known_phone_declined", None),
+        SlotSet("multi_choices", []),
+    ]
 
 
 async def test_the_first_consent_question_tells_the_widget_the_language_and_welcomes(dispatcher):
@@ -114,14 +168,19 @@ async def test_the_first_consent_question_tells_the_widget_the_language_and_welc
     assert responses(dispatcher)[1:] == ["utter_welcome", "utter_ask_consent"]
 
 
-async def test_the_needs_question_offers_what_is_not_chosen_yet(dispatcher):
-    tracker = make_tracker("", language="nl", need_groups=["housing"])
-    await ActionAskNeedsDone().run(dispatcher, tracker, DOMAIN)
+async def test_a_multiple_question_offers_what_is_not_chosen_yet(dispatcher):
+    tracker = make_tracker("", language="nl", multi_choices=["body"])
+    await ActionAskHealth().run(dispatcher, tracker, DOMAIN)
     [message] = dispatcher.messages
-    assert message["response"] == "utter_ask_needs_more"
-    assert message["needs_chosen"] == "Wonen"
+    assert message["response"] == "utter_ask_more"
+    assert message["chosen"] == "Mijn lichaam: pijn, ziekte, beperking"
     titles = [button["title"] for button in message["buttons"]]
-    assert "Wonen" not in titles and titles[-1] == "Klaar"
+    assert titles == ["Hoe ik me voel: stress, verdriet, zorgen", "Alcohol, drugs, gokken of gamen", "Klaar"]
+
+
+async def test_the_first_time_a_multiple_question_uses_its_own_response(dispatcher):
+    await ActionAskHealth().run(dispatcher, make_tracker("", language="nl"), DOMAIN)
+    assert responses(dispatcher) == ["utter_ask_health"]
 
 
 async def test_the_intake_is_posted_signed_and_the_person_gets_a_reference(dispatcher, coach):

@@ -48,7 +48,7 @@ def test_each_pack_names_its_language_and_direction(code):
 
 def test_dari_is_written_in_perso_arabic_script_with_persian_letters():
     texts = PACKS["prs"]["texts"]
-    assert re.search(r"[\u0600-\u06ff]", texts["ask_name"])
+    assert re.search(r"[\u0600-\u06ff]", texts["ask_contact_name"])
     assert not any(letter in value for value in texts.values() for letter in "يكة")
 
 
