@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
-from coach import retention
+from coach import logging_privacy, retention
 from coach.auth import LoginRateLimiter
 from coach.crypto import DataCipher
 from coach.db import Database
@@ -52,6 +52,7 @@ def build_cipher(settings: Settings) -> DataCipher:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Fails startup (and so uvicorn) when a secret is missing or a placeholder.
     settings = resolve_settings(app)
+    logging_privacy.install()
     database = Database(settings.database_url)
     database.migrate()
     app.state.database = database

@@ -41,10 +41,13 @@ class NoTranslator:
 
 
 class _TimedLibreTranslator(LibreTranslator):
-    """deep-translator's LibreTranslator, with a timeout on its HTTP call (the library sets none)."""
+    """deep-translator's LibreTranslator, with a timeout on its HTTP call (the library sets none) and without its
+    outdated language list (it lacks nl, bg, sk, ro and fa, which LibreTranslate serves)."""
 
-    def __init__(self, timeout: float, api_key: str, **kwargs: object) -> None:
-        super().__init__(api_key=api_key or "unused", **kwargs)  # the library insists on a key
+    def __init__(self, timeout: float, api_key: str, source: str, target: str, custom_url: str) -> None:
+        # The library insists on a key and on languages from its list; the real ones are set right after.
+        super().__init__(api_key=api_key or "unused", source="en", target="es", custom_url=custom_url)
+        self._source, self._target = source, target
         self._timeout = timeout
         self._real_key = api_key
 

@@ -29,6 +29,14 @@ POSTGRES_URL = os.environ.get("ONTHAAL_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """argon2 with the smallest parameters in tests (production keeps argon2-cffi's defaults)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
 def _intake_payload(**overrides: Any) -> dict[str, Any]:
     """The v1 example of docs/architecture.md, with top-level fields replaced by `overrides`."""
     payload: dict[str, Any] = {
@@ -252,3 +260,10 @@ def fake_server() -> Iterator[tuple[str, type[_FakeServer]]]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", handler
     server.shutdown()
+
+
+def signed_post(client: TestClient, secret: str, payload: dict[str, Any], webhook_id: str | None = None) -> Any:
+    """POST `payload` to the webhook of `client`, signed with `secret`."""
+    body = json.dumps(payload).encode()
+    headers = sign(secret, webhook_id or f"msg_{uuid.uuid4().hex}", int(time.time()), body)
+    return client.post("/api/v1/intakes", content=body, headers={**headers, "content-type": "application/json"})
