@@ -16,8 +16,9 @@ const CHOOSE_LANGUAGE = /^\/choose_language\s*(\{.*\})\s*$/s;
  * @typedef {{code: string, direction: "ltr" | "rtl"}} Language
  * @typedef {{title: string, payload: string, lang: string | null, dir: string, choosesLanguage: boolean}} Button
  * @typedef {{type: "language", language: Language}} LanguageItem
+ * @typedef {{lines: string[], buttons: (string | null)[]}} Dutch the Dutch version (reception desk only)
  * @typedef {{type: "message", lang: string | null, dir: string, lines: {text: string, dir: string | null}[],
- *            buttons: Button[]}} MessageItem
+ *            buttons: Button[], dutch: Dutch | null}} MessageItem
  */
 
 /** Reads the language marker of one Rasa message, or null when it has none (or an unusable one). */
@@ -75,6 +76,24 @@ function parseLines(text, language) {
 }
 
 /**
+ * The Dutch version the reception channel adds to a message (`onthaal_nl: {text, buttons}`), or null.
+ * Lines identical to the original are left out: a Dutch conversation needs no translation.
+ */
+export function dutchVersion(message, lines, buttons) {
+  const dutch = message.onthaal_nl;
+  if (!dutch || typeof dutch !== "object") return null;
+  const dutchLines = parseLines(dutch.text, null).map((line) => line.text);
+  const original = lines.map((line) => line.text).join("\n");
+  const titles = buttons.map((button, index) => {
+    const title = Array.isArray(dutch.buttons) ? dutch.buttons[index] : null;
+    return typeof title === "string" && title.trim() !== "" && title !== button.title ? title : null;
+  });
+  const sameText = dutchLines.join("\n") === original;
+  if ((sameText || dutchLines.length === 0) && titles.every((title) => title === null)) return null;
+  return { lines: sameText ? [] : dutchLines, buttons: titles };
+}
+
+/**
  * Turns Rasa's reply list into render items.
  *
  * @param {unknown} replies the parsed JSON body of the REST webhook
@@ -100,6 +119,7 @@ export function parseReplies(replies, language = null) {
       dir: current ? current.direction : "auto",
       lines,
       buttons,
+      dutch: dutchVersion(message, lines, buttons),
     });
   }
   return { items, language: current };

@@ -7,6 +7,8 @@
  */
 
 export const DEFAULT_LANGUAGE = "en";
+/** The six languages, in the order the language menu shows them. */
+export const LANGUAGE_CODES = Object.freeze(["nl", "en", "bg", "sk", "ro", "prs"]);
 
 /** Last resort when even the English pack cannot be fetched; must equal languages/en.yml (a test checks). */
 export const FALLBACK_PACK = Object.freeze({
@@ -26,6 +28,26 @@ export const FALLBACK_PACK = Object.freeze({
     widget_typing: "Onthaal is writing",
     widget_offline: "No connection. Your message is kept and will be sent when the connection is back.",
     widget_error: "Something went wrong. Please try again in a moment.",
+    widget_read_aloud: "Read aloud",
+    widget_no_voice: "This phone cannot read this language aloud.",
+    widget_larger_text: "Larger text",
+    widget_privacy: "Privacy",
+    widget_privacy_title: "Your privacy",
+    widget_privacy_text:
+      "We only ask what a coach needs to help you. You can skip every question.\nYour answers go to a coach of the City of Ghent or VDAB. Nobody else gets them.\nThis phone keeps the chat for a short time, so you can go on later. Tap “Delete my answers” to remove everything.\nQuestions? Ask at the reception desk.",
+    widget_close: "Close",
+    widget_delete: "Delete my answers",
+    widget_delete_question: "Delete everything you told us? You can start again after that.",
+    widget_delete_yes: "Yes, delete",
+    widget_delete_no: "No, go back",
+    widget_deleted: "Your answers are deleted.",
+    widget_dutch: "In Dutch",
+    widget_reception: "Reception desk",
+    widget_reception_remark_label: "Remark for the coach",
+    widget_reception_remark_add: "Add remark",
+    widget_reception_remark_saved: "Remark saved. It goes with the next answer.",
+    widget_reception_hand_back: "Give the screen to the client",
+    widget_reception_take_over: "Staff",
   }),
 });
 
@@ -69,6 +91,11 @@ export class Strings {
     }
   }
 
+  /** All six packs (for the language menu: each language named in its own script). */
+  async all() {
+    return Promise.all(LANGUAGE_CODES.map((code) => this.load(code)));
+  }
+
   /** Switches the current pack and returns it. */
   async use(code) {
     this.pack = await this.load(code);
@@ -76,8 +103,8 @@ export class Strings {
   }
 
   /** A text of the current pack; missing keys fall back to English so the chrome is never blank. */
-  t(key) {
-    const text = this.pack.texts[key];
+  t(key, pack = this.pack) {
+    const text = pack.texts[key];
     return typeof text === "string" && text !== "" ? text : FALLBACK_PACK.texts[key] ?? key;
   }
 }

@@ -21,15 +21,17 @@ export class TransportError extends Error {
 export class RestTransport {
   /**
    * @param {string} server Rasa's base URL, e.g. http://127.0.0.1:5005
-   * @param {{fetch?: typeof fetch, timeoutMs?: number}} [options]
+   * @param {{fetch?: typeof fetch, timeoutMs?: number, channel?: string}} [options] channel: Rasa's input
+   *   channel, "rest" or "reception" (the reception desk: same protocol, Dutch versions added to each reply)
    */
-  constructor(server, { fetch: fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 30000 } = {}) {
-    this.endpoint = `${server.replace(/\/+$/, "")}/webhooks/rest/webhook`;
+  constructor(server, { fetch: fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 30000, channel = "rest" } = {}) {
+    this.endpoint = `${server.replace(/\/+$/, "")}/webhooks/${channel}/webhook`;
     this.fetch = fetchImpl;
     this.timeoutMs = timeoutMs;
   }
 
-  async send(sender, message) {
+  /** @param {Record<string, unknown>} [metadata] stored by Rasa with the message (client message id ...) */
+  async send(sender, message, metadata) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let response;
@@ -37,7 +39,7 @@ export class RestTransport {
       response = await this.fetch(this.endpoint, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender, message }),
+        body: JSON.stringify(metadata ? { sender, message, metadata } : { sender, message }),
         signal: controller.signal,
       });
     } catch (error) {

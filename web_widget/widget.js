@@ -1,18 +1,27 @@
 /**
  * Entry point of the Onthaal chat widget.
  *
- * Load it as `<script type="module" src="/widget/widget.js" data-server="https://rasa.example" data-lang="">`.
+ * Embed it on any site with one tag:
+ *   <script type="module" src="https://onthaal.example/widget/widget.js" data-server="https://rasa.example"
+ *           data-lang="bg"></script>
  * data-server: Rasa's base URL (empty: same origin). data-lang: optional language code to start in.
- * The widget fills the element `#onthaal` (or data-container="<selector>"), or appends one to <body>.
+ * data-container: CSS selector of the element to fill (default `#onthaal`, appended to <body> when missing).
+ * The stylesheet next to this file is added to the page when the page has not linked it itself.
  * An element with `data-fullpage` makes the widget own the document's lang, dir and title (index.html).
+ * Reception desk (coach service, /reception): data-mode="reception", data-staff="<username>",
+ * data-token="<signed token>": Rasa's `reception` channel adds a Dutch line to every message and button, and
+ * every message carries the staff member's token and remarks as metadata.
  */
 
 import { parseReplies } from "./parse.js";
 import { setEnabled, View } from "./render.js";
+import { HANDED_OFF_TTL_MS, mentionsReference, newId, SessionStore, safeStorage } from "./session.js";
+import { Reader, speechAvailable } from "./speech.js";
 import { DEFAULT_LANGUAGE, Strings } from "./strings.js";
 import { RestTransport, TransportError } from "./transport.js";
 
-const SENDER_KEY = "onthaal.sender";
+const SESSION_KEY = "onthaal.session";
+const PREFS_KEY = "onthaal.prefs";
 const RETRY_MS = 5000;
 
 function ownScript() {
@@ -28,53 +37,72 @@ function ownScript() {
   return null;
 }
 
-function newSenderId() {
-  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
-  // Older phones on plain http have no randomUUID; getRandomValues is enough for an opaque id.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+function readPrefs(storage) {
+  try {
+    return JSON.parse(storage.getItem(PREFS_KEY) || "{}") || {};
+  } catch {
+    return {};
+  }
 }
-
-const storage = {
-  get(key) {
-    try {
-      return window.localStorage.getItem(key);
-    } catch {
-      return null; // storage blocked (private mode, embedded iframe): the id lives for this page only
-    }
-  },
-  set(key, value) {
-    try {
-      window.localStorage.setItem(key, value);
-    } catch {
-      /* see get() */
-    }
-  },
-};
 
 export class ChatWidget {
   /**
-   * @param {{root: HTMLElement, transport: {send(sender: string, message: string): Promise<unknown[]>},
-   *          strings: Strings, startLanguage?: string, fullPage?: boolean}} options
+   * @param {{root: HTMLElement, transport: {send(sender: string, message: string, metadata?: object):
+   *          Promise<unknown[]>}, strings: Strings, startLanguage?: string, fullPage?: boolean,
+   *          store: SessionStore, prefs: {getItem, setItem}, reception?: {staff: string, token: string} | null}}
+   *   options
    */
-  constructor({ root, transport, strings, startLanguage = "", fullPage = false }) {
+  constructor({ root, transport, strings, store, prefs, startLanguage = "", fullPage = false, reception = null }) {
     this.transport = transport;
     this.strings = strings;
+    this.store = store;
+    this.prefs = prefs;
+    this.reception = reception;
     this.startLanguage = /^[a-z]{2,3}$/.test(startLanguage) ? startLanguage : "";
-    this.view = new View(root, { fullPage });
-    this.generation = 0; // bumped by "start again"; answers to an older conversation are dropped
+    this.view = new View(root, { fullPage, reception });
+    this.reader = speechAvailable() ? new Reader() : null;
+    this.generation = 0; // bumped by "start again" and "delete": answers to an older conversation are dropped
     this.outbox = [];
+    this.history = [];
+    this.remarks = [];
+    this.handedOff = false;
     this.flushing = false;
     this.retryTimer = null;
+    this.expiryTimer = null;
     this.language = null; // set by the language marker
     this.latestChoices = [];
     this.lastAction = "start";
 
-    this.view.restartButton.addEventListener("click", () => this.restart({ newSender: true }));
-    this.view.form.addEventListener("submit", (event) => {
+    const view = this.view;
+    view.restartButton.addEventListener("click", () => this.restart());
+    view.deleteConfirm.addEventListener("click", () => {
+      view.deleteDialog.close();
+      this.deleteAnswers();
+    });
+    view.languageButton.addEventListener("click", () => view.toggleLanguageMenu());
+    view.languageMenu.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      view.toggleLanguageMenu(false);
+      view.languageButton.focus();
+    });
+    view.largerButton.addEventListener("click", () => {
+      const large = view.largerButton.getAttribute("aria-pressed") !== "true";
+      view.setLarger(large);
+      this.prefs.setItem(PREFS_KEY, JSON.stringify({ ...readPrefs(this.prefs), large }));
+    });
+    view.setLarger(Boolean(readPrefs(this.prefs).large));
+    view.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.submitText();
     });
+    if (reception) {
+      view.remarkButton.addEventListener("click", () => this.addRemark());
+      view.handBackButton.addEventListener("click", () => this.handBack());
+      view.takeOverButton.addEventListener("click", () => {
+        view.showStaffPanel(true);
+        view.remarkInput.focus();
+      });
+    }
     window.addEventListener("online", () => this.flush());
   }
 
@@ -83,29 +111,108 @@ export class ChatWidget {
   }
 
   async start() {
-    this.sender = storage.get(SENDER_KEY) || this.rememberNewSender();
-    await this.restart({ newSender: false });
+    if (this.reception) {
+      this.staffStrings = new Strings({ moduleUrl: this.strings.moduleUrl });
+      await this.staffStrings.use("nl");
+      this.view.applyStaffChrome(this.staffStrings);
+    }
+    const state = this.store.load();
+    if (state) {
+      await this.restore(state);
+    } else {
+      this.sender = newId();
+      await this.resetChrome();
+      this.enqueue(this.startMessage);
+    }
+    this.strings.all().then((packs) => this.view.showLanguages(packs, (pack) => this.chooseLanguage(pack)));
   }
 
-  rememberNewSender() {
-    const sender = newSenderId();
-    storage.set(SENDER_KEY, sender);
-    return sender;
+  async resetChrome() {
+    const pack = await this.strings.use(this.startLanguage || DEFAULT_LANGUAGE);
+    this.view.applyChrome(this.strings, { lang: pack.code, dir: pack.direction });
   }
 
-  async restart({ newSender }) {
+  /** Shows the stored conversation again and sends what was not delivered yet (each message once). */
+  async restore(state) {
+    Object.assign(this, {
+      sender: state.sender,
+      language: state.language,
+      history: state.history,
+      outbox: state.outbox,
+      remarks: state.remarks,
+      handedOff: state.handedOff,
+    });
+    if (this.language) await this.switchLanguage(this.language);
+    else await this.resetChrome();
+    let open = [];
+    for (const entry of this.history) {
+      if (entry.kind === "person") {
+        this.view.addPersonMessage(entry.text, entry);
+        open = [];
+      } else {
+        open.push(...this.renderAssistant(entry));
+      }
+    }
+    const all = [...this.view.log.querySelectorAll(".onthaal-choice")];
+    setEnabled(all, false);
+    this.latestChoices = open;
+    this.view.showRemarks(this.remarks.map((remark) => remark.text));
+    this.view.scrollToEnd();
+    if (this.outbox.some((entry) => entry.sender === this.sender && !entry.silent)) this.flush();
+    else {
+      setEnabled(open, true);
+      if (this.outbox.length) this.flush();
+    }
+  }
+
+  save() {
+    const { sender, language, history, outbox, remarks, handedOff } = this;
+    this.store.save({ sender, language, history, outbox, remarks, handedOff });
+    clearTimeout(this.expiryTimer);
+    if (handedOff) {
+      // Shared phones: after the hand-off the stored chat goes after 30 minutes without activity.
+      this.expiryTimer = setTimeout(() => this.store.clear(), HANDED_OFF_TTL_MS);
+    }
+  }
+
+  /** "Start again": Rasa's /restart resets this conversation, then the greeting. */
+  async restart() {
+    this.reset();
+    await this.resetChrome();
+    this.enqueue("/restart", { silent: true });
+    this.enqueue(this.startMessage);
+    this.view.log.focus({ preventScroll: true });
+  }
+
+  /** "Delete my answers": the assistant forgets (/stop), this device forgets, and a new conversation starts. */
+  async deleteAnswers() {
+    const old = this.sender;
+    this.reset();
+    this.remarks = [];
+    this.view.showRemarks([]);
+    this.store.clear();
+    this.sender = newId();
+    await this.resetChrome();
+    // /stop goes to the old conversation, also when it has to wait for the connection.
+    this.enqueue("/stop", { silent: true, sender: old });
+    this.enqueue(this.startMessage);
+    this.view.showInfo("widget_deleted");
+    this.view.log.focus({ preventScroll: true });
+  }
+
+  reset() {
     this.generation += 1;
-    this.outbox = [];
     this.flushing = false;
     clearTimeout(this.retryTimer);
-    if (newSender) this.sender = this.rememberNewSender();
+    this.reader?.stop();
+    // Undelivered messages of this conversation are void; a /stop for an earlier one must still go.
+    this.outbox = this.outbox.filter((entry) => entry.sender !== this.sender && entry.message === "/stop");
+    this.history = [];
+    this.handedOff = false;
     this.language = null;
     this.latestChoices = [];
     this.lastAction = "start";
     this.view.clear();
-    const pack = await this.strings.use(this.startLanguage || DEFAULT_LANGUAGE);
-    this.view.applyChrome(this.strings, { lang: pack.code, dir: pack.direction });
-    this.enqueue(this.startMessage);
   }
 
   submitText() {
@@ -119,21 +226,52 @@ export class ChatWidget {
     this.answer(text, text, { lang: this.language?.code ?? null, dir: "auto" });
   }
 
-  choose(button) {
+  choose(entry, index) {
+    const button = entry.item.buttons[index];
+    entry.chosen = index;
     this.lastAction = "button";
     this.answer(button.payload, button.title, { lang: button.lang, dir: "auto" });
   }
 
-  answer(message, shown, language) {
-    // Answering closes the current question; its buttons come back only if the answer cannot be delivered.
-    setEnabled(this.latestChoices, false);
-    this.view.addPersonMessage(shown, language);
-    this.enqueue(message);
+  /** The language menu: switch at any moment; the assistant repeats its open question in that language. */
+  chooseLanguage(pack) {
+    this.view.toggleLanguageMenu(false);
+    this.lastAction = "button";
+    this.answer(`/choose_language{"language":"${pack.code}"}`, pack.name, { lang: pack.code, dir: "auto" });
+    this.switchLanguage({ code: pack.code, direction: pack.direction }).then(() => this.save());
+    this.view.languageButton.focus();
   }
 
-  enqueue(message) {
-    this.outbox.push(message);
+  answer(message, shown, { lang, dir }) {
+    // Answering closes the current question; its buttons come back only if the answer cannot be delivered.
+    setEnabled(this.latestChoices, false);
+    const id = newId();
+    this.history.push({ kind: "person", id, text: shown, lang, dir });
+    this.view.addPersonMessage(shown, { lang, dir });
+    this.view.showInfo(null);
+    this.enqueue(message, { id });
+  }
+
+  enqueue(message, { id = newId(), silent = false, sender = this.sender } = {}) {
+    const entry = { id, sender, message, silent };
+    if (this.reception && !silent) {
+      const pending = this.remarks.filter((remark) => !remark.sent);
+      if (pending.length) entry.remarks = pending.map((remark) => remark.text);
+      for (const remark of pending) remark.sent = true;
+    }
+    this.outbox.push(entry);
+    this.save();
     this.flush();
+  }
+
+  metadata(entry) {
+    // The client message id lets a server drop a message it already got (a reload during a slow answer).
+    const metadata = { onthaal_message_id: entry.id };
+    if (this.reception) {
+      metadata.onthaal_reception_token = this.reception.token;
+      if (entry.remarks) metadata.onthaal_remarks = entry.remarks;
+    }
+    return metadata;
   }
 
   /** Sends queued messages one at a time, in order, so Rasa sees them as they were given. */
@@ -145,19 +283,21 @@ export class ChatWidget {
     this.view.showTyping(true);
     try {
       while (this.outbox.length > 0) {
+        const entry = this.outbox[0];
         let replies;
         try {
-          replies = await this.transport.send(this.sender, this.outbox[0]);
+          replies = await this.transport.send(entry.sender, entry.message, this.metadata(entry));
         } catch (error) {
           if (generation !== this.generation) return;
-          this.handleFailure(error);
+          this.handleFailure(error, entry);
           return;
         }
         if (generation !== this.generation) return;
         this.outbox.shift();
         this.view.showNotice(null);
-        await this.show(replies, generation);
+        if (!entry.silent && entry.sender === this.sender) await this.show(replies, generation);
         if (generation !== this.generation) return;
+        this.save();
       }
     } finally {
       if (generation === this.generation) {
@@ -167,7 +307,7 @@ export class ChatWidget {
     }
   }
 
-  handleFailure(error) {
+  handleFailure(error, entry) {
     if (error instanceof TransportError && error.kind === "offline") {
       // Keep the message; send it when the browser says it is online again, or on the next retry.
       this.view.showNotice("widget_offline");
@@ -176,30 +316,48 @@ export class ChatWidget {
     }
     // Rasa answered but failed: drop this message and let the person try again.
     this.outbox.shift();
+    this.save();
+    if (entry.silent) {
+      this.flushing = false;
+      this.flush();
+      return;
+    }
     this.view.showNotice("widget_error");
     setEnabled(this.latestChoices, true);
+  }
+
+  renderAssistant(entry) {
+    const { buttons } = this.view.addAssistantMessage(entry.item, {
+      chosen: entry.chosen ?? null,
+      onChoose: (index) => this.choose(entry, index),
+      onRead: this.reader ? (item, node) => this.readAloud(item, node) : null,
+    });
+    return buttons;
   }
 
   async show(replies, generation) {
     const { items } = parseReplies(replies, this.language);
     const batchChoices = [];
-    const shown = [];
+    let first = null;
     for (const item of items) {
       if (item.type === "language") {
         await this.switchLanguage(item.language);
         if (generation !== this.generation) return;
         continue;
       }
-      const { node, buttons } = this.view.addAssistantMessage(item, (button) => this.choose(button));
-      batchChoices.push(...buttons);
-      shown.push(node);
+      const entry = { kind: "assistant", item, chosen: null };
+      this.history.push(entry);
+      if (item.lines.some((line) => mentionsReference(line.text))) this.handedOff = true;
+      const before = this.view.log.lastElementChild;
+      batchChoices.push(...this.renderAssistant(entry));
+      first ??= before ? before.nextElementSibling : this.view.log.firstElementChild;
     }
-    if (shown.length === 0) {
+    if (!first) {
       // Nothing to show (e.g. Rasa only listened): the previous question is still the open one.
       setEnabled(this.latestChoices, true);
       return;
     }
-    this.view.reveal(shown[0]);
+    this.view.reveal(first);
     this.latestChoices = batchChoices;
     this.moveFocus(batchChoices);
   }
@@ -208,6 +366,50 @@ export class ChatWidget {
     this.language = language;
     await this.strings.use(language.code);
     this.view.applyChrome(this.strings, { lang: language.code, dir: language.direction });
+  }
+
+  /** Reads a message and its answer buttons aloud; the multilingual language choice line by line. */
+  readAloud(item, node) {
+    if (node.getAttribute("aria-pressed") === "true") {
+      this.reader.stop();
+      return;
+    }
+    const chrome = this.strings.pack.code;
+    let parts;
+    if (item.lang) {
+      const words = [...item.lines.map((line) => line.text), ...item.buttons.map((button) => button.title)];
+      parts = [{ text: words.join(". "), lang: item.lang }];
+    } else if (item.buttons.length === item.lines.length) {
+      parts = item.lines.map((line, index) => ({ text: line.text, lang: item.buttons[index].lang || chrome }));
+    } else {
+      parts = [{ text: item.lines.map((line) => line.text).join(". "), lang: chrome }];
+    }
+    node.setAttribute("aria-pressed", "true");
+    const spoken = this.reader.speak(parts, () => node.setAttribute("aria-pressed", "false"));
+    if (!spoken) {
+      node.setAttribute("aria-pressed", "false");
+      this.view.showNotice("widget_no_voice");
+    }
+  }
+
+  addRemark() {
+    const text = this.view.remarkInput.value.trim();
+    if (!text) {
+      this.view.remarkInput.focus();
+      return;
+    }
+    this.remarks.push({ text, sent: false });
+    this.view.remarkInput.value = "";
+    this.view.showRemarks(this.remarks.map((remark) => remark.text));
+    this.view.showInfo("widget_reception_remark_saved", this.staffStrings);
+    this.save();
+  }
+
+  /** The staff member hands the screen back: the staff panel folds away, the client's question gets focus. */
+  handBack() {
+    this.view.showStaffPanel(false);
+    const open = this.latestChoices.find((button) => !button.disabled);
+    (open ?? this.view.input).focus();
   }
 
   moveFocus(choices) {
@@ -241,12 +443,18 @@ function mount() {
     link.dataset.onthaalStyle = "";
     document.head.append(link);
   }
+  const reception =
+    data.mode === "reception" && data.token ? { staff: (data.staff || "").trim(), token: data.token.trim() } : null;
   const widget = new ChatWidget({
     root,
-    transport: new RestTransport(server),
+    transport: new RestTransport(server, { channel: reception ? "reception" : "rest" }),
     strings: new Strings(),
+    // The reception desk is a shared computer: its conversation lives only as long as the browser tab.
+    store: new SessionStore(safeStorage(reception ? "session" : "local"), reception ? "onthaal.reception" : SESSION_KEY),
+    prefs: safeStorage("local"),
     startLanguage: (data.lang || "").trim().toLowerCase(),
     fullPage: root.hasAttribute("data-fullpage"),
+    reception,
   });
   widget.start();
   return widget;

@@ -5,96 +5,13 @@ REST webhook is scripted per test. Covers what the real bot cannot be made to do
 lost connections, hostile text.
 """
 
-import json
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+import re
 
 import pytest
+from fake_site import CORS, RASA, SITE, WIDGET_DIR, FakeSite, marker, stored
 from playwright.sync_api import Page, Route, expect
 
 pytestmark = pytest.mark.browser
-
-WIDGET_DIR = Path(__file__).resolve().parents[2] / "web_widget"
-SITE = "http://onthaal.test"
-RASA = "http://rasa.test"
-CORS = {
-    "Access-Control-Allow-Origin": SITE,
-    "Access-Control-Allow-Headers": "Content-Type",
-    "Access-Control-Allow-Methods": "POST, OPTIONS",
-}
-CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html"}
-
-Bot = Callable[[str], list[dict[str, Any]] | str]
-
-
-def language_choice(packs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "recipient_id": "s",
-            "text": "\n".join(pack["texts"]["language_prompt"] for pack in packs.values()),
-            "buttons": [
-                {"title": pack["name"], "payload": f'/choose_language{{"language":"{code}"}}'}
-                for code, pack in packs.items()
-            ],
-        }
-    ]
-
-
-def marker(code: str, direction: str) -> dict[str, Any]:
-    return {"recipient_id": "s", "custom": {"onthaal": {"language": code, "direction": direction}}}
-
-
-class FakeSite:
-    """Serves the widget and scripts Rasa; `bot(message)` returns the reply list, "fail" (HTTP 500) or
-    "offline" (the request never arrives)."""
-
-    def __init__(self, page: Page, packs: dict[str, dict[str, Any]], index_html: str | None = None) -> None:
-        self.packs = packs
-        self.received: list[dict[str, Any]] = []
-        self.bot: Bot = lambda message: language_choice(packs)
-        self.index_html = index_html or (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
-        page.route(f"{SITE}/**", self.serve_site)
-        page.route(f"{RASA}/**", self.serve_rasa)
-
-    def serve_site(self, route: Route) -> None:
-        path = route.request.url.removeprefix(SITE).split("?")[0]
-        if path == "/":
-            html = self.index_html.replace("{{RASA_URL}}", RASA)
-            route.fulfill(status=200, content_type="text/html", body=html)
-            return
-        if path.startswith("/widget/languages/"):
-            code = path.removeprefix("/widget/languages/").removesuffix(".json")
-            if code not in self.packs:
-                route.fulfill(status=404, body="unknown language")
-                return
-            route.fulfill(status=200, content_type="application/json", body=json.dumps(self.packs[code]))
-            return
-        file = WIDGET_DIR / path.removeprefix("/widget/")
-        if path.startswith("/widget/") and file.is_file():
-            route.fulfill(status=200, content_type=CONTENT_TYPES[file.suffix], body=file.read_bytes())
-            return
-        route.fulfill(status=404, body="not found")
-
-    def serve_rasa(self, route: Route) -> None:
-        request = route.request
-        if request.method == "OPTIONS":
-            route.fulfill(status=204, headers=CORS)
-            return
-        assert request.url == f"{RASA}/webhooks/rest/webhook"
-        body = request.post_data_json
-        self.received.append(body)
-        answer = self.bot(body["message"])
-        if answer == "offline":
-            route.abort("internetdisconnected")
-        elif answer == "fail":
-            route.fulfill(status=500, headers=CORS, body="boom")
-        else:
-            route.fulfill(status=200, headers=CORS, content_type="application/json", body=json.dumps(answer))
-
-    @property
-    def messages(self) -> list[str]:
-        return [body["message"] for body in self.received]
 
 
 @pytest.fixture
@@ -102,28 +19,31 @@ def page(phone_page: Page) -> Page:
     return phone_page
 
 
-def test_greets_as_a_remembered_sender_and_renders_the_language_choice(page: Page, packs) -> None:
+def test_greets_and_a_reload_shows_the_same_conversation_without_greeting_again(page: Page, packs) -> None:
     site = FakeSite(page, packs)
     page.goto(f"{SITE}/")
     expect(page.get_by_role("button", name="دری", exact=True)).to_have_attribute("dir", "auto")
     assert site.messages == ["/greet"]
     sender = site.received[0]["sender"]
-    assert sender == page.evaluate("localStorage.getItem('onthaal.sender')")
+    assert re.fullmatch(r"[0-9a-f-]{32,36}", sender)
+    expect(page.locator(".onthaal-typing")).to_be_hidden()
+    assert stored(page)["sender"] == sender
 
     lines = page.locator(".onthaal-msg--assistant .onthaal-line")
     expect(lines).to_have_count(len(packs))
     for line in lines.all():
         expect(line).to_have_attribute("dir", "auto")
     expect(page.locator("#onthaal")).to_have_attribute("lang", "en")
-    choice = page.get_by_role("group", name=packs["en"]["texts"]["widget_language"])
+    choice = page.get_by_role("group", name=packs["en"]["texts"]["widget_language"]).first
     expect(choice.get_by_role("button")).to_have_count(len(packs))
     expect(page.get_by_role("textbox", name=packs["en"]["texts"]["widget_input_label"])).to_have_attribute(
         "placeholder", packs["en"]["texts"]["widget_input_placeholder"]
     )
 
     page.reload()
-    expect(page.get_by_role("button", name="دری", exact=True)).to_be_visible()
-    assert [body["sender"] for body in site.received] == [sender, sender]
+    expect(page.get_by_role("button", name="دری", exact=True)).to_be_enabled()
+    expect(page.locator(".onthaal-msg--assistant")).to_have_count(1)
+    assert site.messages == ["/greet"]  # the stored conversation is shown; nothing is sent again
 
 
 def test_data_lang_starts_in_that_language(page: Page, packs) -> None:
@@ -177,9 +97,9 @@ def test_only_the_newest_buttons_work_and_a_failed_answer_gives_them_back(page: 
     expect(yes).to_be_enabled()  # the question is still open: the person can try again
     expect(page.get_by_role("button", name="English", exact=True)).to_be_disabled()
 
-    site.bot = lambda message: [{"recipient_id": "s", "text": bg["ask_name"]}]
+    site.bot = lambda message: [{"recipient_id": "s", "text": "Как се казваш?"}]
     yes.click()
-    expect(page.locator(".onthaal-msg--assistant").last).to_contain_text(bg["ask_name"])
+    expect(page.locator(".onthaal-msg--assistant").last).to_contain_text("Как се казваш?")
     expect(alert).to_be_hidden()
     expect(yes).to_be_disabled()
     expect(page.get_by_role("button", name=bg["consent_no"], exact=True)).to_be_disabled()
@@ -213,7 +133,7 @@ def test_typing_indicator_shows_while_waiting(page: Page, packs) -> None:
     page.route(f"{RASA}/**", lambda route: waiting.append(route))
     page.get_by_role("textbox").fill("hallo")
     page.get_by_role("textbox").press("Enter")
-    expect(page.get_by_role("status")).to_have_text(packs["en"]["texts"]["widget_typing"])
+    expect(page.locator(".onthaal-typing")).to_have_text(packs["en"]["texts"]["widget_typing"])
     assert len(waiting) == 1
     waiting[0].fulfill(status=200, headers=CORS, content_type="application/json", body="[]")
     expect(page.locator(".onthaal-typing")).to_be_hidden()

@@ -1,0 +1,97 @@
+"""A made-up site for the browser tests: the widget served from web_widget/, packs from languages/, Rasa scripted.
+
+Imported by the test modules (pytest puts this directory on sys.path).
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, Route
+
+WIDGET_DIR = Path(__file__).resolve().parents[2] / "web_widget"
+SITE = "http://onthaal.test"
+RASA = "http://rasa.test"
+CORS = {
+    "Access-Control-Allow-Origin": SITE,
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+}
+CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html"}
+
+Bot = Callable[[str], list[dict[str, Any]] | str]
+
+
+def language_choice(packs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "recipient_id": "s",
+            "text": "\n".join(pack["texts"]["language_prompt"] for pack in packs.values()),
+            "buttons": [
+                {"title": pack["name"], "payload": f'/choose_language{{"language":"{code}"}}'}
+                for code, pack in packs.items()
+            ],
+        }
+    ]
+
+
+def marker(code: str, direction: str) -> dict[str, Any]:
+    return {"recipient_id": "s", "custom": {"onthaal": {"language": code, "direction": direction}}}
+
+
+class FakeSite:
+    """Serves the widget and scripts Rasa; `bot(message)` returns the reply list, "fail" (HTTP 500) or
+    "offline" (the request never arrives)."""
+
+    def __init__(self, page: Page, packs: dict[str, dict[str, Any]], index_html: str | None = None) -> None:
+        self.packs = packs
+        self.received: list[dict[str, Any]] = []
+        self.bot: Bot = lambda message: language_choice(packs)
+        self.index_html = index_html or (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
+        page.route(f"{SITE}/**", self.serve_site)
+        page.route(f"{RASA}/**", self.serve_rasa)
+
+    def serve_site(self, route: Route) -> None:
+        path = route.request.url.removeprefix(SITE).split("?")[0]
+        if path == "/":
+            html = self.index_html.replace("{{RASA_URL}}", RASA)
+            route.fulfill(status=200, content_type="text/html", body=html)
+            return
+        if path.startswith("/widget/languages/"):
+            code = path.removeprefix("/widget/languages/").removesuffix(".json")
+            if code not in self.packs:
+                route.fulfill(status=404, body="unknown language")
+                return
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(self.packs[code]))
+            return
+        file = WIDGET_DIR / path.removeprefix("/widget/")
+        if path.startswith("/widget/") and file.is_file():
+            route.fulfill(status=200, content_type=CONTENT_TYPES[file.suffix], body=file.read_bytes())
+            return
+        route.fulfill(status=404, body="not found")
+
+    def serve_rasa(self, route: Route) -> None:
+        request = route.request
+        if request.method == "OPTIONS":
+            route.fulfill(status=204, headers=CORS)
+            return
+        assert request.url in (f"{RASA}/webhooks/rest/webhook", f"{RASA}/webhooks/reception/webhook")
+        body = request.post_data_json
+        body["url"] = request.url
+        self.received.append(body)
+        answer = self.bot(body["message"])
+        if answer == "offline":
+            route.abort("internetdisconnected")
+        elif answer == "fail":
+            route.fulfill(status=500, headers=CORS, body="boom")
+        else:
+            route.fulfill(status=200, headers=CORS, content_type="application/json", body=json.dumps(answer))
+
+    @property
+    def messages(self) -> list[str]:
+        return [body["message"] for body in self.received]
+
+
+def stored(page: Page, key: str = "onthaal.session", kind: str = "localStorage") -> dict[str, Any] | None:
+    return page.evaluate(f"JSON.parse({kind}.getItem('{key}'))")
