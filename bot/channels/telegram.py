@@ -1,0 +1,232 @@
+"""Telegram: Rasa's Telegram connector, with every update's X-Telegram-Bot-Api-Secret-Token checked.
+
+Registered in bot/credentials.yml as `bot.channels.telegram.TelegramConnector`; webhook
+`POST /webhooks/telegram/webhook` (a JSON Update, as Telegram sends it). Buttons become inline keyboards;
+the app's language is passed on as a hint; voice notes, photos and files become the `media` intent. The
+webhook is registered with Telegram (setWebhook with the secret) only when `webhook_url` is set: by default
+nothing is called at startup.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot
+from aiogram.bot.api import TelegramAPIServer, check_token
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.telegram import TelegramInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.messaging import (
+    LANGUAGE_HINT_KEY,
+    TELEGRAM_MAX_CHARS,
+    PayloadStore,
+    language_hint,
+    media_payload,
+    pseudonym,
+    split_text,
+)
+
+logger = logging.getLogger(__name__)
+
+TELEGRAM_API = "https://api.telegram.org"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name, not a secret)
+# Message fields Telegram uses for things the assistant cannot read yet, and the media kind each one is.
+MEDIA_FIELDS = {
+    "voice": "voice",
+    "audio": "voice",
+    "video_note": "voice",
+    "photo": "image",
+    "sticker": "image",
+    "video": "video",
+    "animation": "video",
+    "document": "file",
+    "location": "other",
+    "venue": "other",
+    "contact": "other",
+    "poll": "other",
+}
+
+
+def keyboard(buttons: list[dict[str, Any]], payloads: PayloadStore) -> InlineKeyboardMarkup:
+    """A few short options side by side, longer lists one per row."""
+    markup = InlineKeyboardMarkup()
+    keys = [InlineKeyboardButton(b["title"], callback_data=payloads.callback_data(b["payload"])) for b in buttons]
+    if len(keys) <= 3 and all(len(b["title"]) <= 16 for b in buttons):
+        markup.row(*keys)
+    else:
+        for key in keys:
+            markup.row(key)
+    return markup
+
+
+class OnthaalTelegramOutput(OutputChannel):
+    """Replies to one Telegram chat through the Bot API."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    def __init__(self, bot: Bot, chat_id: int | str, payloads: PayloadStore) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.payloads = payloads
+
+    async def _send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        parts = split_text(text, TELEGRAM_MAX_CHARS) or ["…"]
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            try:
+                await self.bot.send_message(self.chat_id, part, reply_markup=markup if last else None)
+            except Exception as error:  # noqa: BLE001 (a failed reply must not lose the conversation)
+                logger.error("Telegram reply not sent: %s", type(error).__name__)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send(text)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send(text, keyboard(buttons, self.payloads))
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        """The web widget's language marker means nothing on Telegram; other custom messages are not sent."""
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send(image)
+
+
+class TelegramConnector(TelegramInput):
+    """Telegram webhook that refuses (403) any update without the secret token set with setWebhook."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramConnector:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url") or None,
+            secret_token=credentials.get("secret_token") or None,
+            api_base=credentials.get("api_base") or TELEGRAM_API,
+        )
+
+    def __init__(
+        self,
+        access_token: str | None,
+        verify: str | None,
+        webhook_url: str | None,
+        secret_token: str | None = None,
+        api_base: str = TELEGRAM_API,
+    ) -> None:
+        super().__init__(access_token, verify, webhook_url, debug_mode=False)
+        self.secret_token = secret_token
+        self.api_base = api_base
+        if access_token:
+            check_token(access_token)  # a malformed token fails at startup, not at the first message
+        self.payloads = PayloadStore()
+        self._bot: Bot | None = None
+
+    def bot(self) -> Bot:
+        """Built on first use, inside the server's event loop (its HTTP session belongs to that loop)."""
+        if self._bot is None:
+            self._bot = Bot(self.access_token or "", server=TelegramAPIServer.from_base(self.api_base))
+        return self._bot
+
+    def is_signed(self, request: Request) -> bool:
+        given = request.headers.get(SECRET_HEADER)
+        if not (self.secret_token and given):
+            return False
+        return hmac.compare_digest(given.encode(), self.secret_token.encode())
+
+    def message_text(self, update: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
+        """(text for Rasa, chat, sender) of a message, an edited message or a button press."""
+        if isinstance(update.get("callback_query"), dict):
+            query = update["callback_query"]
+            chat = (query.get("message") or {}).get("chat")
+            return self.payloads.payload_for(str(query.get("data") or "")), chat, query.get("from") or {}
+        message = update.get("message") or update.get("edited_message")
+        if not isinstance(message, dict):
+            return None, None, {}
+        sender = message.get("from") or {}
+        if isinstance(message.get("text"), str):
+            text = message["text"]
+            # Opening a bot sends "/start"; the assistant greets instead of reading it as an unknown intent.
+            return ("/greet" if text.split("@")[0].strip() == "/start" else text), message.get("chat"), sender
+        for field, kind in MEDIA_FIELDS.items():
+            if message.get(field):
+                return media_payload(kind), message.get("chat"), sender
+        return None, message.get("chat"), sender
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("telegram_webhook", __name__)
+
+        @webhook.listener("after_server_start")
+        async def register_webhook(*_: Any) -> None:
+            if self.webhook_url:
+                params = {"url": self.webhook_url, "secret_token": self.secret_token or ""}
+                try:
+                    await self.bot().request("setWebhook", params)
+                    logger.info("Telegram webhook registered")
+                except Exception as error:  # noqa: BLE001 (the server runs on; the webhook can be set later)
+                    logger.error("Telegram webhook not registered: %s", type(error).__name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.is_signed(request):
+                logger.warning("Telegram webhook: update without the right secret token refused")
+                return response.text("forbidden", status=403)
+            update = request.json if isinstance(request.json, dict) else {}
+            text, chat, sender = self.message_text(update)
+            if isinstance(update.get("callback_query"), dict):
+                await self._answer_callback(update["callback_query"].get("id"))
+            # Private chats only: an intake in a group would be read by everyone in it.
+            if not text or not isinstance(chat, dict) or chat.get("type", "private") != "private":
+                return response.text("ok")
+            sender_id = pseudonym("tg", self.secret_token or "", str(chat.get("id")))
+            out_channel = OnthaalTelegramOutput(self.bot(), chat["id"], self.payloads)
+            metadata = {}
+            hint = language_hint(sender.get("language_code"))
+            if hint:
+                metadata[LANGUAGE_HINT_KEY] = hint
+            try:
+                await on_new_message(
+                    UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+                )
+            except Exception as error:  # noqa: BLE001 (Telegram would retry forever; the text is never logged)
+                logger.error("Telegram update not handled: %s", type(error).__name__)
+            return response.text("ok")
+
+        return webhook
+
+    async def _answer_callback(self, callback_id: str | None) -> None:
+        """Stops the button's spinner in the app."""
+        if not callback_id:
+            return
+        try:
+            await self.bot().answer_callback_query(callback_id)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("Telegram callback not answered: %s", type(error).__name__)
+
+    def get_output_channel(self) -> OutputChannel:
+        """Rasa asks for this outside a request (e.g. reminders): there the chat is not known. No setWebhook."""
+        return OnthaalTelegramOutput(self.bot(), "", self.payloads)

@@ -1,0 +1,201 @@
+"""WhatsApp through Twilio: Rasa's Twilio connector, with every request's X-Twilio-Signature checked.
+
+Registered in bot/credentials.yml as `bot.channels.whatsapp.WhatsAppInput`; webhook
+`POST /webhooks/whatsapp/webhook` (form-encoded, as Twilio sends it). Buttons become numbered options,
+answered with the number or the words; voice notes, photos and files become the `media` intent; the sender's
+number travels as metadata (never as the conversation id, never in a log).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.twilio import TwilioInput
+from sanic import Blueprint, response
+from sanic.request import Request, RequestParameters
+from sanic.response import HTTPResponse
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from bot.channels.messaging import (
+    PHONE_KEY,
+    WHATSAPP_MAX_CHARS,
+    OptionMemory,
+    match_option,
+    media_kind_from_mime,
+    media_payload,
+    numbered_options,
+    pseudonym,
+    split_text,
+)
+
+logger = logging.getLogger(__name__)
+
+TWILIO_API = "https://api.twilio.com"
+_quiet_twilio_logger = logging.getLogger(__name__ + ".twilio_api")
+_quiet_twilio_logger.setLevel(logging.WARNING)  # Twilio logs every API call at INFO
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+class _BaseUrlHttpClient(AsyncTwilioHttpClient):
+    """Sends the Twilio API calls to another base URL (a local fake provider in tests)."""
+
+    def __init__(self, api_base: str) -> None:
+        # A session per call: no connection outlives the event loop it was made in.
+        super().__init__(pool_connections=False, logger=_quiet_twilio_logger)
+        self.api_base = api_base.rstrip("/")
+
+    async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.startswith(TWILIO_API):
+            url = self.api_base + url[len(TWILIO_API) :]
+        return await super().request(method, url, *args, **kwargs)
+
+
+class WhatsAppOutput(OutputChannel):
+    """Replies to one WhatsApp sender through the Twilio Messages API; remembers the options it offered."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    def __init__(self, client: Client, from_number: str, to: str) -> None:
+        self.client = client
+        self.from_number = from_number
+        self.to = to
+        self.last_options: list[dict[str, Any]] | None = None
+
+    async def _send(self, body: str) -> None:
+        for part in split_text(body, WHATSAPP_MAX_CHARS):
+            try:
+                await self.client.messages.create_async(to=self.to, from_=self.from_number, body=part)
+            except Exception as error:  # noqa: BLE001 (a failed reply must not lose the conversation)
+                logger.error("WhatsApp reply not sent: %s", type(error).__name__)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send(text)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        self.last_options = buttons
+        await self._send(numbered_options(text, buttons))
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        """The web widget's language marker means nothing on WhatsApp; other custom messages are not sent."""
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send(image)
+
+
+class WhatsAppInput(TwilioInput):
+    """Twilio WhatsApp webhook that refuses (403) any request without a valid X-Twilio-Signature."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WhatsAppInput:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            credentials.get("account_sid"),
+            credentials.get("auth_token"),
+            credentials.get("twilio_number"),
+            webhook_url=credentials.get("webhook_url") or None,
+            api_base=credentials.get("api_base") or TWILIO_API,
+        )
+
+    def __init__(
+        self,
+        account_sid: str | None,
+        auth_token: str | None,
+        twilio_number: str | None,
+        webhook_url: str | None = None,
+        api_base: str = TWILIO_API,
+    ) -> None:
+        super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
+        self.webhook_url = webhook_url
+        self.api_base = api_base
+        self.options = OptionMemory()
+        self._client: Client | None = None
+
+    def client(self) -> Client:
+        """Built on first use, inside the server's event loop (its HTTP session belongs to that loop)."""
+        if self._client is None:
+            self._client = Client(self.account_sid, self.auth_token, http_client=_BaseUrlHttpClient(self.api_base))
+        return self._client
+
+    def is_signed(self, request: Request, form: RequestParameters) -> bool:
+        """Twilio's own check: HMAC-SHA1 over the public URL and the sorted POST parameters."""
+        signature = request.headers.get("X-Twilio-Signature")
+        if not (self.auth_token and signature):
+            return False
+        url = self.webhook_url or request.url
+        return RequestValidator(self.auth_token).validate(url, form, signature)
+
+    @staticmethod
+    def form(request: Request) -> RequestParameters:
+        """The POST parameters, empty ones included: Twilio signs `Body=` of a voice note too (Sanic drops it)."""
+        if not request.content_type.startswith("application/x-www-form-urlencoded"):
+            return RequestParameters()
+        return RequestParameters(parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+
+    @staticmethod
+    def message_text(form: Any) -> str | None:
+        """The text Rasa gets: the typed words, or the media payload for voice notes, photos, files, locations."""
+        try:
+            media_count = int(form.get("NumMedia") or 0)
+        except ValueError:
+            media_count = 0
+        if media_count > 0:
+            return media_payload(media_kind_from_mime(form.get("MediaContentType0")))
+        if form.get("Latitude") and form.get("Longitude"):
+            return media_payload("other")
+        return form.get("Body")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("whatsapp_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            form = self.form(request)
+            if not self.is_signed(request, form):
+                logger.warning("WhatsApp webhook: request without a valid Twilio signature refused")
+                return response.text("forbidden", status=403)
+            sender = form.get("From")
+            text = self.message_text(form)
+            if not sender or text is None:
+                return response.text(EMPTY_TWIML, content_type="application/xml")
+            sender_id = pseudonym("wa", self.auth_token or "", sender)
+            text = match_option(text, self.options.get(sender_id)) or text
+            out_channel = WhatsAppOutput(self.client(), self.twilio_number or "", sender)
+            metadata = {PHONE_KEY: sender.removeprefix("whatsapp:")}
+            try:
+                await on_new_message(
+                    UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+                )
+            except Exception as error:  # noqa: BLE001 (Twilio must get its answer; the text is never logged)
+                logger.error("WhatsApp message not handled: %s", type(error).__name__)
+            self.options.remember(sender_id, out_channel.last_options)
+            return response.text(EMPTY_TWIML, content_type="application/xml")
+
+        return webhook
+
+    def get_output_channel(self) -> OutputChannel:
+        """Rasa asks for this outside a request (e.g. reminders): there the sender's number is not known."""
+        return WhatsAppOutput(self.client(), self.twilio_number or "", "")
