@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -43,11 +43,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 
 
+LEGACY_TABLE = "legacy_intakes_v1"
+
+
+def _set_aside_unversioned_v1_table(engine: Engine) -> None:
+    """A database made before migrations (plain-text `intakes` of schema v1, no `alembic_version`) keeps its
+    rows: the table is renamed, and `coach.legacy.import_legacy` encrypts them into the new layout at startup."""
+    tables = set(inspect(engine).get_table_names())
+    if "intakes" not in tables or "alembic_version" in tables:
+        return
+    with engine.begin() as connection:
+        for index in inspect(engine).get_indexes("intakes"):
+            connection.execute(text(f'DROP INDEX IF EXISTS "{index["name"]}"'))
+        connection.execute(text(f'ALTER TABLE intakes RENAME TO "{LEGACY_TABLE}"'))
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision` on `engine`."""
     from alembic import command
     from alembic.config import Config
 
+    _set_aside_unversioned_v1_table(engine)
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     with engine.begin() as connection:

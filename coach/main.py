@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
-from coach import logging_privacy, retention
+from coach import legacy, logging_privacy, retention
 from coach.auth import LoginRateLimiter
 from coach.crypto import DataCipher
 from coach.db import Database
@@ -57,6 +57,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     database.migrate()
     app.state.database = database
     app.state.cipher = build_cipher(settings)
+    legacy.import_legacy(database, app.state.cipher)
     app.state.translator = build_translator(settings)
     app.state.login_limiter = LoginRateLimiter()
     job = None

@@ -3,6 +3,8 @@ that never blocks, and no personal data in any log."""
 
 import json
 import logging
+import os
+import sqlite3
 import time
 from datetime import timedelta
 
@@ -226,3 +228,35 @@ def test_access_log_lines_lose_their_query_string():
     )
     assert DropQueryStrings().filter(record)
     assert "Milena" not in record.getMessage() and "/coach" in record.getMessage()
+
+
+def test_a_database_from_before_migrations_is_imported_encrypted(intake_payload, settings):
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the pre-migration layout only ever existed in SQLite development databases")
+    path = settings.database_url.removeprefix("sqlite:///")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with sqlite3.connect(path) as connection:
+        connection.executescript(
+            "CREATE TABLE intakes (id INTEGER PRIMARY KEY, reference VARCHAR(16) UNIQUE,"
+            " webhook_id VARCHAR(255) UNIQUE, schema_version INTEGER, language VARCHAR(8), channel VARCHAR(64),"
+            " neighbourhood VARCHAR(64),"
+            " complete BOOLEAN, needs_count INTEGER, submitted_at DATETIME, received_at DATETIME, payload TEXT);"
+            "CREATE INDEX ix_intakes_neighbourhood ON intakes (neighbourhood);"
+            "CREATE INDEX ix_intakes_submitted_at ON intakes (submitted_at);"
+        )
+        connection.execute(
+            "INSERT INTO intakes VALUES (1, 'ONT-7K3M9Q', 'msg_old', 1, 'bg', 'rest', 'bloemekenswijk', 1, 2,"
+            " '2026-11-27 10:15:00.000000', '2026-11-27 10:16:00.000000', ?)",
+            (json.dumps(intake_payload()),),
+        )
+
+    with make_client(settings) as client:
+        stored = every_stored_value(client)
+        with client.app.state.database.sessions() as db:
+            intake = db.scalars(select(Intake)).one()
+            assert client.app.state.cipher.decrypt_json(intake.payload_enc)["answers"]["name"] == "Milena"
+        assert intake.team == "west" and intake.received_at.isoformat() == "2026-11-27T10:16:00+00:00"
+    assert "Milena" not in stored
+    with sqlite3.connect(path) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "legacy_intakes_v1" not in tables
