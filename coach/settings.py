@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     )
     rasa_url: Annotated[str, Field(validation_alias="RASA_URL")] = "http://127.0.0.1:5005"
     rasa_auth_token: Annotated[str, Field(validation_alias="RASA_AUTH_TOKEN", repr=False)] = ""
-    cookie_secure: Annotated[bool, Field(validation_alias="ONTHAAL_COOKIE_SECURE")] = True
+    # Unset: Secure cookies everywhere but in development (plain http://127.0.0.1 under `make run`).
+    cookie_secure: Annotated[bool | None, Field(validation_alias="ONTHAAL_COOKIE_SECURE")] = None
     session_hours: Annotated[float, Field(validation_alias="ONTHAAL_SESSION_HOURS", gt=0, le=24)] = 8.0
 
     @field_validator("webhook_secret")
@@ -141,6 +142,10 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else not self.is_development
 
 
 @lru_cache

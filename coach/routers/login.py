@@ -28,7 +28,7 @@ def _login_page(request: Request, secure: bool, error: str | None = None, status
 
 @router.get("/login")
 def login_form(request: Request, settings: SettingsDep) -> Response:
-    return _login_page(request, settings.cookie_secure)
+    return _login_page(request, settings.secure_cookies)
 
 
 @router.post("/login")
@@ -41,21 +41,21 @@ def login(
     csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     if not auth.same_token(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf_token):
-        return _login_page(request, settings.cookie_secure, "De pagina was verlopen. Probeer opnieuw.", 403)
+        return _login_page(request, settings.secure_cookies, "De pagina was verlopen. Probeer opnieuw.", 403)
     limiter = request.app.state.login_limiter
     ip = _client_ip(request)
     if limiter.blocked(username, ip):
         audit.record(db, username[:64] or None, "login_failed", detail="rate_limited")
         db.commit()
         return _login_page(
-            request, settings.cookie_secure, "Te veel mislukte pogingen. Wacht een kwartier en probeer opnieuw.", 429
+            request, settings.secure_cookies, "Te veel mislukte pogingen. Wacht een kwartier en probeer opnieuw.", 429
         )
     user = auth.authenticate(db, username, password)
     if user is None:
         limiter.failed(username, ip)
         audit.record(db, username[:64] or None, "login_failed")
         db.commit()
-        return _login_page(request, settings.cookie_secure, "Gebruikersnaam of wachtwoord klopt niet.", 401)
+        return _login_page(request, settings.secure_cookies, "Gebruikersnaam of wachtwoord klopt niet.", 401)
     limiter.succeeded(username, ip)
     token = auth.start_session(db, user, settings.session_hours)
     audit.record(db, user.username, "login")
@@ -66,7 +66,7 @@ def login(
         token,
         max_age=int(settings.session_hours * 3600),
         httponly=True,
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         samesite="strict",
         path="/",
     )

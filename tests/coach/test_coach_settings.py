@@ -67,7 +67,7 @@ def test_defaults(monkeypatch):
     assert settings.languages_dir == REPO_ROOT / "languages"
     assert settings.retention_days == 180
     assert settings.translator == "none"
-    assert settings.cookie_secure is True
+    assert settings.secure_cookies is True
     assert "ONTHAAL_DATA_KEYS" not in repr(settings) and DATA_KEY not in repr(settings)
 
 
