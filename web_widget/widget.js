@@ -177,9 +177,12 @@ export class ChatWidget {
 
   /** "Start again": Rasa's /restart resets this conversation, then the greeting. */
   async restart() {
+    const old = this.sender;
     this.reset();
     await this.resetChrome();
-    this.enqueue("/restart", { silent: true });
+    this.enqueue("/restart", { silent: true, sender: old });
+    // At the desk "start again" usually means the next client: a new conversation, never a shared one.
+    if (this.reception) this.sender = newId();
     this.enqueue(this.startMessage);
     this.view.log.focus({ preventScroll: true });
   }
