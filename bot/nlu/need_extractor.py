@@ -344,10 +344,10 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
             continue
         if any(x_start < end and start < x_end for x_start, x_end in excluded):
             continue
-        # A word inside a longer phrase of another need belongs to that phrase ("kind met een beperking" is
-        # family care, not the person's own disability).
+        # Words inside (or overlapping) a longer phrase of another need belong to that phrase ("kind met een
+        # beperking" is family care, not the person's own disability).
         if any(
-            other != need and o_start <= start and end <= o_end and o_end - o_start > end - start
+            other != need and o_start < end and start < o_end and o_end - o_start > end - start
             for other, o_start, o_end in candidates
         ):
             continue
