@@ -164,9 +164,9 @@ MARKERS: dict[str, frozenset[str]] = {
         "corect gresit raspuns raspunsul intrebare intrebarea vorbesc vorbi stiu pot poate putem avem aveti ai are "
         "fost fi scoala datorii locuinta acte stau locuiesc dorm salut seara ziua dimineata rog sigur bineinteles "
         "hai haide vin noi voi lor sunati numele telefonul cartierul romana romaneste engleza bulgara slovaca "
-        "olandeza limba inteleg mi-e frica sotul singur singura bolnav bolnava servici serviciu asistenta "
+        "olandeza limba inteleg frica sotul singur singura bolnav bolnava servici serviciu asistenta "
         "asistentul sociala social terminat incepem incep incepe okei treci sari urmatoarea nimeni cineva ceva "
-        "altceva ma m-a mi-a n-am nam iti imi am de si sa o un una in vreun vreo niste multi angajat vada "
+        "altceva ma nam iti imi da frumos am de si sa o un una in vreun vreo niste multi angajat vada "
         "altcineva luat facut spus zis dat stiti uitati spuneti vorbiti fara dupa inainte catre despre"
     ),
     # Bulgarian typed in Latin letters ("shlyokavitsa"): several spellings of the same word.
@@ -251,8 +251,10 @@ def detect(text: str | None) -> Detection:
         return Detection(None, 0.0)
     counts = _script_counts(text)
     # Cyrillic and Perso-Arabic letters decide, whatever Latin place names the message also has.
-    if counts["cyrillic"] >= 2 or counts["arabic"] >= 2:
-        return Detection("bg" if counts["cyrillic"] >= counts["arabic"] else "prs", 0.99)
+    if counts["cyrillic"] or counts["arabic"]:
+        code = "bg" if counts["cyrillic"] >= counts["arabic"] else "prs"
+        letters = max(counts["cyrillic"], counts["arabic"])
+        return Detection(code, 0.99 if letters >= 2 else 0.9)
     if counts["latin"] == 0:
         return Detection(None, 0.0)
 
