@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coach import legacy, logging_privacy, retention
 from coach.auth import LoginRateLimiter
@@ -24,6 +27,7 @@ from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
 from coach.routers import api, health, login, pages, webhook, widget
+from coach.routers.templating import render
 from coach.schemas import IntakeIn, IntakeV2In
 from coach.settings import Settings, get_settings
 from coach.translation import build_translator
@@ -77,6 +81,25 @@ async def _to_login(request: Request, _error: Exception) -> RedirectResponse:
     return RedirectResponse("/coach/login", status_code=303)
 
 
+COACH_ERRORS = {
+    403: ("Geen toegang", "Je rol laat dit niet toe, of de pagina was verlopen. Laad de pagina opnieuw."),
+    404: ("Niet gevonden", "Deze pagina of aanmelding bestaat niet, of je mag ze niet openen."),
+    422: ("Ongeldige invoer", "Controleer wat je invulde en probeer opnieuw."),
+}
+
+
+async def _coach_error(request: Request, error: Exception) -> Response:
+    """Coach pages answer errors with a Dutch page; the API keeps FastAPI's JSON errors."""
+    status_code = error.status_code if isinstance(error, StarletteHTTPException) else 422
+    if not request.url.path.startswith("/coach") or status_code not in COACH_ERRORS:
+        if isinstance(error, RequestValidationError):
+            return await request_validation_exception_handler(request, error)
+        return await http_exception_handler(request, error)  # type: ignore[arg-type]
+    title, message = COACH_ERRORS[status_code]
+    session = getattr(request.state, "user_session", None)
+    return render(request, "error.html", {"title": title, "message": message}, status_code, session=session)
+
+
 def _openapi_with_contracts(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """The webhook reads its raw body (to verify the signature first), so FastAPI cannot see its models:
     add both intake contracts to the components the route's requestBody refers to."""
@@ -106,6 +129,8 @@ def create_app() -> FastAPI:
         description="Receives signed intakes (schema v1 and v2) and serves them to logged-in coaches.",
     )
     app.add_exception_handler(LoginRequired, _to_login)
+    app.add_exception_handler(StarletteHTTPException, _coach_error)
+    app.add_exception_handler(RequestValidationError, _coach_error)
     app.include_router(health.router)
     app.include_router(webhook.router)
     app.include_router(api.router)

@@ -263,3 +263,13 @@ def test_stylesheet_is_served(client):
 
     assert response.status_code == 200
     assert "@media print" in response.text
+
+
+def test_refusals_on_coach_pages_are_dutch_pages_and_the_api_keeps_json(intake_payload, coach_client, post_intake):
+    assert post_intake(intake_payload()).status_code == 201
+    forged = coach_client.post("/coach/intakes/ONT-7K3M9Q/claim", data={"csrf_token": "forged"})
+    assert forged.status_code == 403 and "Geen toegang" in forged.text
+    assert forged.headers["content-type"].startswith("text/html")
+    empty_note = post_form(coach_client, "/coach/intakes/ONT-7K3M9Q", "/coach/intakes/ONT-7K3M9Q/notes", {})
+    assert empty_note.status_code == 422 and "Ongeldige invoer" in empty_note.text
+    assert coach_client.get("/api/v1/intakes/ONT-ZZZZZZ").json() == {"detail": "not found"}
