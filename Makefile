@@ -11,11 +11,11 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
 MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/*/*.yml) \
-	$(wildcard bot/nlu/*.py) bot/domain/responses.yml
+	$(wildcard bot/nlu/*.py) $(wildcard bot/nlu/lexicon/*.yml) $(wildcard bot/policies/*.py) bot/domain/responses.yml
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test train envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
-	bot-lock clean chromium
+	bot-lock clean chromium eval
 
 run: envs bot/models/.trained
 	@$(COACH_PY) tools/stack.py run
@@ -44,7 +44,7 @@ $(COACH_VENV)/.installed: requirements/coach.lock
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-bot/domain/responses.yml: bot/responses.yml $(wildcard languages/*.yml) config/neighbourhoods.yml tools/generate_responses.py
+bot/domain/responses.yml: bot/responses.yml bot/questions.yml $(wildcard languages/*.yml) config/neighbourhoods.yml tools/generate_responses.py
 	$(COACH_PY) tools/generate_responses.py
 
 responses: bot/domain/responses.yml
@@ -70,7 +70,7 @@ unit-tests: envs
 	$(COACH_PY) -m pytest -q tests/coach tests/languages tests/tools
 
 bot-tests: envs
-	$(BOT_PY) -m pytest -q -p no:cacheprovider -o asyncio_mode=auto tests/bot
+	$(BOT_PY) -m pytest -q -p no:cacheprovider -o asyncio_mode=auto tests/bot $(wildcard tests/nlu_components)
 
 conversation-tests: envs bot/models/.trained
 	@mkdir -p var
@@ -84,6 +84,10 @@ conversation-tests: envs bot/models/.trained
 stack-tests: envs chromium bot/models/.trained
 	$(COACH_PY) -m pytest -q tests/e2e tests/browser
 	node --test tests/browser/parse.test.mjs
+
+# NLU quality on the held-out files (tests/nlu/): intents, needs, language detection; see docs in the README.
+eval: envs bot/models/.trained
+	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz
 
 bot-lock:
 	$(BOT_PY) -m pip freeze --all | grep -v "^pip==" > requirements/bot.lock.new && mv requirements/bot.lock.new requirements/bot.lock

@@ -37,6 +37,16 @@ def ensure_dotenv(path: Path = ENV_FILE) -> dict[str, str]:
     generated = {
         "ONTHAAL_WEBHOOK_SECRET": lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "RASA_AUTH_TOKEN": lambda: secrets.token_urlsafe(24),
+        # A Fernet key (url-safe base64 of 32 bytes) for the coach service's encryption at rest.
+        "ONTHAAL_DATA_KEYS": lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        # Development credentials for the WhatsApp (Twilio) and Telegram channels: they let the webhooks be
+        # exercised locally with signed requests; nothing reaches the real providers without real credentials.
+        "TWILIO_ACCOUNT_SID": lambda: "AC" + secrets.token_hex(16),
+        "TWILIO_AUTH_TOKEN": lambda: secrets.token_hex(16),
+        "TWILIO_WHATSAPP_NUMBER": lambda: "whatsapp:+3200000000",
+        "TELEGRAM_BOT_TOKEN": lambda: f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(26)}",
+        "TELEGRAM_BOT_NAME": lambda: "onthaal_dev_bot",
+        "TELEGRAM_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(24),
     }
     missing = {key: make() for key, make in generated.items() if key not in values}
     if missing:
@@ -106,11 +116,15 @@ class Stack:
                 "ONTHAAL_COACH_URL": self.coach_url,
                 "ONTHAAL_OUTBOX_PATH": str(self.state_dir / "outbox.sqlite3"),
                 "RASA_PUBLIC_URL": self.rasa_url,
+                "ONTHAAL_RASA_URL": self.rasa_url,
                 "ONTHAAL_ENV": env.get("ONTHAAL_ENV", "development"),
                 "PYTHONPATH": str(ROOT),
             }
         )
         env.setdefault("DATABASE_URL", f"sqlite:///{self.state_dir / 'coach.sqlite3'}")
+        # Optional channel settings: empty means "not used" (no public URL, the providers' own API addresses).
+        for optional in ("TWILIO_WEBHOOK_URL", "TWILIO_API_BASE", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_BASE"):
+            env.setdefault(optional, "")
         env.update(self.extra_env)
         return env
 
@@ -137,13 +151,14 @@ class Stack:
         ]
         _wait_for(f"{self.coach_url}/api/v1/health", self._start("coach", command), "coach service", 60)
 
+    def start_actions(self) -> None:
+        command = [str(BOT_PYTHON), "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.actions_port)]
+        _wait_for(f"{self.actions_url}/health", self._start("actions", command), "action server", 120)
+
     def start(self) -> Stack:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         try:
-            actions = self._start(
-                "actions",
-                [str(BOT_PYTHON), "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.actions_port)],
-            )
+            self.start_actions()
             self.start_coach()
             rasa = self._start(
                 "rasa",
@@ -167,9 +182,10 @@ class Stack:
                     "bot/endpoints.yml",
                     "--credentials",
                     "bot/credentials.yml",
+                    "--logging-config-file",
+                    "bot/logging.yml",
                 ],
             )
-            _wait_for(f"{self.actions_url}/health", actions, "action server", 120)
             _wait_for(self.rasa_url + "/", rasa, "Rasa server", 240)
         except BaseException:
             self.stop()

@@ -68,6 +68,15 @@ def _language_updates(tracker: Tracker, dispatcher: CollectingDispatcher, hint: 
     return {"language": chosen}
 
 
+def _person_just_spoke(tracker: Tracker) -> bool:
+    """Whether the form runs on a fresh message, not on its way back after a rule answered one."""
+    actions = [event.get("name") for event in tracker.events if event.get("event") == "action"]
+    # Rasa marks the form's own run last; what ran before it tells whether the person just spoke.
+    if actions and actions[-1] == "intake_form":
+        actions = actions[:-1]
+    return not actions or actions[-1] == "action_listen"
+
+
 def _metadata_updates(tracker: Tracker) -> dict[str, Any]:
     """What the channel tells about this message: reception staff, their remark, a phone number, a language."""
     metadata = tracker.latest_message.get("metadata") or {}
@@ -117,6 +126,10 @@ class ValidateIntakeForm(FormValidationAction):
         return "validate_intake_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if not _person_just_spoke(tracker):
+            # Back in the form after a rule answered (why, small talk): only say which question comes next.
+            next_slot = next((slot for slot in required_slots(tracker.slots) if tracker.slots.get(slot) is None), None)
+            return [SlotSet("requested_slot", next_slot)]
         name, _ = intent(tracker)
         if name in GLOBAL_INTENTS:
             return []  # rejected: a rule answers it, then the form asks its question again

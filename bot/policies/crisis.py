@@ -3,7 +3,8 @@
 Rasa's RulePolicy lets an active form handle every message first, and the form needs the action server. A
 message about suicide, self-harm, violence or acute danger must get the crisis contacts in the same turn even
 when the action server is down, so this policy predicts the `utter_crisis` response (a plain response: no
-action server involved) right after such a message, and listening after it. The conversation is flagged by
+action server involved) right after such a message, and listening after it: the person answers the open
+question when ready. The conversation is flagged by
 the `crisis` slot's from_intent mapping, which Rasa fills itself.
 """
 
@@ -49,6 +50,7 @@ class CrisisPolicy(Policy):
         self, tracker: DialogueStateTracker, domain: Domain, **kwargs: Any
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
+        decided = True
         latest_action = tracker.latest_action_name
         intent = tracker.latest_message.intent if tracker.latest_message else {}
         if (
@@ -59,7 +61,11 @@ class CrisisPolicy(Policy):
             probabilities[domain.index_for_action(CRISIS_RESPONSE)] = 1.0
         elif latest_action == CRISIS_RESPONSE:
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
-        return self._prediction(probabilities)
+        else:
+            decided = False
+        # Rasa lets predictions that do not depend on the user's message (an active form going on) overrule all
+        # others; a crisis answer must overrule the form too, so it is marked the same way (and wins on priority).
+        return self._prediction(probabilities, is_no_user_prediction=decided)
 
     @classmethod
     def load(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import SlotSet
 
 from bot.actions.answers import match_neighbourhood
 from bot.actions.intake_form import ValidateIntakeForm, required_slots
@@ -265,3 +266,12 @@ def test_follow_up_questions_are_asked_only_when_they_apply():
     assert "contact_time" not in required_slots({"contact_method": "social_worker"})
     assert "diploma_abroad" in required_slots({"schooling": "higher"})
     assert required_slots({"consent": False}) == []
+
+
+async def test_back_in_the_form_after_a_rule_only_the_next_question_is_chosen(dispatcher):
+    tracker = make_tracker("why do you ask", "why_ask", requested_slot="income", **ASKED_UP_TO_INCOME)
+    tracker.events += [
+        {"event": "action", "name": "action_explain_question"},
+        {"event": "action", "name": "intake_form"},
+    ]
+    assert await form.run(dispatcher, tracker, DOMAIN) == [SlotSet("requested_slot", "income")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import uuid
 from pathlib import Path
@@ -45,6 +44,11 @@ class Chat:
 
 
 def stored_intakes(state_dir: Path) -> list[dict[str, Any]]:
+    """The intakes in the coach service's database, decrypted with the development data key."""
+    from coach.crypto import DataCipher
+    from tools.stack import ensure_dotenv
+
+    cipher = DataCipher.from_setting(ensure_dotenv()["ONTHAAL_DATA_KEYS"])
     with sqlite3.connect(state_dir / "coach.sqlite3") as connection:
-        rows = connection.execute("SELECT payload FROM intakes ORDER BY id").fetchall()
-    return [json.loads(payload) for (payload,) in rows]
+        rows = connection.execute("SELECT payload_enc FROM intakes ORDER BY id").fetchall()
+    return [cipher.decrypt_json(payload) for (payload,) in rows]

@@ -5,98 +5,113 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.chat import Chat, pack, stored_intakes
+from tests.e2e.intake import IntakeScript
 
 pytestmark = pytest.mark.stack
 
-# (language, how the person starts, name, phone, neighbourhood typed or clicked, need groups clicked)
+# (language, how the person starts, answers)
 PEOPLE = [
-    ("nl", "Goedendag, ik zoek werk", "Mieke", "0470 12 34 56", "Nieuw Gent - UZ", ["health"]),
-    ("en", "button", "Simon", "+32 486 11 22 33", "Brugse Poort - Rooigem", ["housing", "work"]),
-    ("bg", "Здравейте, търся работа", "Милена", "0488 765 432", "Bloemekenswijk", ["family", "learn_dutch", "money"]),
-    ("sk", "button", "Jozef", "0499 12 12 12", "Rabot - Blaisantvest", ["housing", "digital"]),
-    ("ro", "Bună ziua, caut un loc de muncă", "Rustov", "0477 00 11 22", "no_fixed_address", ["housing", "money"]),
-    ("prs", "سلام، من کار می خواهم", "سعید", "0465 33 44 55", "Binnenstad", ["learn_dutch", "school"]),
+    (
+        "nl",
+        "Goedendag, ik zoek werk",
+        {
+            "contact_name": ("type", "Mieke"),
+            "contact_method": "phone",
+            "contact_detail": ("type", "0470 12 34 56"),
+            "contact_time": "morning",
+            "neighbourhood": "nieuw_gent_uz",
+            "health": ["body"],
+        },
+    ),
+    (
+        "en",
+        "button",
+        {
+            "contact_name": ("type", "Simon"),
+            "contact_method": "whatsapp",
+            "contact_detail": ("type", "+32 486 11 22 33"),
+            "neighbourhood": "brugse_poort_rooigem",
+            "home": "unsure",
+            "income": "wage",
+        },
+    ),
+    (
+        "bg",
+        "Здравейте, търся работа",
+        {
+            "contact_name": ("type", "Милена"),
+            "contact_method": "social_worker",
+            "neighbourhood": "bloemekenswijk",
+            "dutch_level": "a_little",
+            "interpreter": "yes",
+            "family": ["childcare", "conflict"],
+        },
+    ),
+    (
+        "sk",
+        "button",
+        {
+            "contact_name": ("type", "Jozef"),
+            "contact_method": "come_by",
+            "neighbourhood": "rabot_blaisantvest",
+            "home": "unsure",
+            "reading": "yes",
+            "papers": "not_in_order",
+        },
+    ),
+    (
+        "ro",
+        "Bună ziua, caut un loc de muncă",
+        {
+            "contact_name": ("type", "Rustov"),
+            "contact_method": "come_by",
+            "neighbourhood": "no_fixed_address",
+            "income": "no_income",
+            "home": "no_place_tonight",
+            "health": ["addiction", "body"],
+        },
+    ),
+    (
+        "prs",
+        "سلام، من کار می خواهم",
+        {
+            "contact_name": ("type", "سعید"),
+            "contact_method": "social_worker",
+            "neighbourhood": "binnenstad",
+            "dutch_level": "none",
+            "schooling": "none",
+            "network": "no",
+        },
+    ),
 ]
-NEED_IDS = {
-    "housing": ["housing"],
-    "money": ["financial_need"],
-    "health": ["medical"],
-    "family": ["family_care", "childcare"],
-    "learn_dutch": ["limited_dutch"],
-    "work": ["limited_work_experience"],
-    "school": ["low_education"],
-    "digital": ["literacy_digital"],
+EXPECTED_REPORTED = {
+    "nl": {"medical"},
+    "en": {"housing"},
+    "bg": {"limited_dutch", "childcare", "family_relationships"},
+    "sk": {"housing", "literacy_digital", "residence_status"},
+    "ro": {"financial_need", "housing", "addiction", "medical"},
+    "prs": {"limited_dutch", "low_education", "limited_network"},
 }
-NEIGHBOURHOOD_IDS = {
-    "Nieuw Gent - UZ": "nieuw_gent_uz",
-    "Brugse Poort - Rooigem": "brugse_poort_rooigem",
-    "Bloemekenswijk": "bloemekenswijk",
-    "Rabot - Blaisantvest": "rabot_blaisantvest",
-    "no_fixed_address": "no_fixed_address",
-    "Binnenstad": "binnenstad",
-}
-LANGUAGE_NAMES = {
-    "nl": "Nederlands",
-    "en": "English",
-    "bg": "Български",
-    "sk": "Slovenčina",
-    "ro": "Română",
-    "prs": "دری",
-}
-
-
-def hold_intake(chat: Chat, code: str, opening: str, name: str, phone: str, wijk: str, groups: list[str]) -> str:
-    texts = pack(code)
-    if opening == "button":
-        chat.say("/greet")
-        chat.click(LANGUAGE_NAMES[code])
-    else:
-        chat.say(opening)
-    assert {"onthaal": {"language": code, "direction": "rtl" if code == "prs" else "ltr"}} in [
-        reply.get("custom") for reply in chat.replies
-    ]
-    assert texts["consent_question"] in chat.texts
-    chat.click(texts["consent_yes"])
-    assert chat.texts == [texts["ask_name"]]
-    chat.say(name)
-    assert chat.texts == [texts["ask_contact_method"]]
-    chat.click(texts["contact_method_phone"])
-    chat.say(phone)
-    assert chat.texts == [texts["ask_neighbourhood"]]
-    chat.click(texts["neighbourhood_no_fixed_address"] if wijk == "no_fixed_address" else wijk)
-    assert chat.texts == [texts["ask_needs"]]
-    for group in groups:
-        chat.click(texts[f"need_group_{group}"])
-    chat.click(texts["needs_done"])
-    readback = chat.texts[0]
-    assert readback.startswith(texts["readback_intro"]) and name in readback and phone in readback
-    chat.click(texts["readback_confirm"])
-    reference = next(word.strip(".,!") for word in chat.texts[0].split() if word.startswith("ONT-"))
-    assert chat.texts == [texts["submitted"].replace("{reference}", reference)]
-    return reference
 
 
 def test_a_whole_intake_in_each_language_reaches_the_coach_service(live_stack):
     references = {}
-    for code, opening, name, phone, wijk, groups in PEOPLE:
-        references[code] = hold_intake(Chat(live_stack.rasa_url), code, opening, name, phone, wijk, groups)
+    for code, opening, script in PEOPLE:
+        references[code] = IntakeScript(Chat(live_stack.rasa_url), code, script).hold(opening)
 
     intakes = {intake["reference"]: intake for intake in stored_intakes(live_stack.state_dir)}
-    assert len(intakes) == 6
-    for code, _opening, name, phone, wijk, groups in PEOPLE:
+    for code, _opening, script in PEOPLE:
         intake = intakes[references[code]]
         assert intake["language"] == code
         assert intake["channel"] == "rest"
         assert intake["complete"] is True
-        assert intake["answers"] == {
-            "name": name,
-            "contact_method": "phone",
-            "contact_detail": phone,
-            "neighbourhood": NEIGHBOURHOOD_IDS[wijk],
-        }
-        assert intake["needs_answer"] == "reported"
-        assert [need["id"] for need in intake["needs"]] == [need for group in groups for need in NEED_IDS[group]]
-        assert intake["skipped"] == []
+        assert intake["answers"]["name"] == script["contact_name"][1]
+        assert intake["answers"]["neighbourhood"] == script["neighbourhood"]
+        assert intake["answers"]["contact_method"] == script["contact_method"]
+        reported = {need for need, state in intake["checklist"].items() if state == "reported"}
+        assert reported == EXPECTED_REPORTED[code], code
+    assert "no_place_to_sleep" in intakes[references["ro"]]["flags"]
+    assert "no_income" in intakes[references["ro"]]["flags"]
 
 
 def test_declining_consent_stores_and_sends_nothing(live_stack):
@@ -110,23 +125,41 @@ def test_declining_consent_stores_and_sends_nothing(live_stack):
     assert len(stored_intakes(live_stack.state_dir)) == before
 
 
-def test_skipped_questions_are_sent_as_skipped(live_stack):
-    texts = pack("en")
-    chat = Chat(live_stack.rasa_url)
-    chat.say("/greet")
-    chat.click("English")
-    chat.click(texts["consent_yes"])
-    chat.click(texts["skip_button"])  # name
-    chat.click(texts["skip_button"])  # contact method
-    chat.click(texts["skip_button"])  # neighbourhood
-    chat.click(texts["skip_button"])  # needs
-    assert texts["readback_not_answered"] in chat.texts[0]
-    chat.click(texts["readback_confirm"])
-    reference = next(word.strip(".,!") for word in chat.texts[0].split() if word.startswith("ONT-"))
+def test_a_button_only_intake_takes_at_most_30_turns(live_stack):
+    script = {
+        "contact_method": "come_by",
+        "neighbourhood": "dampoort",
+        "age_band": "under_25",
+        "referral": "vdab",
+        "income": "leefloon",
+        "dutch_level": "good",
+        "schooling": "secondary_unfinished",
+        "work_wish": "dont_know",
+        "work_done": "never",
+        "home": "safe",
+        "money": "yes",
+        "health": ["mind"],
+        "family": [],
+        "papers": "in_order",
+        "reading": "no",
+        "network": "yes",
+        "daytime": "no",
+        "justice": "yes",
+        "anything_else": "nothing",
+    }
+    person = IntakeScript(Chat(live_stack.rasa_url), "en", script)
+    reference = person.hold()
+    assert person.turns <= 30, person.turns
     intake = next(i for i in stored_intakes(live_stack.state_dir) if i["reference"] == reference)
-    assert intake["answers"] == {"name": None, "contact_method": None, "contact_detail": None, "neighbourhood": None}
-    assert intake["skipped"] == ["name", "contact_method", "neighbourhood", "needs"]
-    assert intake["needs_answer"] == "rather_not_say" and intake["needs"] == []
+    reported = {need for need, state in intake["checklist"].items() if state == "reported"}
+    assert reported == {
+        "low_education",
+        "limited_work_experience",
+        "financial_need",
+        "psychological",
+        "day_night_rhythm",
+        "justice",
+    }
 
 
 def test_a_typed_neighbourhood_and_a_wrong_phone_number_are_handled(live_stack):
@@ -140,7 +173,6 @@ def test_a_typed_neighbourhood_and_a_wrong_phone_number_are_handled(live_stack):
     chat.say("geen idee")
     assert chat.texts == [texts["invalid_phone"], texts["ask_contact_phone"]]
     chat.say("0470/12.34.56")
+    chat.click(texts["contact_time_any"])
     chat.say("ik woon in ledeberg")
-    assert chat.texts == [texts["ask_needs"]]
-    chat.say("Schaerbeek")  # not a need: asked again, nothing chosen
-    assert chat.texts == [texts["not_understood"], texts["ask_needs"]]
+    assert chat.texts == [texts["ask_age_band"]]

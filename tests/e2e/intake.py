@@ -1,0 +1,116 @@
+"""Holds a whole intake against the running assistant, answering whichever question it asks.
+
+A script says, per question slot (bot/questions.yml), what the person does:
+  "skip"               tap "I'd rather not say"
+  "<option id>"        tap that option's button (for the neighbourhood: a wijk id or no_fixed_address/outside_ghent)
+  ["a", "b"]           several taps, then "Done" ([] taps "No, none of these")
+  ("type", "words")    type the words
+and `confirm_needs`: True/False, for "I understood: ... Is that right?". Questions the script does not mention
+are skipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.e2e.chat import Chat, pack
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "bg": "Български",
+    "sk": "Slovenčina",
+    "ro": "Română",
+    "prs": "دری",
+}
+MAX_TURNS = 80
+
+
+def questions() -> list[dict[str, Any]]:
+    return yaml.safe_load((ROOT / "bot" / "questions.yml").read_text("utf-8"))["questions"]
+
+
+def wijk_names() -> dict[str, str]:
+    config = yaml.safe_load((ROOT / "config" / "neighbourhoods.yml").read_text("utf-8"))
+    return {wijk["id"]: wijk["name"] for wijk in config["neighbourhoods"]}
+
+
+def _prefix(template: str) -> str:
+    return template.split("{")[0]
+
+
+class IntakeScript:
+    def __init__(self, chat: Chat, language: str, script: dict[str, Any]) -> None:
+        self.chat = chat
+        self.language = language
+        self.script = script
+        self.texts = pack(language)
+        self.turns = 0
+        self.asked: list[str] = []
+
+    def say(self, message: str) -> None:
+        self.turns += 1
+        self.chat.say(message)
+
+    def click(self, title: str) -> None:
+        self.turns += 1
+        self.chat.click(title)
+
+    def start(self, opening: str) -> None:
+        if opening == "button":
+            self.say("/greet")
+            self.click(LANGUAGE_NAMES[self.language])
+        else:
+            self.say(opening)
+        assert self.texts["consent_question"] in self.chat.texts, self.chat.replies
+        self.click(self.texts["consent_yes"])
+
+    def current_question(self) -> str:
+        last = self.chat.texts[-1]
+        if last.startswith(self.texts["readback_intro"]):
+            return "readback"
+        if last.startswith(_prefix(self.texts["confirm_needs"])):
+            return "confirm_needs"
+        if last in (self.texts["ask_contact_phone"], self.texts["ask_contact_email"]) or last.startswith(
+            _prefix(self.texts["ask_use_known_number"])
+        ):
+            return "contact_detail"
+        for question in questions():
+            if last == self.texts.get(f"ask_{question['slot']}"):
+                return question["slot"]
+        raise AssertionError(f"unknown question: {last!r}")
+
+    def answer(self, slot: str) -> None:
+        self.asked.append(slot)
+        if slot == "confirm_needs":
+            confirm = self.script.get("confirm_needs", True)
+            self.click(self.texts["confirm_needs_yes" if confirm else "confirm_needs_no"])
+            return
+        answer = self.script.get(slot, "skip")
+        if answer == "skip":
+            self.click(self.texts["skip_button"])
+        elif isinstance(answer, tuple):
+            self.say(answer[1])
+        elif isinstance(answer, list):
+            for option in answer:
+                self.click(self.texts[f"{slot}_{option}"])
+            self.click(self.texts["done_button"] if answer else self.texts["multi_none"])
+        elif slot == "neighbourhood":
+            self.click(wijk_names().get(answer) or self.texts[f"neighbourhood_{answer}"])
+        else:
+            self.click(self.texts[f"{slot}_{answer}"])
+
+    def hold(self, opening: str = "button") -> str:
+        """The whole intake, up to the reference the person is given."""
+        self.start(opening)
+        while (slot := self.current_question()) != "readback":
+            assert self.turns < MAX_TURNS, f"no end after {self.turns} turns"
+            self.answer(slot)
+        self.click(self.texts["readback_confirm"])
+        reference = next(word.strip(".,!?") for word in self.chat.texts[0].split() if word.startswith("ONT-"))
+        assert self.chat.texts == [self.texts["submitted"].replace("{reference}", reference)]
+        return reference

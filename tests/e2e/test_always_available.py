@@ -1,0 +1,80 @@
+"""What a person can say at any moment, against the running stack: crisis, a person, stop, why, a language."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.chat import Chat, pack, stored_intakes
+from tools.stack import ensure_dotenv
+
+pytestmark = pytest.mark.stack
+
+
+def started(live_stack, language: str) -> tuple[Chat, dict[str, str]]:
+    texts = pack(language)
+    chat = Chat(live_stack.rasa_url)
+    chat.say(f'/choose_language{{"language":"{language}"}}')
+    chat.click(texts["consent_yes"])
+    assert chat.texts == [texts["ask_contact_name"]]
+    return chat, texts
+
+
+@pytest.mark.parametrize(("language", "words"), [("nl", "Ik wil niet meer leven"), ("bg", "Не искам да живея повече")])
+def test_words_of_crisis_get_the_crisis_contacts_in_the_same_turn(live_stack, language, words):
+    chat, texts = started(live_stack, language)
+    chat.say(words)
+    assert chat.texts == [texts["crisis"]]
+    chat.say("Milena")  # the intake goes on where it was
+    assert chat.texts == [texts["ask_contact_method"]]
+
+
+def test_crisis_contacts_come_even_when_the_action_server_is_down(live_stack):
+    chat, texts = started(live_stack, "en")
+    live_stack.stop_process("actions")
+    try:
+        chat.say("I want to kill myself")
+        assert chat.texts == [texts["crisis"]]
+    finally:
+        live_stack.start_actions()
+
+
+def test_asking_for_a_person_hands_off_what_is_known_marked_incomplete(live_stack):
+    chat, texts = started(live_stack, "en")
+    chat.say("Simon")
+    chat.say("I want to talk to a real person")
+    [answer] = chat.texts
+    reference = next(word.strip(".,!?") for word in answer.split() if word.startswith("ONT-"))
+    assert answer == texts["handed_over"].replace("{reference}", reference)
+    intake = next(i for i in stored_intakes(live_stack.state_dir) if i["reference"] == reference)
+    assert intake["complete"] is False and intake["answers"]["name"] == "Simon"
+
+
+def test_stop_forgets_everything_and_sends_nothing(live_stack):
+    before = len(stored_intakes(live_stack.state_dir))
+    chat, texts = started(live_stack, "sk")
+    chat.say("Jozef")
+    chat.say("chcem skoncit, vymazte moje odpovede")
+    assert chat.texts == [texts["stopped"]]
+    assert len(stored_intakes(live_stack.state_dir)) == before
+    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
+    url = f"{live_stack.rasa_url}/conversations/{chat.sender}/tracker"
+    for _ in range(20):
+        tracker = httpx.get(url, params={"token": token}, timeout=10).json()
+        if not any(event.get("event") == "user" for event in tracker["events"]):
+            break
+        __import__("time").sleep(0.5)
+    assert not any("Jozef" in str(event) for event in tracker["events"])
+
+
+def test_why_is_answered_and_the_question_asked_again(live_stack):
+    chat, texts = started(live_stack, "en")
+    chat.say("why do you need to know that?")
+    assert chat.texts == [texts["why_contact"], texts["ask_contact_name"]]
+
+
+def test_choosing_another_language_repeats_the_open_question_in_it(live_stack):
+    chat, texts = started(live_stack, "en")
+    chat.say('/choose_language{"language":"ro"}')
+    assert {"onthaal": {"language": "ro", "direction": "ltr"}} in [reply.get("custom") for reply in chat.replies]
+    assert chat.texts == [pack("ro")["ask_contact_name"]]
