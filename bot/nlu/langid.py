@@ -26,7 +26,8 @@ LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
 _FASTTEXT_LABELS = {"nl": "nl", "en": "en", "bg": "bg", "sk": "sk", "ro": "ro", "fa": "prs"}
 _LATIN_LANGUAGES = ("nl", "en", "sk", "ro")
 # Letters that, among our four Latin-script languages, belong to one language only.
-_SLOVAK_LETTERS = set("čďľĺňŕšťžýôäČĎĽĹŇŔŠŤŽÝÔÄ")
+# Acute vowels (á í ó ú) are Slovak among the four too (Dutch "één" and "café" only use é).
+_SLOVAK_LETTERS = set("čďľĺňŕšťžýôäáíóúČĎĽĹŇŔŠŤŽÝÔÄÁÍÓÚ")
 _ROMANIAN_LETTERS = set("ăâîșşțţĂÂÎȘŞȚŢ")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -154,7 +155,8 @@ MARKERS: dict[str, frozenset[str]] = {
         "dlhy dlho chory chora skusenosti citat pisat hovorim hovorit rozumiem nerozumiem mozno neskor tak jasne "
         "je to si sa ma mi raz nieco niekym niekomu niekde nejaky nejaka skutocny skutocnym clovekom povedz daj "
         "dajte urob urobit chces chcete mozete mozes vies viete vas vam nas nam ich ste tom tej toto tento tato "
-        "bez pre pri od do za na po v s z k o"
+        "bez pre pri od do za na po v s z k o volam volate zena muz nema nemaju mama otec syn dcera dom doma byt "
+        "moja mojej mojho nasa nase nasho vobec nikdy stale velky mala male uz"
     ),
     "ro": _marker_set(
         "sunt suntem sint nu vreau vrem caut cautam loc munca muncesc lucru lucrez lucrat ca ce cu la pe din "
@@ -167,7 +169,8 @@ MARKERS: dict[str, frozenset[str]] = {
         "olandeza limba inteleg frica sotul singur singura bolnav bolnava servici serviciu asistenta "
         "asistentul sociala social terminat incepem incep incepe okei treci sari urmatoarea nimeni cineva ceva "
         "altceva ma nam iti imi da frumos am de si sa o un una in vreun vreo niste multi angajat vada "
-        "altcineva luat facut spus zis dat stiti uitati spuneti vorbiti fara dupa inainte catre despre"
+        "altcineva luat facut spus zis dat stiti uitati spuneti vorbiti fara dupa inainte catre despre vrea vor dea "
+        "afara stam stati cinci trei doi camera proprietarul copil fata baiat mama tata acasa nostru noastra"
     ),
     # Bulgarian typed in Latin letters ("shlyokavitsa"): several spellings of the same word.
     "bg": _marker_set(
