@@ -117,6 +117,7 @@ class Stack:
                 "ONTHAAL_OUTBOX_PATH": str(self.state_dir / "outbox.sqlite3"),
                 "RASA_PUBLIC_URL": self.rasa_url,
                 "ONTHAAL_RASA_URL": self.rasa_url,
+                "RASA_URL": self.rasa_url,
                 "ONTHAAL_ENV": env.get("ONTHAAL_ENV", "development"),
                 "PYTHONPATH": str(ROOT),
             }

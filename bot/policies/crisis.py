@@ -10,8 +10,12 @@ the `crisis` slot's from_intent mapping, which Rasa fills itself.
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,12 +23,34 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+PHRASES = Path(__file__).with_name("crisis_phrases.yml")
 CRISIS_INTENT = "crisis"
 CRISIS_RESPONSE = "utter_crisis"
 MIN_CONFIDENCE = 0.5
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u200c", " "))
+    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join("".join(char if char.isalnum() else " " for char in kept).split())
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[str, ...]:
+    by_language = yaml.safe_load(PHRASES.read_text("utf-8"))["phrases"]
+    return tuple(normalise(phrase) for phrases in by_language.values() for phrase in phrases)
+
+
+def mentions_crisis(text: str | None) -> bool:
+    """Whether the text has words of crisis, whatever the intent classifier made of it."""
+    if not text or text.startswith("/"):
+        return False
+    padded = f" {normalise(text)} "
+    return any(f" {phrase}" in padded for phrase in _phrases())
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=False)
@@ -50,22 +76,21 @@ class CrisisPolicy(Policy):
         self, tracker: DialogueStateTracker, domain: Domain, **kwargs: Any
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        decided = True
+        events: list[SlotSet] = []
+        message = tracker.latest_message
+        intent = message.intent if message else {}
+        classified = intent.get("name") == CRISIS_INTENT and (intent.get("confidence") or 0.0) >= MIN_CONFIDENCE
         latest_action = tracker.latest_action_name
-        intent = tracker.latest_message.intent if tracker.latest_message else {}
-        if (
-            latest_action == ACTION_LISTEN_NAME
-            and intent.get("name") == CRISIS_INTENT
-            and (intent.get("confidence") or 0.0) >= MIN_CONFIDENCE
-        ):
+        if latest_action == ACTION_LISTEN_NAME and (classified or mentions_crisis(message.text if message else None)):
             probabilities[domain.index_for_action(CRISIS_RESPONSE)] = 1.0
+            events = [SlotSet("crisis", True)]
         elif latest_action == CRISIS_RESPONSE:
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
         else:
-            decided = False
+            return self._prediction(probabilities)
         # Rasa lets predictions that do not depend on the user's message (an active form going on) overrule all
         # others; a crisis answer must overrule the form too, so it is marked the same way (and wins on priority).
-        return self._prediction(probabilities, is_no_user_prediction=decided)
+        return self._prediction(probabilities, events=events, is_no_user_prediction=True)
 
     @classmethod
     def load(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+# The outbox's background sender would outlive single tests; the tests that need it start it themselves.
+os.environ.setdefault("ONTHAAL_OUTBOX_SENDER", "off")
 
 DOMAIN: dict[str, Any] = {"forms": {"intake_form": {"required_slots": ["language", "consent"]}}}
 
