@@ -1,0 +1,66 @@
+"""The reception desk: a staff member (role reception or admin) holds the chat together with a client.
+
+`GET /reception` is the same web widget in reception mode: Rasa's `reception` channel adds a Dutch line under
+every message and button, the staff member can add remarks for the coach and hand the screen back. The page
+carries a short-lived token naming the staff member, signed with a key derived from ONTHAAL_WEBHOOK_SECRET;
+the channel (bot/channels/reception.py, the same derivation) checks it and records who assisted, so the
+intake's `assisted_by` cannot be claimed by anyone without a reception login.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+
+from coach.deps import PageSession, SettingsDep
+from coach.models import UserSession
+from coach.routers.templating import render
+
+router = APIRouter(tags=["reception"])
+
+TOKEN_CONTEXT = b"onthaal reception token v1"  # must equal bot/channels/reception.py
+TOKEN_HOURS = 10  # one working day at the desk; the widget then asks for a new page
+RECEPTION_ROLES = ("reception", "admin")
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def mint_token(username: str, webhook_secret: str, now: float | None = None, hours: float = TOKEN_HOURS) -> str:
+    """`<claims>.<signature>`, both base64url; claims `{"sub": username, "exp": unix seconds}`."""
+    raw = base64.b64decode(webhook_secret.removeprefix("whsec_"), validate=True)
+    key = hmac.new(raw, TOKEN_CONTEXT, hashlib.sha256).digest()
+    expires = int((now if now is not None else time.time()) + hours * 3600)
+    body = _b64url(json.dumps({"sub": username, "exp": expires}, separators=(",", ":")).encode())
+    return f"{body}.{_b64url(hmac.new(key, body.encode(), hashlib.sha256).digest())}"
+
+
+def reception_session(session: PageSession) -> UserSession:
+    """A logged-in reception staff member or admin; coaches get 403 (they read intakes, they do not hold them)."""
+    if session.user.role not in RECEPTION_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "the reception desk is for reception staff")
+    return session
+
+
+ReceptionSession = Annotated[UserSession, Depends(reception_session)]
+
+
+@router.get("/reception", include_in_schema=False)
+def reception_page(request: Request, session: ReceptionSession, settings: SettingsDep) -> Response:
+    username = session.user.username
+    context = {
+        "rasa_url": settings.rasa_public_url,
+        "staff": username,
+        "token": mint_token(username, settings.webhook_secret),
+    }
+    page = render(request, "reception.html", context, session=session)
+    # The widget talks to Rasa, which is another origin; everything else stays 'self'.
+    page.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; connect-src 'self' {settings.rasa_public_url}; frame-ancestors 'none'; form-action 'self'"
+    )
+    return page
