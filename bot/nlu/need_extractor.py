@@ -126,10 +126,26 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Up to `size` tokens of any kind ("..." in a term), or, next to the negation word of a lack phrase, one token
+    that is not a "problem" word ("no fixed house", "خانه مناسب ندارم", but not "no problem with the house")."""
+
+    size: int = MAX_GAP
+    lack: bool = False
+
+    def allows(self, token: str) -> bool:
+        return not (self.lack and token.startswith(PROBLEM_PREFIXES))
+
+
+# A lack phrase's negation stays next to its noun: these words between them make it a different sentence.
+PROBLEM_PREFIXES = ("probl", "проблем", "مشکل", "moshkel", "mushkil", "enkel", "any", "ziadn", "nici", "никакв", "هیچ")
+
+
+@dataclass(frozen=True)
 class Term:
     need: str
     source: str
-    patterns: tuple[Pattern | None, ...]  # None = a gap of up to MAX_GAP tokens
+    patterns: tuple[Pattern | Gap, ...]
     # Terms that carry their own negation ("no house") are not cancelled by a negation cue.
     negatable: bool
     # Weak terms ("~sick") give way to a stronger reading of the same words (see WEAK_YIELDS_TO).
@@ -139,10 +155,10 @@ class Term:
 def _parse_term(need: str, source: str, negation_words: frozenset[str], negatable: bool = True) -> Term:
     weak = source.startswith("~")
     source = source.lstrip("~")
-    patterns: list[Pattern | None] = []
+    patterns: list[Pattern | Gap] = []
     for piece in source.split():
         if piece == GAP:
-            patterns.append(None)
+            patterns.append(Gap())
             continue
         infix = piece.startswith("*")
         prefix = piece.endswith("*")
@@ -152,9 +168,29 @@ def _parse_term(need: str, source: str, negation_words: frozenset[str], negatabl
         for index, word in enumerate(words):
             first, last = index == 0, index == len(words) - 1
             patterns.append(Pattern(word, prefix=prefix and last, infix=infix and first and last))
-    if not patterns or patterns[0] is None or patterns[-1] is None:
+    if not patterns or isinstance(patterns[0], Gap) or isinstance(patterns[-1], Gap):
         raise ValueError(f"lexicon term {source!r} must start and end with a word")
-    own_negation = any(p is not None and not p.prefix and not p.infix and p.text in negation_words for p in patterns)
+
+    def is_negation(item: Pattern | Gap) -> bool:
+        return isinstance(item, Pattern) and not item.prefix and not item.infix and item.text in negation_words
+
+    own_negation = any(is_negation(p) for p in patterns)
+    if own_negation:
+        # "geen huis" also matches "geen vast huis"; "خانه ندارم" also "خانه مناسب ندارم".
+        loose: list[Pattern | Gap] = []
+        for index, item in enumerate(patterns):
+            if (
+                index
+                and is_negation(item)
+                and isinstance(patterns[index - 1], Pattern)
+                and not is_negation(patterns[index - 1])
+            ):
+                loose.append(Gap(1, lack=True))
+            loose.append(item)
+            following = patterns[index + 1] if index + 1 < len(patterns) else None
+            if is_negation(item) and isinstance(following, Pattern) and not is_negation(following):
+                loose.append(Gap(1, lack=True))
+        patterns = loose
     return Term(need, source, tuple(patterns), negatable=negatable and not own_negation, weak=weak)
 
 
@@ -217,17 +253,17 @@ class Lexicon:
     def _is_cue(self, token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
         return token in exact or any(token.startswith(p) for p in prefixes)
 
-    def _match(
-        self, patterns: tuple[Pattern | None, ...], index: int, tokens: list[Token], position: int
-    ) -> int | None:
+    def _match(self, patterns: tuple[Pattern | Gap, ...], index: int, tokens: list[Token], position: int) -> int | None:
         """Index after the last token matched by `patterns[index:]` from `position`, or None."""
         if index == len(patterns):
             return position
         pattern = patterns[index]
-        if pattern is None:
-            for skip in range(MAX_GAP + 1):
+        if isinstance(pattern, Gap):
+            for skip in range(pattern.size + 1):
                 candidate = position + skip
                 if candidate >= len(tokens) or tokens[candidate].break_before:
+                    return None
+                if skip and not pattern.allows(tokens[candidate - 1].norm):
                     return None
                 end = self._match(patterns, index + 1, tokens, candidate)
                 if end is not None:

@@ -124,7 +124,7 @@ def test_one_mention_per_need() -> None:
     [
         ("Ik heb veel schulden.", "schulden"),
         ("I have no income at all", "no income"),
-        ("Nemám peniaze na jedlo", "Nemám peniaze"),
+        ("Nemám peniaze na jedlo.", "Nemám peniaze na jedlo"),
         ("Живея и нямам пари!", "нямам пари"),
         ("من پول ندارم", "پول ندارم"),
         ("من در Gent هستم و پول ندارم", "پول ندارم"),
@@ -133,6 +133,14 @@ def test_one_mention_per_need() -> None:
 def test_evidence_span_offsets(text: str, evidence: str) -> None:
     (mention,) = extract(text)
     assert text[mention.start : mention.end] == evidence == mention.text
+
+
+def test_lack_phrases_allow_one_word_between() -> None:
+    assert needs("ik heb geen vast huis") == {"housing"}
+    assert needs("нямам собствено жилище") == {"housing"}
+    assert needs("خانه مناسب ندارم") == {"housing"}
+    assert needs("ik heb geen enkel probleem met schulden") == set()
+    assert needs("I have no problems with housing") == set()
 
 
 def test_family_member_illness_is_family_care_not_medical() -> None:
