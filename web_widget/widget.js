@@ -79,7 +79,10 @@ export class ChatWidget {
       view.deleteDialog.close();
       this.deleteAnswers();
     });
-    view.languageButton.addEventListener("click", () => view.toggleLanguageMenu());
+    view.languageButton.addEventListener("click", async () => {
+      if (view.languageMenu.hidden) await this.loadLanguages();
+      view.toggleLanguageMenu();
+    });
     view.languageMenu.addEventListener("keydown", (event) => {
       if (event.key !== "Escape") return;
       view.toggleLanguageMenu(false);
@@ -91,6 +94,8 @@ export class ChatWidget {
       this.prefs.setItem(PREFS_KEY, JSON.stringify({ ...readPrefs(this.prefs), large }));
     });
     view.setLarger(Boolean(readPrefs(this.prefs).large));
+    // Never a blank frame: the built-in English words until a pack arrives.
+    view.applyChrome(strings, { lang: strings.pack.code, dir: strings.pack.direction });
     view.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.submitText();
@@ -121,14 +126,25 @@ export class ChatWidget {
       await this.restore(state);
     } else {
       this.sender = newId();
-      await this.resetChrome();
+      // The greeting travels while the language pack loads: one round trip less before the first buttons.
       this.enqueue(this.startMessage);
+      await this.resetChrome();
     }
-    this.strings.all().then((packs) => this.view.showLanguages(packs, (pack) => this.chooseLanguage(pack)));
+  }
+
+  /** Loads the six packs for the language menu, once; not before the first answer (it would compete with it). */
+  loadLanguages() {
+    this.languages ??= this.strings.all().then((packs) => {
+      this.view.showLanguages(packs, (pack) => this.chooseLanguage(pack));
+    });
+    return this.languages;
   }
 
   async resetChrome() {
-    const pack = await this.strings.use(this.startLanguage || DEFAULT_LANGUAGE);
+    const generation = this.generation;
+    const pack = await this.strings.load(this.startLanguage || DEFAULT_LANGUAGE);
+    if (generation !== this.generation || this.language) return; // the conversation's language came first
+    this.strings.pack = pack;
     this.view.applyChrome(this.strings, { lang: pack.code, dir: pack.direction });
   }
 
@@ -301,6 +317,7 @@ export class ChatWidget {
         if (!entry.silent && entry.sender === this.sender) await this.show(replies, generation);
         if (generation !== this.generation) return;
         this.save();
+        this.loadLanguages();
       }
     } finally {
       if (generation === this.generation) {
