@@ -274,3 +274,53 @@ def test_reception_desk_shows_dutch_lines_and_sends_remarks_with_the_next_answer
     assert stored(page, "onthaal.reception", "sessionStorage")["sender"] == site.received[0]["sender"]
     assert stored(page) is None
     assert RASA in site.received[0]["url"]
+
+
+def test_keyboard_only_with_visible_focus(page: Page, packs) -> None:
+    site = FakeSite(page, packs)
+    page.goto(f"{SITE}/")
+    english = page.locator(".onthaal-log").get_by_role("button", name="English", exact=True)
+    expect(english).to_be_enabled()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if english.evaluate("node => node === document.activeElement"):
+            break
+    expect(english).to_be_focused()
+    assert english.evaluate("node => getComputedStyle(node).outlineStyle") == "solid"  # focus is visible
+    site.bot = lambda message: consent(packs, "en")
+    page.keyboard.press("Enter")
+    yes = page.get_by_role("button", name=packs["en"]["texts"]["consent_yes"], exact=True)
+    expect(yes).to_be_focused()  # focus follows the conversation to the new question
+    # Dialogs are keyboard-usable too: open the privacy notice with Enter, close with Escape.
+    privacy = page.get_by_role("button", name=packs["en"]["texts"]["widget_privacy"])
+    privacy.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(privacy).to_be_focused()
+
+
+def test_at_200_percent_zoom_nothing_is_cut_off_or_scrolls_sideways(page: Page, packs) -> None:
+    # A 1280 x 800 screen at 200% zoom is a 640 x 400 CSS pixel viewport; a 320 px wide one is 400% (reflow).
+    for viewport in ({"width": 640, "height": 400}, {"width": 320, "height": 480}):
+        page.set_viewport_size(viewport)
+        open_in(page, packs, "bg")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        for name in ("widget_delete", "widget_restart", "widget_privacy", "widget_language", "widget_send"):
+            button = page.get_by_role("button", name=packs["bg"]["texts"][name], exact=True)
+            button.scroll_into_view_if_needed()
+            box = button.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (name, box)
+        page.evaluate("localStorage.clear()")
+
+
+def test_reduced_motion_stops_the_typing_animation(page: Page, packs) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    FakeSite(page, packs)
+    page.goto(f"{SITE}/")
+    page.evaluate(
+        "(() => { const dots = document.createElement('span'); dots.className = 'onthaal-dots';"
+        " dots.append(document.createElement('span')); document.querySelector('.onthaal-typing').append(dots); })()"
+    )
+    assert page.locator(".onthaal-dots span").first.evaluate("node => getComputedStyle(node).animationName") == "none"
