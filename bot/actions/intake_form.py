@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.answers import Reading, entity, intent, read_answer, typed_text
 from bot.actions.asking import language_marker
 from bot.actions.questions import question, questions, reported_needs
-from bot.actions.reference_data import LANGUAGES
+from bot.actions.reference_data import LANGUAGES, normalise, short_commands
 
 GLOBAL_INTENTS = {"stop", "restart", "talk_to_person", "why_ask", "crisis", "out_of_scope", "bot_challenge", "thanks"}
 MEDIA_KINDS = ("voice", "image", "video", "file", "other")
@@ -32,6 +32,8 @@ MEDIA_KINDS = ("voice", "image", "video", "file", "other")
 SWITCH_MIN_WORDS = 4
 SWITCH_MIN_CONFIDENCE = 0.95
 MISSES_BEFORE_OFFERING_A_PERSON = 2
+# On a free-text question, words are taken as the answer unless they are clearly meant otherwise ("stop").
+FREE_TEXT_GLOBAL_CONFIDENCE = 0.8
 
 
 def required_slots(slots: dict[str, Any]) -> list[str]:
@@ -66,6 +68,28 @@ def _language_updates(tracker: Tracker, dispatcher: CollectingDispatcher, hint: 
         # The widget re-renders in the new language; the open question is asked again in it.
         dispatcher.utter_message(json_message=language_marker(chosen))
     return {"language": chosen}
+
+
+def _meant_for_the_whole_conversation(
+    tracker: Tracker, requested: str | None, name: str | None, confidence: float
+) -> bool:
+    """Stop, a person, why, small talk: unless the message reads as an answer to the open question.
+
+    A free-text question takes any words, so there only a confident classification counts; a closed question
+    or a phone number first tries the message as its answer ("0470/12.34.56" is a number, whatever the
+    classifier thinks).
+    """
+    if name not in GLOBAL_INTENTS:
+        return False
+    asked = question(requested)
+    typed = typed_text(tracker)
+    if typed is None:
+        return True  # a button
+    if asked is None or asked.kind == "text" and asked.slot != "contact_detail":
+        if len(typed.split()) <= 2:
+            return normalise(typed) in short_commands().get(name, ())
+        return confidence >= FREE_TEXT_GLOBAL_CONFIDENCE
+    return bool(read_answer(asked, tracker).problem)
 
 
 def _person_just_spoke(tracker: Tracker) -> bool:
@@ -130,9 +154,7 @@ class ValidateIntakeForm(FormValidationAction):
             # Back in the form after a rule answered (why, small talk): only say which question comes next.
             next_slot = next((slot for slot in required_slots(tracker.slots) if tracker.slots.get(slot) is None), None)
             return [SlotSet("requested_slot", next_slot)]
-        name, _ = intent(tracker)
-        if name in GLOBAL_INTENTS:
-            return []  # rejected: a rule answers it, then the form asks its question again
+        name, confidence = intent(tracker)
         if name == "media":
             return self._note_media(tracker, dispatcher)
         slots = dict(tracker.slots)
@@ -142,6 +164,8 @@ class ValidateIntakeForm(FormValidationAction):
         slots.update(updates)
 
         requested = slots.get("requested_slot")
+        if _meant_for_the_whole_conversation(tracker, requested, name, confidence):
+            return []  # rejected: a rule answers it, then the form asks its question again
         reading = Reading()
         if name == "choose_language" and "language" in updates:
             pass  # only the language changed; the open question is asked again

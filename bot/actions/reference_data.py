@@ -44,6 +44,13 @@ def need_ids() -> tuple[str, ...]:
     return tuple(need["id"] for need in _read_yaml(ROOT / "config" / "needs.yml")["needs"])
 
 
+@lru_cache(maxsize=1)
+def short_commands() -> dict[str, tuple[str, ...]]:
+    """intent -> short typed commands that mean it even where a free-text answer is expected."""
+    commands = _read_yaml(ROOT / "bot" / "short_commands.yml")
+    return {intent: tuple(normalise(word) for word in words) for intent, words in commands.items()}
+
+
 def neighbourhood_ids() -> set[str]:
     config = neighbourhoods()
     return {wijk["id"] for wijk in config["neighbourhoods"]} | {special["id"] for special in config["special"]}

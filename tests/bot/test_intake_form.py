@@ -96,10 +96,43 @@ async def test_a_short_answer_never_switches_the_language(dispatcher):
     assert "language" not in slots and slots["contact_name"] == "Milena"
 
 
-@pytest.mark.parametrize("intent", ["stop", "talk_to_person", "why_ask", "crisis", "out_of_scope", "thanks"])
-async def test_messages_for_the_whole_conversation_are_left_to_the_rules(dispatcher, intent):
-    tracker = make_tracker("...", intent, requested_slot="contact_name", **CONSENTED)
+@pytest.mark.parametrize(
+    ("intent", "words"),
+    [
+        ("stop", "I want to stop now"),
+        ("talk_to_person", "can I talk to a real person"),
+        ("why_ask", "why do you need that"),
+        ("out_of_scope", "what is the weather tomorrow"),
+        ("thanks", "thank you very much"),
+    ],
+)
+async def test_messages_for_the_whole_conversation_are_left_to_the_rules(dispatcher, intent, words):
+    tracker = make_tracker(words, intent, requested_slot="contact_name", **CONSENTED)
     assert await form.run(dispatcher, tracker, DOMAIN) == []
+
+
+@pytest.mark.parametrize("name", ["Rustov", "Saied Ahmadi"])
+async def test_a_name_the_classifier_takes_for_stop_is_still_a_name(dispatcher, name):
+    tracker = make_tracker(name, "stop", confidence=0.99, requested_slot="contact_name", **CONSENTED)
+    assert (await run(dispatcher, tracker))["contact_name"] == name
+
+
+async def test_stop_typed_at_a_free_text_question_still_stops(dispatcher):
+    tracker = make_tracker("Stop", "stop", confidence=0.99, requested_slot="contact_name", **CONSENTED)
+    assert await form.run(dispatcher, tracker, DOMAIN) == []
+
+
+async def test_a_phone_number_is_an_answer_whatever_the_classifier_says(dispatcher):
+    tracker = make_tracker(
+        "0470/12.34.56",
+        "out_of_scope",
+        confidence=0.9,
+        requested_slot="contact_detail",
+        contact_name="A",
+        contact_method="phone",
+        **CONSENTED,
+    )
+    assert (await run(dispatcher, tracker))["contact_detail"] == "0470/12.34.56"
 
 
 async def test_refusing_consent_ends_the_form_and_keeps_the_refusal(dispatcher):

@@ -98,7 +98,10 @@ class IntakeScript:
         elif isinstance(answer, list):
             for option in answer:
                 self.click(self.texts[f"{slot}_{option}"])
-            self.click(self.texts["done_button"] if answer else self.texts["multi_none"])
+            if not answer:
+                self.click(self.texts["multi_none"])
+            elif self.texts["done_button"] in self.chat.buttons():  # choosing every option ends it by itself
+                self.click(self.texts["done_button"])
         elif slot == "neighbourhood":
             self.click(wijk_names().get(answer) or self.texts[f"neighbourhood_{answer}"])
         else:
