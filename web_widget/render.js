@@ -351,9 +351,14 @@ export class View {
   }
 
   dutchLabel() {
-    const key = "widget_dutch";
-    const text = this.staffStrings ? this.staffStrings.t(key) : this.strings.t(key);
-    return element("span", { className: "onthaal-nl-tag", text: "NL", attrs: { title: text, "aria-label": `${text}:` } });
+    // Seen: a small "NL" tag; heard: "In het Nederlands:".
+    const text = (this.staffStrings ?? this.strings).t("widget_dutch");
+    const label = element("span");
+    label.append(
+      element("span", { className: "onthaal-nl-tag", text: "NL", attrs: { title: text, "aria-hidden": "true" } }),
+      element("span", { className: "onthaal-sr", text: `${text}: ` }),
+    );
+    return label;
   }
 
   /** Shows what the person said (typed text or a button's title). */

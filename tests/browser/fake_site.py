@@ -14,10 +14,12 @@ WIDGET_DIR = Path(__file__).resolve().parents[2] / "web_widget"
 SITE = "http://onthaal.test"
 RASA = "http://rasa.test"
 CORS = {
-    "Access-Control-Allow-Origin": SITE,
+    "Access-Control-Allow-Origin": "*",  # Rasa runs with --cors "*"
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Allow-Methods": "POST, OPTIONS",
 }
+# The widget's files may be loaded by any site (one <script> tag): module scripts and packs need CORS.
+EMBEDDABLE = {"Access-Control-Allow-Origin": "*"}
 CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html"}
 
 Bot = Callable[[str], list[dict[str, Any]] | str]
@@ -63,11 +65,15 @@ class FakeSite:
             if code not in self.packs:
                 route.fulfill(status=404, body="unknown language")
                 return
-            route.fulfill(status=200, content_type="application/json", body=json.dumps(self.packs[code]))
+            route.fulfill(
+                status=200, content_type="application/json", body=json.dumps(self.packs[code]), headers=EMBEDDABLE
+            )
             return
         file = WIDGET_DIR / path.removeprefix("/widget/")
         if path.startswith("/widget/") and file.is_file():
-            route.fulfill(status=200, content_type=CONTENT_TYPES[file.suffix], body=file.read_bytes())
+            route.fulfill(
+                status=200, content_type=CONTENT_TYPES[file.suffix], body=file.read_bytes(), headers=EMBEDDABLE
+            )
             return
         route.fulfill(status=404, body="not found")
 

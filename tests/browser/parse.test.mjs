@@ -99,3 +99,59 @@ test("text is kept verbatim for textContent (no HTML interpretation here)", () =
   const { items } = parseReplies([{ text: "<img src=x onerror=alert(1)>" }]);
   assert.equal(items[0].lines[0].text, "<img src=x onerror=alert(1)>");
 });
+
+import { pictogramFor, PATHS } from "../../web_widget/pictograms.js";
+import { HANDED_OFF_TTL_MS, mentionsReference, SessionStore, UNFINISHED_TTL_MS } from "../../web_widget/session.js";
+
+test("pictograms are chosen by payload and degrade to none", () => {
+  assert.equal(pictogramFor("/affirm"), "yes");
+  assert.equal(pictogramFor("/deny"), "no");
+  assert.equal(pictogramFor("/skip"), "skip");
+  for (const group of ["housing", "money", "health", "family", "learn_dutch", "work", "school", "digital"]) {
+    const name = pictogramFor(`/choose_need{"need_group":"${group}"}`);
+    assert.ok(name && PATHS[name], group);
+  }
+  assert.equal(pictogramFor('/choose_contact{"contact_method":"email"}'), "mail");
+  assert.equal(pictogramFor('/choose_need{"need_group":"something_new"}'), null);
+  assert.equal(pictogramFor("/an_intent_from_next_year"), null);
+  assert.equal(pictogramFor("Gent"), null);
+  assert.equal(pictogramFor('/choose_need{broken'), null);
+  assert.equal(pictogramFor(undefined), null);
+});
+
+function memoryStorage() {
+  const items = new Map();
+  return {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => items.set(key, value),
+    removeItem: (key) => items.delete(key),
+    items,
+  };
+}
+
+test("the stored session expires 30 minutes after the hand-off, 24 hours otherwise", () => {
+  let now = 1_000_000;
+  const storage = memoryStorage();
+  const store = new SessionStore(storage, "k", () => now);
+  const state = { sender: "s", language: null, history: [], outbox: [], handedOff: false };
+  store.save(state);
+  now += HANDED_OFF_TTL_MS + 1;
+  assert.equal(store.load().sender, "s");
+  store.save({ ...state, handedOff: true });
+  now += HANDED_OFF_TTL_MS - 1;
+  assert.equal(store.load().handedOff, true);
+  now += 2;
+  assert.equal(store.load(), null);
+  assert.equal(storage.items.size, 0); // expired means removed, not only hidden
+  store.save(state);
+  now += UNFINISHED_TTL_MS;
+  assert.equal(store.load(), null);
+  storage.setItem("k", "{not json");
+  assert.equal(store.load(), null);
+});
+
+test("a hand-off is recognised by its reference", () => {
+  assert.ok(mentionsReference("Your reference is ONT-7K3M9Q. Keep it."));
+  assert.ok(!mentionsReference("ONT-0O1IL0 is not a reference (no 0, O, 1, I, L)"));
+  assert.ok(!mentionsReference(undefined));
+});

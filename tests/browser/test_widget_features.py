@@ -319,8 +319,29 @@ def test_reduced_motion_stops_the_typing_animation(page: Page, packs) -> None:
     page.emulate_media(reduced_motion="reduce")
     FakeSite(page, packs)
     page.goto(f"{SITE}/")
+    expect(page.locator(".onthaal-typing")).to_be_hidden()
     page.evaluate(
         "(() => { const dots = document.createElement('span'); dots.className = 'onthaal-dots';"
-        " dots.append(document.createElement('span')); document.querySelector('.onthaal-typing').append(dots); })()"
+        " dots.append(document.createElement('span')); document.querySelector('#onthaal').append(dots); })()"
     )
     assert page.locator(".onthaal-dots span").first.evaluate("node => getComputedStyle(node).animationName") == "none"
+
+
+def test_one_script_tag_embeds_the_widget_on_another_site(page: Page, packs) -> None:
+    site = FakeSite(page, packs)
+    other = "http://gent.test"
+    host_page = (
+        '<!doctype html><html lang="nl"><head><title>Stad Gent</title></head><body><main><h1>Werk zoeken</h1>'
+        f'<script type="module" src="{SITE}/widget/widget.js" data-server="{RASA}" data-lang="bg"></script>'
+        "</main></body></html>"
+    )
+    page.route(f"{other}/", lambda route: route.fulfill(content_type="text/html", body=host_page))
+
+    site.bot = lambda message: consent(packs, "bg")
+    page.goto(f"{other}/")
+    widget = page.locator("#onthaal")
+    expect(widget.get_by_role("button", name=packs["bg"]["texts"]["consent_yes"], exact=True)).to_be_visible()
+    expect(widget).to_have_attribute("lang", "bg")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")  # the host page's own language is left alone
+    assert page.locator("link[data-onthaal-style]").get_attribute("href") == f"{SITE}/widget/widget.css"
+    assert site.messages == ['/choose_language{"language":"bg"}']
