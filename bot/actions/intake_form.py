@@ -33,7 +33,7 @@ SWITCH_MIN_WORDS = 4
 SWITCH_MIN_CONFIDENCE = 0.95
 MISSES_BEFORE_OFFERING_A_PERSON = 2
 # On a free-text question, words are taken as the answer unless they are clearly meant otherwise ("stop").
-FREE_TEXT_GLOBAL_CONFIDENCE = 0.8
+FREE_TEXT_GLOBAL_CONFIDENCE = 0.95
 
 
 def required_slots(slots: dict[str, Any]) -> list[str]:
