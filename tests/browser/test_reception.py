@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
+from test_accessibility import axe_violations
 
 from coach.deps import page_session
 from coach.main import create_app
@@ -146,6 +147,9 @@ def check_the_desk(page: Page, site: DeskSite, live_stack: Any, packs: dict[str,
     expect(consent.locator("p.onthaal-nl[lang=nl]").first).to_contain_text(nl["consent_question"].split("\n")[0])
     yes = consent.get_by_role("button", name=bg["consent_yes"])
     expect(yes.locator(".onthaal-nl[lang=nl]")).to_have_text(nl["consent_yes"])
+
+    expect(page.locator(".onthaal-typing")).to_be_hidden(timeout=ANSWER_TIMEOUT_MS)
+    assert axe_violations(page) == [], "reception desk"
 
     staff = page.get_by_role("region", name="Onthaalbalie · sofie")
     staff.get_by_role("textbox", name=nl["widget_reception_remark_label"]).fill("Spreekt wat Turks.")
