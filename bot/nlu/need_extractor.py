@@ -59,6 +59,9 @@ ENTITY_NAME = "need"
 EXTRACTOR_NAME = "NeedExtractor"
 GAP = "..."
 MAX_GAP = 2
+# Lexicon words this long also match with one typo ("depresion", "homless"); shorter ones would collide with real
+# words of another language too often.
+MIN_TYPO_LENGTH = 8
 
 _MARKS = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d])*")
@@ -194,6 +197,27 @@ def _parse_term(need: str, source: str, negation_words: frozenset[str], negatabl
     return Term(need, source, tuple(patterns), negatable=negatable and not own_negation, weak=weak)
 
 
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """At most one substitution, insertion, deletion or swap of neighbours between a and b."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def _check_strings(values: list[Any], where: str) -> None:
     for value in values:
         if not isinstance(value, str):
@@ -213,6 +237,8 @@ class Lexicon:
     clause_words: frozenset[str]
     # Phrases that name no need although they contain a term ("I have papers"); matches overlapping them are dropped.
     excludes: list[Term] = field(default_factory=list)
+    typo_index: dict[str, set[Pattern]] | None = None
+    known_words: set[str] = field(default_factory=set)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -253,7 +279,14 @@ class Lexicon:
     def _is_cue(self, token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
         return token in exact or any(token.startswith(p) for p in prefixes)
 
-    def _match(self, patterns: tuple[Pattern | Gap, ...], index: int, tokens: list[Token], position: int) -> int | None:
+    def _match(
+        self,
+        patterns: tuple[Pattern | Gap, ...],
+        index: int,
+        tokens: list[Token],
+        position: int,
+        aliases: list[set[Pattern]] | None = None,
+    ) -> int | None:
         """Index after the last token matched by `patterns[index:]` from `position`, or None."""
         if index == len(patterns):
             return position
@@ -265,15 +298,17 @@ class Lexicon:
                     return None
                 if skip and not pattern.allows(tokens[candidate - 1].norm):
                     return None
-                end = self._match(patterns, index + 1, tokens, candidate)
+                end = self._match(patterns, index + 1, tokens, candidate, aliases)
                 if end is not None:
                     return end
             return None
-        if position >= len(tokens) or not pattern.matches(tokens[position].norm):
+        if position >= len(tokens):
+            return None
+        if not pattern.matches(tokens[position].norm) and not (aliases and pattern in aliases[position]):
             return None
         if index > 0 and tokens[position].break_before:
             return None
-        return self._match(patterns, index + 1, tokens, position + 1)
+        return self._match(patterns, index + 1, tokens, position + 1, aliases)
 
     def negated(self, tokens: list[Token], start: int, end: int) -> bool:
         # Before the term: walk back until a clause break or clause word.
@@ -300,6 +335,29 @@ class Lexicon:
                 return True
         return False
 
+    def typo_matches(self, word: str) -> set[Pattern]:
+        """Long lexicon words that `word` (or, for stems, its beginning) is one typo away from."""
+        if self.typo_index is None:
+            # A word of the lexicon itself is never a typo of another one ("homeless" is not "hopeless").
+            self.known_words = {item.text for term in self.terms for item in term.patterns if isinstance(item, Pattern)}
+            index: dict[str, set[Pattern]] = {}
+            for term in self.terms:
+                for item in term.patterns:
+                    if isinstance(item, Pattern) and not item.infix and len(item.text) >= MIN_TYPO_LENGTH:
+                        for variant in _deletions(item.text):
+                            index.setdefault(variant, set()).add(item)
+            self.typo_index = index
+        found: set[Pattern] = set()
+        if len(word) < MIN_TYPO_LENGTH - 1 or word in self.known_words:
+            return found
+        for length in range(MIN_TYPO_LENGTH - 1, len(word) + 1):
+            candidate = word[:length]
+            for variant in _deletions(candidate):
+                for item in self.typo_index.get(variant, ()):
+                    if (item.prefix or length == len(word)) and _one_edit(candidate, item.text):
+                        found.add(item)
+        return found
+
     def excluded_spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
         spans = []
         for start in range(len(tokens)):
@@ -311,10 +369,11 @@ class Lexicon:
 
     def find(self, tokens: list[Token]) -> list[tuple[str, int, int, bool, bool]]:
         """(need, first token, token after the last, negated, weak) for every term occurrence."""
+        aliases = [self.typo_matches(token.norm) for token in tokens]
         found = []
         for start in range(len(tokens)):
             for term in self.terms:
-                end = self._match(term.patterns, 0, tokens, start)
+                end = self._match(term.patterns, 0, tokens, start, aliases)
                 if end is None:
                     continue
                 negated = term.negatable and self.negated(tokens, start, end)

@@ -135,6 +135,14 @@ def test_evidence_span_offsets(text: str, evidence: str) -> None:
     assert text[mention.start : mention.end] == evidence == mention.text
 
 
+def test_one_typo_in_a_long_word() -> None:
+    assert needs("I am homless") == {"housing"}
+    assert needs("ik ben verslaaft") == {"addiction"}
+    assert needs("I am homeless") == {"housing"}  # not "hopeless"
+    assert needs("имам депресиа") == {"psychological"}
+    assert needs("datorită faptului ca lucrez") == set()
+
+
 def test_lack_phrases_allow_one_word_between() -> None:
     assert needs("ik heb geen vast huis") == {"housing"}
     assert needs("нямам собствено жилище") == {"housing"}
