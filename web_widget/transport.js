@@ -58,3 +58,22 @@ export class RestTransport {
     return body;
   }
 }
+
+/** The first message of a conversation: the greeting, or the language the embedding page asked for. */
+export function greeting(startLanguage) {
+  return /^[a-z]{2,3}$/.test(startLanguage) ? `/choose_language{"language":"${startLanguage}"}` : "/greet";
+}
+
+/**
+ * The metadata sent with a message. The client message id lets a server drop a message it already got (a reload
+ * during a slow answer); at the reception desk the staff token and the remarks ride along.
+ * @param {{id: string, remarks?: string[]}} entry @param {{token: string} | null} reception
+ */
+export function messageMetadata(entry, reception) {
+  const metadata = { onthaal_message_id: entry.id };
+  if (reception) {
+    metadata.onthaal_reception_token = reception.token;
+    if (entry.remarks) metadata.onthaal_remarks = entry.remarks;
+  }
+  return metadata;
+}
