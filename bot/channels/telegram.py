@@ -155,12 +155,15 @@ class TelegramConnector(TelegramInput):
         return hmac.compare_digest(given.encode(), self.secret_token.encode())
 
     def message_text(self, update: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
-        """(text for Rasa, chat, sender) of a message, an edited message or a button press."""
+        """(text for Rasa, chat, sender) of a message or a button press.
+
+        Edited messages are not read: an edit of an earlier answer would be taken as the answer to the open question.
+        """
         if isinstance(update.get("callback_query"), dict):
             query = update["callback_query"]
             chat = (query.get("message") or {}).get("chat")
             return self.payloads.payload_for(str(query.get("data") or "")), chat, query.get("from") or {}
-        message = update.get("message") or update.get("edited_message")
+        message = update.get("message")
         if not isinstance(message, dict):
             return None, None, {}
         sender = message.get("from") or {}

@@ -44,6 +44,9 @@ class Person:
     def say(self, text: str) -> int:
         raise NotImplementedError
 
+    def send_media(self) -> int:
+        raise NotImplementedError
+
 
 class WhatsAppPerson(Person):
     def __init__(self, rasa_url: str, provider: FakeProvider, auth_token: str, public_url: str, phone: str) -> None:
@@ -52,6 +55,7 @@ class WhatsAppPerson(Person):
         self.auth_token = auth_token
         self.public_url = public_url
         self.phone = phone
+        self.to = f"whatsapp:{phone}"
         self.replies = []
 
     def form(self, body: str = "", **extra: str) -> dict[str, str]:
@@ -89,6 +93,13 @@ class WhatsAppPerson(Person):
 
     def say(self, text: str) -> int:
         return self.send(self.form(text))
+
+    def send_media(self) -> int:
+        """A voice note, as Twilio posts it: no text, one media item."""
+        media_url = "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0"
+        return self.send(
+            self.form("", NumMedia="1", MessageType="audio", MediaContentType0="audio/ogg", MediaUrl0=media_url)
+        )
 
     def options(self) -> list[str]:
         """The numbered options of the last reply that had them: "1. Ja" -> "Ja"."""
@@ -142,6 +153,11 @@ class TelegramPerson(Person):
 
     def say(self, text: str) -> int:
         return self.send(self.message(text=text))
+
+    def send_media(self) -> int:
+        """A photo, as Telegram sends it: several sizes, no text."""
+        photo = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 67, "file_size": 1254}]
+        return self.send(self.message(photo=photo))
 
     def buttons(self) -> dict[str, str]:
         for reply in reversed(self.replies):
