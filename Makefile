@@ -7,6 +7,7 @@ BOT_VENV := .venv-bot
 COACH_VENV := .venv
 BOT_PY := $(BOT_VENV)/bin/python
 COACH_PY := $(COACH_VENV)/bin/python
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
@@ -16,7 +17,7 @@ MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test train envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
-	bot-lock clean chromium eval coach-tests admin
+	bot-lock clean chromium eval coach-tests admin screenshots bench
 
 run: envs bot/models/.trained
 	@$(COACH_PY) tools/stack.py run
@@ -91,13 +92,25 @@ conversation-tests: envs bot/models/.trained
 	$(BOT_PY) -m rasa test core --model bot/models/onthaal.tar.gz --stories bot/tests \
 		--fail-on-prediction-errors --out results/core
 
-stack-tests: envs chromium bot/models/.trained
+stack-tests: envs chromium bot/models/.trained $(AXE)
 	$(COACH_PY) -m pytest -q tests/e2e tests/browser
 	node --test tests/browser/parse.test.mjs
 
 # NLU quality on the held-out files (tests/nlu/): intents, needs, language detection; see docs in the README.
 eval: envs bot/models/.trained
 	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz
+
+# axe-core for the accessibility tests, from the npm registry (git-ignored node_modules).
+$(AXE):
+	npm install --prefix tests/browser --no-save --no-package-lock --no-audit --no-fund axe-core@4.14.1 >/dev/null
+
+# A screenshot of the widget in each language, in screenshots/.
+screenshots: envs chromium
+	$(COACH_PY) tools/screenshots.py
+
+# Widget size (gzipped JS + CSS) and first render with phone-class CPU and network throttling.
+bench: envs chromium
+	$(COACH_PY) tools/widget_bench.py
 
 bot-lock:
 	$(BOT_PY) -m pip freeze --all | grep -v "^pip==" > requirements/bot.lock.new && mv requirements/bot.lock.new requirements/bot.lock

@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -26,7 +27,7 @@ from coach.auth import LoginRateLimiter
 from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
-from coach.routers import api, health, login, pages, webhook, widget
+from coach.routers import api, health, login, pages, reception, webhook, widget
 from coach.routers.templating import render
 from coach.schemas import IntakeIn, IntakeV2In
 from coach.settings import Settings, get_settings
@@ -128,6 +129,8 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         description="Receives signed intakes (schema v1 and v2) and serves them to logged-in coaches.",
     )
+    # The widget is sent compressed: its first render on a slow phone network depends on it.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _coach_error)
     app.add_exception_handler(RequestValidationError, _coach_error)
@@ -136,6 +139,7 @@ def create_app() -> FastAPI:
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(pages.router)
+    app.include_router(reception.router)
     app.include_router(widget.router)
     app.mount("/coach/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="coach-static")
     app.openapi = _openapi_with_contracts(app)  # type: ignore[method-assign]

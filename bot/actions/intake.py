@@ -50,6 +50,26 @@ def _answer(field: str, value: Any) -> Any:
     return value
 
 
+# Actions that end an intake: remarks before them belong to an earlier one.
+INTAKE_ENDS = {"action_submit_intake", "action_talk_to_person", "action_stop"}
+
+
+def staff_remarks(tracker: Tracker) -> list[dict[str, str]]:
+    """Remarks the reception staff member sent along with this intake's messages (reception channel metadata)."""
+    remarks: list[dict[str, str]] = []
+    for event in tracker.events:
+        if event.get("event") == "action" and event.get("name") in INTAKE_ENDS:
+            remarks = []
+        if event.get("event") != "user":
+            continue
+        metadata = event.get("metadata") or {}
+        by = str(metadata.get("onthaal_assisted_by") or "reception")[:100]
+        for text in metadata.get("onthaal_remarks") or []:
+            if isinstance(text, str) and text.strip():
+                remarks.append({"by": by, "text": text.strip()[:2000]})
+    return remarks
+
+
 def build_intake(tracker: Tracker, reference: str, complete: bool = True) -> dict[str, Any]:
     slots = dict(tracker.slots)
     text_needs = slots.get("text_needs") or []
@@ -68,8 +88,6 @@ def build_intake(tracker: Tracker, reference: str, complete: bool = True) -> dic
         "needs": checklist_rules.reported_needs(slots, text_needs),
         "flags": checklist_rules.flags(slots),
         "messages": slots.get("messages") or [],
-        "remarks": [
-            {"by": slots.get("assisted_by") or "reception", "text": remark} for remark in slots.get("remarks") or []
-        ],
+        "remarks": staff_remarks(tracker),
         "media": slots.get("media") or [],
     }

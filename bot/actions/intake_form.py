@@ -3,7 +3,7 @@
 Slots: language, consent, needs_confirmed and one slot per question of bot/questions.yml (the form's
 required slots, asked in that order when they apply), plus bookkeeping slots that are not asked:
 multi_choices, pending_needs, text_needs, messages, misses, known_phone, known_phone_declined, assisted_by,
-remarks, language_hint.
+language_hint, media.
 Messages meant for the whole conversation (stop, talk to a person, why, crisis, small talk, media) are left
 alone here: the form rejects them and the rules in bot/data/rules/ answer them.
 Whatever the person types also feeds the checklist: need entities found in it wait in `pending_needs` until
@@ -107,9 +107,6 @@ def _metadata_updates(tracker: Tracker) -> dict[str, Any]:
     updates: dict[str, Any] = {}
     if isinstance(metadata.get("onthaal_assisted_by"), str):
         updates["assisted_by"] = metadata["onthaal_assisted_by"][:100]
-    remark = metadata.get("onthaal_remark")
-    if isinstance(remark, str) and remark.strip():
-        updates["remarks"] = [*(tracker.get_slot("remarks") or []), remark.strip()[:2000]]
     if isinstance(metadata.get("onthaal_phone"), str):
         updates["known_phone"] = metadata["onthaal_phone"][:40]
     if metadata.get("onthaal_language_hint") in LANGUAGES:

@@ -27,6 +27,10 @@ def widget_page(settings: SettingsDep) -> HTMLResponse:
     return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
 
+# The widget's files and words are public and embeddable on any site (module scripts are fetched with CORS).
+PUBLIC_ASSET_HEADERS = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
+
+
 @router.get("/widget/languages/{code}.json", include_in_schema=False)
 def language_pack(code: str, settings: SettingsDep) -> JSONResponse:
     # Only the six known codes ever reach the file system, so no path can be smuggled in.
@@ -38,7 +42,7 @@ def language_pack(code: str, settings: SettingsDep) -> JSONResponse:
     pack = load_yaml(path)
     return JSONResponse(
         {"code": pack["code"], "name": pack["name"], "direction": pack["direction"], "texts": pack["texts"]},
-        headers={"Cache-Control": "no-cache"},
+        headers=PUBLIC_ASSET_HEADERS,
     )
 
 
@@ -49,4 +53,4 @@ def widget_file(file_path: str, settings: SettingsDep) -> FileResponse:
     hidden = any(part.startswith(".") for part in Path(file_path).parts)
     if hidden or not target.is_relative_to(root) or not target.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
-    return FileResponse(target, headers={"Cache-Control": "no-cache"})
+    return FileResponse(target, headers=PUBLIC_ASSET_HEADERS)

@@ -280,16 +280,16 @@ async def test_a_voice_note_is_noted_for_the_coach(dispatcher):
     assert responses(dispatcher) == ["utter_media_not_supported"]
 
 
-async def test_reception_staff_and_their_remark_are_recorded(dispatcher):
+async def test_reception_staff_are_recorded(dispatcher):
     tracker = make_tracker(
         "Saied",
         "nlu_fallback",
         requested_slot="contact_name",
-        metadata={"onthaal_assisted_by": "an.onthaal", "onthaal_remark": "Cannot read; came with his cousin."},
+        metadata={"onthaal_assisted_by": "an.onthaal"},
         **CONSENTED,
     )
     slots = await run(dispatcher, tracker)
-    assert slots["assisted_by"] == "an.onthaal" and slots["remarks"] == ["Cannot read; came with his cousin."]
+    assert slots["assisted_by"] == "an.onthaal"
 
 
 def test_follow_up_questions_are_asked_only_when_they_apply():

@@ -212,3 +212,12 @@ async def test_when_the_coach_service_is_down_the_intake_waits_in_the_outbox(dis
 
 def test_the_outbox_lives_where_configured(coach, tmp_path):
     assert Path(delivery._outbox_path()) == tmp_path / "outbox.sqlite3"
+
+
+def test_staff_remarks_of_this_intake_go_with_it():
+    tracker = make_tracker("/confirm", "confirm", **ANSWERS)
+    earlier = {"event": "user", "metadata": {"onthaal_assisted_by": "an", "onthaal_remarks": ["old intake"]}}
+    now = {"event": "user", "metadata": {"onthaal_assisted_by": "an", "onthaal_remarks": ["Came with his cousin."]}}
+    tracker.events = [earlier, {"event": "action", "name": "action_submit_intake"}, now, *tracker.events]
+    intake = build_intake(tracker, "ONT-ABC234")
+    assert intake["remarks"] == [{"by": "an", "text": "Came with his cousin."}]
