@@ -38,6 +38,17 @@ QUESTIONS = {
     "work_done": "Werk dat je al deed",
     "anything_else": "Nog iets",
     "needs": "Noden",
+    # The life-domain questions of the complete intake (bot/questions.yml).
+    "contact_name": "Naam",
+    "home": "Wonen",
+    "money": "Geldzorgen",
+    "health": "Gezondheid",
+    "family": "Thuis en gezin",
+    "papers": "Verblijfspapieren",
+    "reading": "Lezen, schrijven, gsm",
+    "network": "Netwerk",
+    "daytime": "Dagritme",
+    "justice": "Politie of gerecht",
 }
 
 ANSWER_VALUES = {

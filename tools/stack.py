@@ -224,7 +224,11 @@ def main() -> int:
         f"\nOnthaal is running.\n"
         f"  Chat (web widget):  {stack.coach_url}/\n"
         f"  Coach view:         {stack.coach_url}/coach\n"
+        f"  Reception desk:     {stack.coach_url}/reception\n"
         f"  Rasa REST channel:  {stack.rasa_url}/webhooks/rest/webhook\n"
+        f"  WhatsApp webhook:   {stack.rasa_url}/webhooks/whatsapp/webhook (Twilio-signed requests only)\n"
+        f"  Telegram webhook:   {stack.rasa_url}/webhooks/telegram/webhook (secret-token requests only)\n"
+        f"  First coach account: make admin NAME=... ROLE=admin\n"
         f"  Logs:               {stack.state_dir / 'logs'}\n"
         f"Press Ctrl-C to stop.",
         flush=True,
