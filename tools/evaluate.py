@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ import yaml  # noqa: E402
 
 LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
 NEED_F1_TARGET = 0.85
+INTENT_F1_TARGET = 0.92
 LID_LONG_TARGET = 0.97
 DETECTORS = ("ours", "fasttext", "lingua")
 
@@ -104,6 +106,7 @@ class LanguageReport:
     intent_n: int = 0
     intent_accuracy: float | None = None
     intent_macro_f1: float | None = None
+    confusions: list[tuple[str, int]] = field(default_factory=list)
     need_n: int | None = None
     need_tp: int = 0
     need_fp: int = 0
@@ -135,6 +138,7 @@ class LanguageReport:
     def targets(self) -> dict[str, bool | None]:
         ours = self.lid["ours"]
         return {
+            "intent_macro_f1>=0.92": None if self.intent_macro_f1 is None else self.intent_macro_f1 >= INTENT_F1_TARGET,
             "need_f1>=0.85": None if self.need_f1 is None else self.need_f1 >= NEED_F1_TARGET,
             "lid_long>=97%": None if not ours["long"].total else (ours["long"].rate() or 0) >= LID_LONG_TARGET,
             "lid_short_no_wrong": None if not ours["short"].total else ours["short"].wrong == 0,
@@ -145,7 +149,12 @@ class LanguageReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "intent": {"n": self.intent_n, "accuracy": self.intent_accuracy, "macro_f1": self.intent_macro_f1},
+            "intent": {
+                "n": self.intent_n,
+                "accuracy": self.intent_accuracy,
+                "macro_f1": self.intent_macro_f1,
+                "confusions": self.confusions,
+            },
             "needs": None
             if self.need_n is None
             else {
@@ -230,6 +239,9 @@ def evaluate(parse, tests_dir: Path, needs_dir: Path) -> dict[str, LanguageRepor
             if examples:
                 report.intent_accuracy = accuracy_score(gold, predicted)
                 report.intent_macro_f1 = f1_score(gold, predicted, average="macro", labels=sorted(set(gold)))
+                report.confusions = Counter(
+                    f"{expected}->{got}" for expected, got in zip(gold, predicted, strict=True) if expected != got
+                ).most_common(8)
 
         messages = load_need_messages(needs_dir / f"{code}.yml")
         if messages is not None:
@@ -302,7 +314,10 @@ def render(reports: dict[str, LanguageReport]) -> str:
         f" / {totals[d]['long'].correct + totals[d]['short'].correct} correct overall"
         for d in DETECTORS
     )
-    lines += [rates, "", "Targets", ""]
+    lines += [rates, "", "Most frequent intent confusions (expected->predicted: count)", ""]
+    for code, r in reports.items():
+        lines.append(f"{code:<5}" + ", ".join(f"{pair}: {count}" for pair, count in r.confusions))
+    lines += ["", "Targets", ""]
     for code, r in reports.items():
         cells = []
         for name, ok in r.targets().items():
@@ -333,6 +348,11 @@ def failed(reports: dict[str, LanguageReport]) -> bool:
     return any(ok is False for ok in checks)
 
 
+def _plain(value: Any) -> Any:
+    """numpy numbers and booleans (from scikit-learn) as plain JSON values."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(ROOT / "bot" / "models" / "onthaal.tar.gz"))
@@ -353,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(args.json)
         path.parent.mkdir(parents=True, exist_ok=True)
         results = {"languages": {code: r.as_dict() for code, r in reports.items()}, "overall": overall_targets(reports)}
-        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=_plain) + "\n", encoding="utf-8")
         print(f"\nwrote {path}")
     return 1 if args.strict and failed(reports) else 0
 

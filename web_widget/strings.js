@@ -6,50 +6,14 @@
  * its own location and the widget works wherever it is mounted.
  */
 
+import { ENGLISH_PACK } from "./english.js";
+
 export const DEFAULT_LANGUAGE = "en";
 /** The six languages, in the order the language menu shows them. */
 export const LANGUAGE_CODES = Object.freeze(["nl", "en", "bg", "sk", "ro", "prs"]);
 
-/** Last resort when even the English pack cannot be fetched; must equal languages/en.yml (a test checks). */
-export const FALLBACK_PACK = Object.freeze({
-  code: "en",
-  name: "English",
-  direction: "ltr",
-  texts: Object.freeze({
-    widget_title: "Onthaal",
-    widget_subtitle: "Help to find work in Ghent",
-    widget_input_label: "Your message",
-    widget_input_placeholder: "Type your message",
-    widget_send: "Send",
-    widget_language: "Language",
-    widget_restart: "Start again",
-    widget_you: "You",
-    widget_assistant: "Onthaal",
-    widget_typing: "Onthaal is writing",
-    widget_offline: "No connection. Your message is kept and will be sent when the connection is back.",
-    widget_error: "Something went wrong. Please try again in a moment.",
-    widget_read_aloud: "Read aloud",
-    widget_no_voice: "This phone cannot read this language aloud.",
-    widget_larger_text: "Larger text",
-    widget_privacy: "Privacy",
-    widget_privacy_title: "Your privacy",
-    widget_privacy_text:
-      "We only ask what a coach needs to help you. You can skip every question.\nYour answers go to a coach of the City of Ghent or VDAB. Nobody else gets them.\nThis phone keeps the chat for a short time, so you can go on later. Tap “Delete my answers” to remove everything.\nQuestions? Ask at the reception desk.",
-    widget_close: "Close",
-    widget_delete: "Delete my answers",
-    widget_delete_question: "Delete everything you told us? You can start again after that.",
-    widget_delete_yes: "Yes, delete",
-    widget_delete_no: "No, go back",
-    widget_deleted: "Your answers are deleted.",
-    widget_dutch: "In Dutch",
-    widget_reception: "Reception desk",
-    widget_reception_remark_label: "Remark for the coach",
-    widget_reception_remark_add: "Add remark",
-    widget_reception_remark_saved: "Remark saved. It goes with the next answer.",
-    widget_reception_hand_back: "Give the screen to the client",
-    widget_reception_take_over: "Staff",
-  }),
-});
+/** Last resort when even the English pack cannot be fetched: generated from languages/en.yml. */
+export const FALLBACK_PACK = ENGLISH_PACK;
 
 export function packUrl(code, moduleUrl = import.meta.url) {
   return new URL(`languages/${encodeURIComponent(code)}.json`, moduleUrl).href;
