@@ -26,6 +26,8 @@ from coach import reference
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = "urn:onthaal:schema:intake:v1"
+# Query values that reach SQL: PostgreSQL cannot compare text with a NUL character.
+NO_NUL = r"^[^\x00]*$"
 REFERENCE_PATTERN = r"^ONT-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}$"
 
 LanguageCode = Literal["nl", "en", "bg", "sk", "ro", "prs"]
@@ -79,8 +81,24 @@ class _NeighbourhoodEnum:
 NeighbourhoodId = Annotated[str, Field(max_length=64), AfterValidator(_known_neighbourhood), _NeighbourhoodEnum()]
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        # No person types a NUL character, and PostgreSQL cannot store one in a text column.
+        if _has_nul(value):
+            raise ValueError("text may not contain NUL characters")
+        return value
 
 
 class AnswersIn(_Strict):

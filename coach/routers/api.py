@@ -7,14 +7,14 @@ from fastapi import APIRouter, HTTPException, Query, status
 from coach import audit, inbox, intakes
 from coach.deps import ApiUser, CipherDep, DbSession, can_open
 from coach.export import export_of
-from coach.schemas import IntakeExport, IntakeSummary
+from coach.schemas import NO_NUL, IntakeExport, IntakeSummary
 
 router = APIRouter(
     prefix="/api/v1",
     tags=["coach api"],
     responses={401: {"description": "Not logged in (no valid session cookie)"}},
 )
-Filter = Annotated[str | None, Query(max_length=200)]
+Filter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
 
 
 @router.get("/intakes", response_model=list[IntakeSummary])
@@ -25,7 +25,7 @@ def list_intakes(
     team: Filter = None,
     neighbourhood: Filter = None,
     language: Filter = None,
-    status_filter: Annotated[str | None, Query(alias="status", max_length=16)] = None,
+    status_filter: Annotated[str | None, Query(alias="status", max_length=16, pattern=NO_NUL)] = None,
     need: Filter = None,
     urgency: Filter = None,
     q: Filter = None,

@@ -42,6 +42,8 @@ def login(
 ) -> Response:
     if not auth.same_token(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf_token):
         return _login_page(request, settings.secure_cookies, "De pagina was verlopen. Probeer opnieuw.", 403)
+    # No account name has a NUL character, and PostgreSQL could not even look one up.
+    username = username.replace("\x00", "")
     limiter = request.app.state.login_limiter
     ip = _client_ip(request)
     if limiter.blocked(username, ip):

@@ -16,11 +16,11 @@ from coach.deps import CipherDep, DbSession, PageSession, SettingsDep, Translato
 from coach.export import export_of
 from coach.models import STATUSES, AuditEntry, Intake, Note, UserSession, utcnow
 from coach.routers.templating import PRIVATE_HEADERS, check_csrf, render
-from coach.schemas import LANGUAGE_CODES, NEED_IDS
+from coach.schemas import LANGUAGE_CODES, NEED_IDS, NO_NUL
 
 router = APIRouter(prefix="/coach", tags=["coach"], include_in_schema=False)
 CsrfField = Annotated[str, Form(max_length=128)]
-FilterValue = Annotated[str | None, Query(max_length=200)]
+FilterValue = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def intake_list(
     team: FilterValue = None,
     wijk: FilterValue = None,
     taal: FilterValue = None,
-    status_filter: Annotated[str | None, Query(alias="status", max_length=16)] = None,
+    status_filter: Annotated[str | None, Query(alias="status", max_length=16, pattern=NO_NUL)] = None,
     nood: FilterValue = None,
     urgentie: FilterValue = None,
     q: FilterValue = None,
@@ -359,7 +359,7 @@ def audit_log(
     request: Request,
     db: DbSession,
     session: PageSession,
-    ref: Annotated[str | None, Query(max_length=16)] = None,
+    ref: Annotated[str | None, Query(max_length=16, pattern=NO_NUL)] = None,
 ) -> Response:
     if session.user.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins read the audit log")

@@ -185,6 +185,15 @@ def test_unknown_language_is_422(intake_payload, client, post_intake):
     assert ("language",) in schema_error_locations(post_intake(intake_payload(language="fr")))
 
 
+def test_nul_characters_are_422_and_nothing_is_stored(intake_payload, client, post_intake):
+    # Found by schemathesis: PostgreSQL cannot store NUL in text, which turned into a server error.
+    before = stored_count(client)
+    assert ("channel",) in schema_error_locations(post_intake(intake_payload(channel="rest\x00")))
+    answers = {**intake_payload()["answers"], "name": "Mil\x00ena"}
+    assert ("answers", "name") in schema_error_locations(post_intake(intake_payload(answers=answers)))
+    assert stored_count(client) == before
+
+
 def test_unknown_neighbourhood_is_422_and_null_is_fine(intake_payload, client, post_intake):
     answers = {**intake_payload()["answers"], "neighbourhood": "brussel"}
     assert ("answers", "neighbourhood") in schema_error_locations(post_intake(intake_payload(answers=answers)))
