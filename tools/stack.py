@@ -217,6 +217,13 @@ def main() -> int:
     if args.command == "dotenv":
         ensure_dotenv()
         return 0
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and a plain `kill`, stop all three servers (also when started from a script, where SIGINT is ignored).
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     stack = Stack(state_dir=ROOT / "var")
     print("Starting the action server, the coach service and the Rasa server (about a minute)...", flush=True)
     stack.start()
