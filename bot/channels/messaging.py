@@ -162,3 +162,20 @@ class PayloadStore:
 
     def payload_for(self, data: str) -> str | None:
         return self._payloads.get(data) if data.startswith(self.PREFIX) else data
+
+
+class MessagingReplies:
+    """What the WhatsApp and Telegram output channels share (mixed in before Rasa's OutputChannel): quick replies
+    are buttons, the web widget's custom messages (the language marker) are not sent, an image goes as its
+    address. The channel provides `send_text_with_buttons` and `_send(text)`."""
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        """Not sent: only the web widget reads custom messages."""
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send(image)

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from bot.channels.messaging import (
     LANGUAGE_HINT_KEY,
     TELEGRAM_MAX_CHARS,
+    MessagingReplies,
     PayloadStore,
     language_hint,
     media_payload,
@@ -66,7 +67,7 @@ def keyboard(buttons: list[dict[str, Any]], payloads: PayloadStore) -> InlineKey
     return markup
 
 
-class OnthaalTelegramOutput(OutputChannel):
+class OnthaalTelegramOutput(MessagingReplies, OutputChannel):
     """Replies to one Telegram chat through the Bot API."""
 
     @classmethod
@@ -94,17 +95,6 @@ class OnthaalTelegramOutput(OutputChannel):
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self._send(text, keyboard(buttons, self.payloads))
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        """The web widget's language marker means nothing on Telegram; other custom messages are not sent."""
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self._send(image)
 
 
 class TelegramConnector(TelegramInput):

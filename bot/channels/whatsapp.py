@@ -25,6 +25,7 @@ from twilio.rest import Client
 from bot.channels.messaging import (
     PHONE_KEY,
     WHATSAPP_MAX_CHARS,
+    MessagingReplies,
     OptionMemory,
     match_option,
     media_kind_from_mime,
@@ -56,7 +57,7 @@ class _BaseUrlHttpClient(AsyncTwilioHttpClient):
         return await super().request(method, url, *args, **kwargs)
 
 
-class WhatsAppOutput(OutputChannel):
+class WhatsAppOutput(MessagingReplies, OutputChannel):
     """Replies to one WhatsApp sender through the Twilio Messages API; remembers the options it offered."""
 
     @classmethod
@@ -84,17 +85,6 @@ class WhatsAppOutput(OutputChannel):
     ) -> None:
         self.last_options = buttons
         await self._send(numbered_options(text, buttons))
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        """The web widget's language marker means nothing on WhatsApp; other custom messages are not sent."""
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self._send(image)
 
 
 class WhatsAppInput(TwilioInput):
