@@ -64,25 +64,6 @@ def _model():
     return fasttext.load_model(_model_path())
 
 
-def _script(text: str) -> str | None:
-    counts = {"cyrillic": 0, "arabic": 0, "latin": 0}
-    for char in text:
-        if not char.isalpha():
-            continue
-        name = unicodedata.name(char, "")
-        if name.startswith("CYRILLIC"):
-            counts["cyrillic"] += 1
-        elif name.startswith(("ARABIC", "PERSIAN")):
-            counts["arabic"] += 1
-        elif name.startswith("LATIN"):
-            counts["latin"] += 1
-    total = sum(counts.values())
-    if total == 0:
-        return None
-    script, count = max(counts.items(), key=lambda item: item[1])
-    return script if count / total >= 0.6 else None
-
-
 def fasttext_scores(text: str) -> dict[str, float]:
     """fastText probabilities for our six languages, renormalised to sum to 1 (empty if none scored)."""
     cleaned = " ".join(text.split())
