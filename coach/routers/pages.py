@@ -41,6 +41,14 @@ def _back_to(reference_code: str) -> RedirectResponse:
     return RedirectResponse(f"/coach/intakes/{reference_code}", status_code=status.HTTP_303_SEE_OTHER)
 
 
+def _saved(db: DbSession, session: UserSession, intake: Intake, action: str, detail: str = "") -> Response:
+    """A coach changed the intake: stamp it, write the audit entry (never content), commit, show it again."""
+    intake.updated_at = utcnow()
+    audit.record(db, session.user.username, action, intake.reference, detail)
+    db.commit()
+    return _back_to(intake.reference)
+
+
 def _open(db: DbSession, session: UserSession, reference_code: str) -> Intake:
     intake = intakes.find(db, reference_code)
     if intake is None or not can_open(session.user, intake.assisted_by):
@@ -253,10 +261,7 @@ def claim(reference_code: str, db: DbSession, session: PageSession, csrf_token: 
     intake.claimed_by = session.user.username
     if intake.status == "new":
         intake.status = "claimed"
-    intake.updated_at = utcnow()
-    audit.record(db, session.user.username, "claim", intake.reference)
-    db.commit()
-    return _back_to(intake.reference)
+    return _saved(db, session, intake, "claim")
 
 
 @router.post("/intakes/{reference_code}/status")
@@ -274,10 +279,7 @@ def change_status(
     intake = _open(db, session, reference_code)
     intake.status = new_status
     intake.closed_at = utcnow() if new_status == "closed" else None
-    intake.updated_at = utcnow()
-    audit.record(db, session.user.username, "status", intake.reference, f"status={new_status}")
-    db.commit()
-    return _back_to(intake.reference)
+    return _saved(db, session, intake, "status", f"status={new_status}")
 
 
 @router.post("/intakes/{reference_code}/observed")
@@ -291,10 +293,7 @@ async def set_observed(
     ticked = [need_id for need_id in NEED_IDS if need_id in form.getlist("observed")]
     assessment = cipher.decrypt_json(intake.assessment_enc, {})
     intake.assessment_enc = cipher.encrypt_json({**assessment, "observed": ticked})
-    intake.updated_at = utcnow()
-    audit.record(db, session.user.username, "observed", intake.reference, f"{len(ticked)} ticked")
-    db.commit()
-    return _back_to(intake.reference)
+    return _saved(db, session, intake, "observed", f"{len(ticked)} ticked")
 
 
 @router.post("/intakes/{reference_code}/notes")
@@ -310,10 +309,7 @@ def add_note(
     _coach_only(session)
     intake = _open(db, session, reference_code)
     intake.notes.append(Note(author=session.user.username, created_at=utcnow(), text_enc=cipher.encrypt(text)))
-    intake.updated_at = utcnow()
-    audit.record(db, session.user.username, "note", intake.reference)
-    db.commit()
-    return _back_to(intake.reference)
+    return _saved(db, session, intake, "note")
 
 
 @router.post("/intakes/{reference_code}/translate")
