@@ -2,7 +2,8 @@
 
 An intake is written to the outbox (SQLite, `ONTHAAL_OUTBOX_PATH`) before it is posted, and removed from it
 only once the coach service has acknowledged it, so nothing a person said is lost while the coach service is
-down. Retries reuse the same `webhook-id`, so the coach service stores each intake once.
+down. Retries reuse the same `webhook-id`, so the coach service stores each intake once. What waits in the
+outbox is encrypted (Fernet, with a key derived from the webhook secret), so the file holds no words in clear.
 
 A background sender retries what is left with exponential backoff (1 s doubling to 5 min per intake) until
 the coach service acknowledges it. The action server starts it as a daemon thread on the first `enqueue`
@@ -28,6 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.actions.reference_data import ROOT
 
@@ -59,6 +63,26 @@ def _connect(path: Path | None = None) -> sqlite3.Connection:
     return connection
 
 
+ENCRYPTED_PREFIX = "fernet:"
+
+
+def _outbox_cipher(secret: str) -> Fernet:
+    """The outbox key: derived from the webhook secret, which the action server has anyway."""
+    derive = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"onthaal outbox v1")
+    return Fernet(base64.urlsafe_b64encode(derive.derive(secret.encode())))
+
+
+def seal(body: str, secret: str) -> str:
+    return ENCRYPTED_PREFIX + _outbox_cipher(secret).encrypt(body.encode()).decode()
+
+
+def unseal(stored: str, secret: str) -> bytes:
+    """The intake JSON of an outbox row (rows written before encryption are plain JSON)."""
+    if not stored.startswith(ENCRYPTED_PREFIX):
+        return stored.encode()
+    return _outbox_cipher(secret).decrypt(stored.removeprefix(ENCRYPTED_PREFIX).encode())
+
+
 def backoff_seconds(attempts: int) -> float:
     """Wait after the `attempts`-th failed attempt: 1, 2, 4, ... seconds, at most 5 minutes."""
     return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
@@ -78,7 +102,13 @@ def enqueue(intake: dict[str, Any]) -> str:
         connection.execute(
             "INSERT INTO outbox (webhook_id, reference, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)",
             # The hand-off makes the first attempt itself; the sender's turn comes a second later.
-            (webhook_id, intake["reference"], json.dumps(intake, ensure_ascii=False), now, now + FIRST_RETRY_SECONDS),
+            (
+                webhook_id,
+                intake["reference"],
+                seal(json.dumps(intake, ensure_ascii=False), _coach_target()[1]),
+                now,
+                now + FIRST_RETRY_SECONDS,
+            ),
         )
     ensure_sender_started()
     return webhook_id
@@ -122,8 +152,13 @@ def deliver_pending(
             query += " WHERE next_attempt_at <= ? ORDER BY created_at" if only_due else " ORDER BY created_at"
             rows = connection.execute(query, (now,) if only_due else ()).fetchall()
         delivered = set()
-        for webhook_id, body in rows:
-            acknowledged = _post(webhook_id, body.encode(), target)
+        target = target or _coach_target()
+        for webhook_id, stored in rows:
+            try:
+                acknowledged = _post(webhook_id, unseal(stored, target[1]), target)
+            except InvalidToken:  # the webhook secret changed since this intake was written: keep it, retry later
+                logger.warning("outbox entry %s cannot be decrypted with the current webhook secret", webhook_id)
+                acknowledged = False
             with closing(_connect(path)) as connection, connection:
                 if acknowledged:
                     connection.execute("DELETE FROM outbox WHERE webhook_id = ?", (webhook_id,))

@@ -209,3 +209,28 @@ def test_the_background_thread_delivers_after_a_failure(outbox, monkeypatch, tmp
         sender.stop()
         thread.join(timeout=10)
         coach.stop()
+
+
+def test_the_outbox_file_holds_no_words_in_clear(outbox, monkeypatch):
+    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", secret)
+    monkeypatch.setenv("ONTHAAL_COACH_URL", "http://127.0.0.1:9")  # nobody listens: the intake stays
+    delivery.enqueue(intake(REFERENCES[0]))
+    assert delivery.deliver_pending() == set()
+
+    raw = outbox.read_bytes()
+    for personal in (b"Rustov", b"0477 00 11 22", b"no_fixed_address", b"housing"):
+        assert personal not in raw
+    with sqlite3.connect(outbox) as connection:
+        (stored,) = connection.execute("SELECT body FROM outbox").fetchone()
+    assert json.loads(delivery.unseal(stored, secret)) == intake(REFERENCES[0])
+
+
+def test_an_entry_sealed_with_an_old_secret_is_kept_not_dropped(outbox, monkeypatch):
+    monkeypatch.setenv("ONTHAAL_COACH_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", "whsec_" + base64.b64encode(b"a" * 32).decode())
+    delivery.enqueue(intake(REFERENCES[0]))
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", "whsec_" + base64.b64encode(b"b" * 32).decode())
+
+    assert delivery.deliver_pending() == set()
+    assert delivery.pending_count() == 1
