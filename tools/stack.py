@@ -39,6 +39,8 @@ def ensure_dotenv(path: Path = ENV_FILE) -> dict[str, str]:
         "RASA_AUTH_TOKEN": lambda: secrets.token_urlsafe(24),
         # A Fernet key (url-safe base64 of 32 bytes) for the coach service's encryption at rest.
         "ONTHAAL_DATA_KEYS": lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        # A Fernet key for Rasa's conversations at rest (bot/tracker_store.py).
+        "ONTHAAL_TRACKER_KEYS": lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         # Development credentials for the WhatsApp (Twilio) and Telegram channels: they let the webhooks be
         # exercised locally with signed requests; nothing reaches the real providers without real credentials.
         "TWILIO_ACCOUNT_SID": lambda: "AC" + secrets.token_hex(16),
@@ -115,6 +117,8 @@ class Stack:
                 "ONTHAAL_ACTION_URL": f"{self.actions_url}/webhook",
                 "ONTHAAL_COACH_URL": self.coach_url,
                 "ONTHAAL_OUTBOX_PATH": str(self.state_dir / "outbox.sqlite3"),
+                # Rasa's conversations, encrypted with ONTHAAL_TRACKER_KEYS; one file per stack.
+                "ONTHAAL_TRACKER_DB": str(self.state_dir / "trackers.sqlite3"),
                 "RASA_PUBLIC_URL": self.rasa_url,
                 "ONTHAAL_RASA_URL": self.rasa_url,
                 "RASA_URL": self.rasa_url,
@@ -156,38 +160,43 @@ class Stack:
         command = [str(BOT_PYTHON), "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.actions_port)]
         _wait_for(f"{self.actions_url}/health", self._start("actions", command), "action server", 120)
 
+    def start_rasa(self) -> None:
+        command = [
+            str(BOT_PYTHON),
+            "-m",
+            "rasa",
+            "run",
+            "--model",
+            str(self.model or latest_model()),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(self.rasa_port),
+            "--enable-api",
+            "--auth-token",
+            ensure_dotenv()["RASA_AUTH_TOKEN"],
+            "--cors",
+            "*",
+            "--endpoints",
+            "bot/endpoints.yml",
+            "--credentials",
+            "bot/credentials.yml",
+            "--logging-config-file",
+            "bot/logging.yml",
+        ]
+        _wait_for(self.rasa_url + "/", self._start("rasa", command), "Rasa server", 240)
+
+    def restart_rasa(self) -> None:
+        """Stop the Rasa server and start it again; the conversations stay in the tracker store."""
+        self.stop_process("rasa")
+        self.start_rasa()
+
     def start(self) -> Stack:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         try:
             self.start_actions()
             self.start_coach()
-            rasa = self._start(
-                "rasa",
-                [
-                    str(BOT_PYTHON),
-                    "-m",
-                    "rasa",
-                    "run",
-                    "--model",
-                    str(self.model or latest_model()),
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.rasa_port),
-                    "--enable-api",
-                    "--auth-token",
-                    ensure_dotenv()["RASA_AUTH_TOKEN"],
-                    "--cors",
-                    "*",
-                    "--endpoints",
-                    "bot/endpoints.yml",
-                    "--credentials",
-                    "bot/credentials.yml",
-                    "--logging-config-file",
-                    "bot/logging.yml",
-                ],
-            )
-            _wait_for(self.rasa_url + "/", rasa, "Rasa server", 240)
+            self.start_rasa()
         except BaseException:
             self.stop()
             raise
