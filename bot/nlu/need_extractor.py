@@ -239,6 +239,8 @@ class Lexicon:
     excludes: list[Term] = field(default_factory=list)
     typo_index: dict[str, set[Pattern]] | None = None
     known_words: set[str] = field(default_factory=set)
+    # Terms by their first pattern, so that a token is only tried against terms that can start there.
+    _first_index: tuple[dict[str, list[int]], dict[str, list[int]], list[int], dict[Pattern, list[int]]] | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -367,12 +369,38 @@ class Lexicon:
                     spans.append((start, end))
         return spans
 
+    def _starting_at(self, token: str, aliases: set[Pattern]) -> list[int]:
+        """Indexes (in lexicon order) of the terms whose first pattern matches `token` or one of its typo aliases."""
+        if self._first_index is None:
+            exact: dict[str, list[int]] = {}
+            prefix: dict[str, list[int]] = {}
+            infix: list[int] = []
+            by_pattern: dict[Pattern, list[int]] = {}
+            for number, term in enumerate(self.terms):
+                first = term.patterns[0]
+                assert isinstance(first, Pattern)  # checked when the term is parsed
+                by_pattern.setdefault(first, []).append(number)
+                if first.infix:
+                    infix.append(number)
+                else:
+                    (prefix if first.prefix else exact).setdefault(first.text, []).append(number)
+            self._first_index = (exact, prefix, infix, by_pattern)
+        exact, prefix, infix, by_pattern = self._first_index
+        numbers = set(exact.get(token, ()))
+        for length in range(1, len(token) + 1):
+            numbers.update(prefix.get(token[:length], ()))
+        numbers.update(number for number in infix if self.terms[number].patterns[0].matches(token))
+        for alias in aliases:
+            numbers.update(by_pattern.get(alias, ()))
+        return sorted(numbers)
+
     def find(self, tokens: list[Token]) -> list[tuple[str, int, int, bool, bool]]:
         """(need, first token, token after the last, negated, weak) for every term occurrence."""
         aliases = [self.typo_matches(token.norm) for token in tokens]
         found = []
         for start in range(len(tokens)):
-            for term in self.terms:
+            for number in self._starting_at(tokens[start].norm, aliases[start]):
+                term = self.terms[number]
                 end = self._match(term.patterns, 0, tokens, start, aliases)
                 if end is None:
                     continue
