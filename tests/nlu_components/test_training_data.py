@@ -1,0 +1,59 @@
+"""The NLU training data: no message of the held-out sets, no message under two intents, enough per intent.
+
+Failures name how many messages are wrong, never the held-out texts (they must stay unseen)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tools.evaluate import load_intent_examples, load_need_messages
+
+ROOT = Path(__file__).resolve().parents[2]
+TRAINING = sorted((ROOT / "bot" / "data" / "nlu").glob("*.yml"))
+LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
+# Intents only reached by a button (their payloads carry entities); every other intent needs real examples.
+BUTTON_ONLY = {"change", "choose_neighbourhood"}
+ENTITY_INTENTS = {"choose_language", "choose_contact", "choose"}
+
+
+def key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def training_examples() -> list[tuple[str, str, str]]:
+    """(file stem, text, intent) of every training example."""
+    return [(path.stem, text, intent) for path in TRAINING for text, intent in load_intent_examples(path)]
+
+
+def test_no_held_out_message_is_trained_on() -> None:
+    held_out = {key(text) for code in LANGUAGES for text, _ in load_intent_examples(ROOT / "tests/nlu" / f"{code}.yml")}
+    for code in LANGUAGES:
+        held_out |= {key(text) for text, _ in load_need_messages(ROOT / "tests/nlu/needs" / f"{code}.yml") or []}
+    leaked = sum(key(text) in held_out for _, text, _ in training_examples())
+    assert leaked == 0, f"{leaked} training examples are held-out messages"
+
+
+def test_no_message_is_taught_as_two_intents() -> None:
+    intents = defaultdict(set)
+    for _, text, intent in training_examples():
+        intents[key(text)].add(intent)
+    conflicting = {text: sorted(found) for text, found in intents.items() if len(found) > 1}
+    assert not conflicting
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_intent_has_real_examples_in_every_language(code: str) -> None:
+    counts: dict[str, int] = defaultdict(int)
+    for text, intent in load_intent_examples(ROOT / "bot/data/nlu" / f"{code}.yml"):
+        counts[intent] += 1
+    short = {
+        intent: count
+        for intent, count in counts.items()
+        if count < (20 if intent in ENTITY_INTENTS else 90 if intent == "inform" else 40)
+    }
+    assert not short
+    assert not BUTTON_ONLY & set(counts)
