@@ -1,6 +1,7 @@
-"""Answers that are always available: stop (and forget), and why a question is asked.
+"""Answers that are always available: stop (and forget), start again, and why a question is asked.
 
-Responses used: utter_stopped, utter_why_<topic> (see `why` in bot/questions.yml), utter_why_consent.
+Responses used: utter_stopped, utter_started_again, utter_why_<topic> (see `why` in bot/questions.yml),
+utter_why_consent.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from urllib.parse import quote
 
 import requests
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop
+from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -24,25 +25,35 @@ ERASE_AFTER_SECONDS = 2.0
 _erasures: set[asyncio.Task] = set()
 
 
-def erase_conversation(sender_id: str) -> bool:
-    """Replace the conversation's events in Rasa's tracker store by nothing (Rasa's HTTP API)."""
+def erase_conversation(sender_id: str, keep: list[dict] | None = None) -> bool:
+    """Replace the conversation's events in Rasa's tracker store by `keep` (default: nothing), via Rasa's HTTP API."""
     rasa_url = os.environ.get("ONTHAAL_RASA_URL")
     token = os.environ.get("RASA_AUTH_TOKEN")
     if not rasa_url or not token:
         return False
     url = f"{rasa_url.rstrip('/')}/conversations/{quote(sender_id, safe='')}/tracker/events"
     try:
-        response = requests.put(url, params={"token": token}, json=[], timeout=5)
+        response = requests.put(url, params={"token": token}, json=keep or [], timeout=5)
     except requests.RequestException as error:
         logger.warning("conversation erasure failed: %s", type(error).__name__)
         return False
     return response.ok
 
 
-async def _erase_later(sender_id: str) -> None:
+async def _erase_later(sender_id: str, keep: list[dict] | None = None) -> None:
     # Rasa stores this action's events after it returns; erase once that has happened.
     await asyncio.sleep(ERASE_AFTER_SECONDS)
-    await asyncio.to_thread(erase_conversation, sender_id)
+    await asyncio.to_thread(erase_conversation, sender_id, keep)
+
+
+def erase_after_this_turn(tracker: Tracker, keep_language: bool = False) -> None:
+    """Erase the conversation from Rasa's tracker store once this turn is stored (optionally keeping only the
+    language, so that a next message is answered in it)."""
+    language = tracker.get_slot("language")
+    keep = [{"event": "slot", "name": "language", "value": language}] if keep_language and language else None
+    task = asyncio.get_running_loop().create_task(_erase_later(tracker.sender_id, keep))
+    _erasures.add(task)
+    task.add_done_callback(_erasures.discard)
 
 
 class ActionStop(Action):
@@ -51,10 +62,22 @@ class ActionStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         dispatcher.utter_message(response="utter_stopped")
-        task = asyncio.get_running_loop().create_task(_erase_later(tracker.sender_id))
-        _erasures.add(task)
-        task.add_done_callback(_erasures.discard)
+        erase_after_this_turn(tracker)
         return [ActiveLoop(None), *keep_only_language(tracker)]
+
+
+class ActionStartAgain(Action):
+    """'Start again', typed: the answers are forgotten (Rasa's restart), the language stays, and the intake begins
+    anew with its first question. Rasa's own /restart (the widget's button) is not this: Rasa runs it before any
+    policy, so the form could not tell a name from it."""
+
+    def name(self) -> str:
+        return "action_start_again"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        dispatcher.utter_message(response="utter_started_again")
+        language = tracker.get_slot("language")
+        return [Restarted(), *([SlotSet("language", language)] if language else []), FollowupAction("intake_form")]
 
 
 class ActionExplainQuestion(Action):

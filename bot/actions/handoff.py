@@ -1,8 +1,9 @@
 """Hands the intake to a coach: at the end of the form, or earlier when the person asks for a person.
 
 Responses used: utter_submitted / utter_submit_delayed / utter_handed_over ({reference}),
-utter_handed_over_no_consent. Slots read: all; afterwards every answer is forgotten in the conversation
-(the intake lives on in the coach service).
+utter_handed_over_no_consent. Slots read: all; afterwards every answer is forgotten in the conversation, and
+once the turn is stored the conversation's messages are erased from Rasa's tracker store too (only the language
+is kept): the intake lives on in the coach service, not in a second copy.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import delivery
+from bot.actions.conversation import erase_after_this_turn
 from bot.actions.intake import build_intake, new_reference
 from bot.actions.readback import keep_only_language
 
@@ -36,6 +38,7 @@ class ActionSubmitIntake(Action):
         dispatcher.utter_message(
             response="utter_submitted" if delivered else "utter_submit_delayed", reference=reference
         )
+        erase_after_this_turn(tracker, keep_language=True)
         return keep_only_language(tracker)
 
 
@@ -51,4 +54,5 @@ class ActionTalkToPerson(Action):
             return [ActiveLoop(None), *keep_only_language(tracker)]
         reference, _ = await hand_off(tracker, complete=False)
         dispatcher.utter_message(response="utter_handed_over", reference=reference)
+        erase_after_this_turn(tracker, keep_language=True)
         return [ActiveLoop(None), *keep_only_language(tracker)]

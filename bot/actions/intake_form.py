@@ -26,7 +26,16 @@ from bot.actions.asking import language_marker
 from bot.actions.questions import question, questions, reported_needs
 from bot.actions.reference_data import LANGUAGES, normalise, short_commands
 
-GLOBAL_INTENTS = {"stop", "restart", "talk_to_person", "why_ask", "crisis", "out_of_scope", "bot_challenge", "thanks"}
+GLOBAL_INTENTS = {
+    "stop",
+    "start_again",
+    "talk_to_person",
+    "why_ask",
+    "crisis",
+    "out_of_scope",
+    "bot_challenge",
+    "thanks",
+}
 MEDIA_KINDS = ("voice", "image", "video", "file", "other")
 # A typed message switches the conversation's language only on clear evidence.
 SWITCH_MIN_WORDS = 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -48,6 +50,23 @@ def test_asking_for_a_person_hands_off_what_is_known_marked_incomplete(live_stac
     assert answer == texts["handed_over"].replace("{reference}", reference)
     intake = next(i for i in stored_intakes(live_stack.state_dir) if i["reference"] == reference)
     assert intake["complete"] is False and intake["answers"]["name"] == "Simon"
+    # The intake lives on in the coach service only: the conversation is erased, its language kept.
+    events = tracker_events_once_erased(live_stack, chat.sender)
+    assert not any("Simon" in str(event) for event in events)
+    chat.say("thank you")
+    assert chat.texts == [texts["thanks"]]  # still in English
+
+
+def tracker_events_once_erased(live_stack, sender: str) -> list[dict]:
+    """The conversation's events in Rasa's tracker store, once no message of the person is left (or 10 s)."""
+    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
+    url = f"{live_stack.rasa_url}/conversations/{sender}/tracker"
+    for _ in range(20):
+        tracker = httpx.get(url, params={"token": token}, timeout=10).json()
+        if not any(event.get("event") == "user" for event in tracker["events"]):
+            break
+        time.sleep(0.5)
+    return tracker["events"]
 
 
 def test_stop_forgets_everything_and_sends_nothing(live_stack):
@@ -57,14 +76,7 @@ def test_stop_forgets_everything_and_sends_nothing(live_stack):
     chat.say("chcem skoncit, vymazte moje odpovede")
     assert chat.texts == [texts["stopped"]]
     assert len(stored_intakes(live_stack.state_dir)) == before
-    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
-    url = f"{live_stack.rasa_url}/conversations/{chat.sender}/tracker"
-    for _ in range(20):
-        tracker = httpx.get(url, params={"token": token}, timeout=10).json()
-        if not any(event.get("event") == "user" for event in tracker["events"]):
-            break
-        __import__("time").sleep(0.5)
-    assert not any("Jozef" in str(event) for event in tracker["events"])
+    assert not any("Jozef" in str(event) for event in tracker_events_once_erased(live_stack, chat.sender))
 
 
 def test_why_is_answered_and_the_question_asked_again(live_stack):
@@ -78,3 +90,28 @@ def test_choosing_another_language_repeats_the_open_question_in_it(live_stack):
     chat.say('/choose_language{"language":"ro"}')
     assert {"onthaal": {"language": "ro", "direction": "ltr"}} in [reply.get("custom") for reply in chat.replies]
     assert chat.texts == [pack("ro")["ask_contact_name"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "can we start again from the beginning"), ("ro", "vreau sa o iau de la capat")]
+)
+def test_starting_again_forgets_the_answers_and_keeps_the_language(live_stack, language, words):
+    chat, texts = started(live_stack, language)
+    chat.say("Milena")
+    chat.say(words)
+    assert chat.texts[0] == texts["started_again"]
+    assert chat.texts[-1] == texts["consent_question"]
+    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
+    tracker = httpx.get(
+        f"{live_stack.rasa_url}/conversations/{chat.sender}/tracker", params={"token": token}, timeout=10
+    ).json()
+    assert tracker["slots"]["contact_name"] is None and tracker["slots"]["language"] == language
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("en", "Milena Petrova"), ("bg", "Стоян Петров"), ("prs", "Saied Ahmadi")]
+)
+def test_a_name_of_two_words_is_an_answer_whatever_the_classifier_thinks(live_stack, language, name):
+    chat, texts = started(live_stack, language)
+    chat.say(name)
+    assert chat.texts == [texts["ask_contact_method"]]

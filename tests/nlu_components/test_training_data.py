@@ -15,8 +15,8 @@ from tools.evaluate import load_intent_examples, load_need_messages
 ROOT = Path(__file__).resolve().parents[2]
 TRAINING = sorted((ROOT / "bot" / "data" / "nlu").glob("*.yml"))
 LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
-# Intents only reached by a button (their payloads carry entities); every other intent needs real examples.
-BUTTON_ONLY = {"change", "choose_neighbourhood"}
+# Intents only reached by a button (payloads, or the widget's /restart); every other intent needs real examples.
+BUTTON_ONLY = {"change", "choose_neighbourhood", "restart"}
 ENTITY_INTENTS = {"choose_language", "choose_contact", "choose"}
 
 
@@ -48,7 +48,7 @@ def test_no_message_is_taught_as_two_intents() -> None:
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_intent_has_real_examples_in_every_language(code: str) -> None:
     counts: dict[str, int] = defaultdict(int)
-    for text, intent in load_intent_examples(ROOT / "bot/data/nlu" / f"{code}.yml"):
+    for _text, intent in load_intent_examples(ROOT / "bot/data/nlu" / f"{code}.yml"):
         counts[intent] += 1
     short = {
         intent: count
