@@ -50,7 +50,16 @@ def erase_after_this_turn(tracker: Tracker, keep_language: bool = False) -> None
     """Erase the conversation from Rasa's tracker store once this turn is stored (optionally keeping only the
     language, so that a next message is answered in it)."""
     language = tracker.get_slot("language")
-    keep = [{"event": "slot", "name": "language", "value": language}] if keep_language and language else None
+    keep = None
+    if keep_language and language:
+        # What a new session looks like, with the language carried over: the next message is answered as the
+        # first message of a conversation in that language.
+        keep = [
+            {"event": "action", "name": "action_session_start"},
+            {"event": "session_started"},
+            {"event": "slot", "name": "language", "value": language},
+            {"event": "action", "name": "action_listen"},
+        ]
     task = asyncio.get_running_loop().create_task(_erase_later(tracker.sender_id, keep))
     _erasures.add(task)
     task.add_done_callback(_erasures.discard)
