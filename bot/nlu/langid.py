@@ -256,6 +256,9 @@ def detect(text: str | None) -> Detection:
     lone_marker = ranked_hits[0] > 0 and ranked_hits[0] > ranked_hits[1]
     fasttext = _latin_fasttext(" ".join(words))
     scores = {code: _MARKER_WEIGHT * hits[code] + _FASTTEXT_WEIGHT * fasttext.get(code, 0.0) for code in LANGUAGES}
+    if not any(scores.values()):
+        # No marker word, and fastText puts the words in none of the Latin six ("pas"): nothing to go on.
+        return Detection(None, 0.0)
     code, best = max(scores.items(), key=lambda item: item[1])
     confidence = best / sum(scores.values())
 
