@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/*/*.yml) bot/domain/responses.yml
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run test train envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
+.PHONY: run test train eval-dev envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
 	bot-lock clean chromium eval coach-tests admin screenshots bench
 
 run: envs bot/models/.trained
@@ -46,10 +46,10 @@ $(COACH_VENV)/.installed: requirements/coach.lock
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-bot/domain/responses.yml: bot/responses.yml bot/questions.yml $(wildcard languages/*.yml) config/neighbourhoods.yml tools/generate_responses.py
+bot/domain/responses.yml: bot/responses.yml bot/questions.yml $(wildcard languages/*.yml) config/neighbourhoods.yml tools/generate_responses.py tools/generated.py
 	$(COACH_PY) tools/generate_responses.py
 
-web_widget/english.js: languages/en.yml tools/generate_widget_strings.py
+web_widget/english.js: languages/en.yml tools/generate_widget_strings.py tools/generated.py
 	$(COACH_PY) tools/generate_widget_strings.py
 
 responses: bot/domain/responses.yml web_widget/english.js
@@ -105,6 +105,11 @@ stack-tests: envs chromium bot/models/.trained $(AXE)
 # NLU quality on the held-out files (tests/nlu/): intents, needs, language detection; see docs in the README.
 eval: envs bot/models/.trained
 	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz
+
+# The same report on the intent development sets (written apart from the training data; for working on the data,
+# so that the held-out sets of `make eval` stay unseen).
+eval-dev: envs bot/models/.trained
+	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/dev_intents --needs none
 
 # axe-core for the accessibility tests, from the npm registry (git-ignored node_modules).
 $(AXE):

@@ -213,7 +213,7 @@ def load_parser(model: str):
     return parse
 
 
-def evaluate(parse, tests_dir: Path, needs_dir: Path) -> dict[str, LanguageReport]:
+def evaluate(parse, tests_dir: Path, needs_dir: Path | None) -> dict[str, LanguageReport]:
     from sklearn.metrics import accuracy_score, f1_score
 
     from bot.nlu import langid
@@ -243,7 +243,7 @@ def evaluate(parse, tests_dir: Path, needs_dir: Path) -> dict[str, LanguageRepor
                     f"{expected}->{got}" for expected, got in zip(gold, predicted, strict=True) if expected != got
                 ).most_common(8)
 
-        messages = load_need_messages(needs_dir / f"{code}.yml")
+        messages = load_need_messages(needs_dir / f"{code}.yml") if needs_dir else None
         if messages is not None:
             report.need_n = len(messages)
             for text, gold_needs in messages:
@@ -357,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(ROOT / "bot" / "models" / "onthaal.tar.gz"))
     parser.add_argument("--tests", default=str(ROOT / "tests" / "nlu"), help="folder with <code>.yml intent sets")
-    parser.add_argument("--needs", default=None, help="folder with <code>.yml need sets (default: <tests>/needs)")
+    parser.add_argument(
+        "--needs", default=None, help="folder with <code>.yml need sets (default: <tests>/needs; 'none': no need sets)"
+    )
     parser.add_argument(
         "--json", nargs="?", const=str(ROOT / "results" / "eval.json"), default=None, help="write results as JSON"
     )
@@ -366,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.disable(logging.WARNING)
     tests_dir = Path(args.tests)
-    needs_dir = Path(args.needs) if args.needs else tests_dir / "needs"
+    needs_dir = None if args.needs == "none" else Path(args.needs) if args.needs else tests_dir / "needs"
     reports = evaluate(load_parser(args.model), tests_dir, needs_dir)
     print(render(reports))
     if args.json:

@@ -7,7 +7,6 @@ in English for conversations whose language is not known yet. Run: python tools/
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -16,6 +15,10 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools import generated  # noqa: E402
+
 LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
 DEFAULT_LANGUAGE = "en"
 TEMPLATE = ROOT / "bot" / "responses.yml"
@@ -125,18 +128,7 @@ def generate() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if the generated file is out of date")
-    args = parser.parse_args()
-    content = generate()
-    if args.check:
-        current = OUTPUT.read_text("utf-8") if OUTPUT.exists() else ""
-        if current != content:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run python tools/generate_responses.py")
-            return 1
-        return 0
-    OUTPUT.write_text(content, "utf-8")
-    return 0
+    return generated.main(OUTPUT, generate, "tools/generate_responses.py", __doc__)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ inside it; they are generated from the pack, never written by hand. `--check` ex
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -14,6 +13,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools import generated  # noqa: E402
+
 OUTPUT = ROOT / "web_widget" / "english.js"
 
 
@@ -32,16 +35,7 @@ def generate() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true")
-    content = generate()
-    if parser.parse_args().check:
-        if not OUTPUT.exists() or OUTPUT.read_text("utf-8") != content:
-            print("web_widget/english.js is out of date: run python tools/generate_widget_strings.py")
-            return 1
-        return 0
-    OUTPUT.write_text(content, "utf-8")
-    return 0
+    return generated.main(OUTPUT, generate, "tools/generate_widget_strings.py", __doc__)
 
 
 if __name__ == "__main__":
