@@ -115,3 +115,19 @@ def test_a_name_of_two_words_is_an_answer_whatever_the_classifier_thinks(live_st
     chat, texts = started(live_stack, language)
     chat.say(name)
     assert chat.texts == [texts["ask_contact_method"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "method"),
+    [("en", "whatsapp pls", "whatsapp"), ("nl", "via whatsapp graag", "whatsapp"), ("ro", "sunati-ma", "phone")],
+)
+def test_a_typed_contact_method_is_kept_as_typed(live_stack, language, typed, method):
+    """Typing the way to be reached instead of tapping it: WhatsApp once came out as 'phone'."""
+    chat, texts = started(live_stack, language)
+    chat.say("Milena")
+    chat.say(typed)
+    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
+    tracker = httpx.get(
+        f"{live_stack.rasa_url}/conversations/{chat.sender}/tracker", params={"token": token}, timeout=10
+    ).json()
+    assert tracker["slots"]["contact_method"] == method

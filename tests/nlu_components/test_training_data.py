@@ -1,4 +1,4 @@
-"""The NLU training data: no message of the held-out sets, no message under two intents, enough per intent.
+"""The NLU training data: no message of the held-out or development sets, none under two intents, enough per intent.
 
 Failures name how many messages are wrong, never the held-out texts (they must stay unseen)."""
 
@@ -35,6 +35,19 @@ def test_no_held_out_message_is_trained_on() -> None:
         held_out |= {key(text) for text, _ in load_need_messages(ROOT / "tests/nlu/needs" / f"{code}.yml") or []}
     leaked = sum(key(text) in held_out for _, text, _ in training_examples())
     assert leaked == 0, f"{leaked} training examples are held-out messages"
+
+
+def test_no_development_message_is_trained_on() -> None:
+    """The intent development sets (tests/nlu_components/dev_intents/) measure how the classifier does on messages
+    it has not seen, before the held-out sets are run: a training example equal to one of them hides that."""
+    dev = {
+        key(text)
+        for path in sorted((ROOT / "tests/nlu_components/dev_intents").glob("*.yml"))
+        for text, _ in load_intent_examples(path)
+    }
+    assert dev, "no development messages found"
+    leaked = sorted(text for _, text, _ in training_examples() if key(text) in dev)
+    assert not leaked
 
 
 def test_no_message_is_taught_as_two_intents() -> None:
