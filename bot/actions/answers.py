@@ -13,7 +13,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.actions.questions import Question
-from bot.actions.reference_data import SKIPPED, neighbourhood_ids, neighbourhoods, normalise, text
+from bot.actions.reference_data import SKIPPED, neighbourhood_ids, neighbourhoods, normalise, short_commands, text
 
 SKIP_CONFIDENCE = 0.9
 _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s./()-]+$")
@@ -160,8 +160,15 @@ SPECIAL_READERS = {
 KIND_READERS = {"choice": read_choice, "multi": read_multi, "text": read_text, "neighbourhood": read_neighbourhood}
 
 
+def says_dont_know(tracker: Tracker) -> bool:
+    """A typed "I don't know" (bot/short_commands.yml), in any of the six languages."""
+    typed = typed_text(tracker)
+    return typed is not None and normalise(typed) in short_commands()["dont_know"]
+
+
 def read_answer(asked: Question, tracker: Tracker) -> Reading:
-    if is_skip(tracker):
+    # "I don't know" to a closed question records nothing, like a skip; to a free-text one they are the answer.
+    if is_skip(tracker) or asked.kind != "text" and says_dont_know(tracker):
         return Reading({asked.slot: SKIPPED, "multi_choices": []})
     reader = SPECIAL_READERS.get(asked.slot) or KIND_READERS[asked.kind]
     return reader(asked, tracker)

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.actions.answers import Reading, entity, intent, read_answer, typed_text
+from bot.actions.answers import Reading, entity, intent, read_answer, says_dont_know, typed_text
 from bot.actions.asking import language_marker
 from bot.actions.questions import question, questions, reported_needs
 from bot.actions.reference_data import LANGUAGES, normalise, short_commands
@@ -125,6 +125,9 @@ def _metadata_updates(tracker: Tracker) -> dict[str, Any]:
 
 def _consent_reading(tracker: Tracker) -> Reading:
     name, _ = intent(tracker)
+    if says_dont_know(tracker):
+        # Unsure is not a refusal (which would end the intake): say what the answers are for, and ask again.
+        return Reading({"consent": None}, "utter_why_consent")
     if name in ("affirm", "deny"):
         return Reading({"consent": name == "affirm"})
     return Reading({"consent": None}, "utter_not_understood")

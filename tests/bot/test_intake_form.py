@@ -140,6 +140,29 @@ async def test_refusing_consent_ends_the_form_and_keeps_the_refusal(dispatcher):
     assert slots["consent"] is False and slots["requested_slot"] is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "language"), [("weet ik niet", "nl"), ("I dont know", "en"), ("nu știu", "ro"), ("نمی‌دانم", "prs")]
+)
+async def test_i_dont_know_to_a_yes_no_question_records_nothing(dispatcher, typed, language):
+    """The classifier takes most of these for "no": the coach would read "no interpreter wanted"."""
+    base = {**BEFORE_HEALTH, "language": language, "dutch_level": "a_little", "requested_slot": "interpreter"}
+    slots = await run(dispatcher, make_tracker(typed, "deny", confidence=0.66, **base))
+    assert slots["interpreter"] == SKIPPED and slots["requested_slot"] != "interpreter"
+
+
+async def test_i_dont_know_to_a_free_text_question_is_the_answer(dispatcher):
+    base = {**ASKED_UP_TO_INCOME, "income": "leefloon", "languages_spoken": "Dutch", "dutch_level": "good"}
+    base |= {"schooling": "primary", "work_wish": "cleaning", "requested_slot": "work_done"}
+    slots = await run(dispatcher, make_tracker("weet ik niet", "deny", confidence=0.66, **base))
+    assert slots["work_done"] == "weet ik niet"
+
+
+async def test_i_dont_know_to_consent_explains_instead_of_ending(dispatcher):
+    slots = await run(dispatcher, make_tracker("ik weet het niet", "deny", requested_slot="consent", language="nl"))
+    assert slots["consent"] is None and slots["requested_slot"] == "consent"
+    assert responses(dispatcher) == ["utter_why_consent"]
+
+
 async def test_a_typed_name_is_kept_in_the_persons_words(dispatcher):
     tracker = make_tracker(
         "  Saied   Ahmadi ", "nlu_fallback", confidence=0.3, requested_slot="contact_name", **CONSENTED
