@@ -19,6 +19,7 @@ def pack(code: str) -> dict[str, str]:
 
 class Chat:
     def __init__(self, rasa_url: str) -> None:
+        self.rasa_url = rasa_url
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.sender = uuid.uuid4().hex
         self.replies: list[dict[str, Any]] = []
@@ -41,6 +42,15 @@ class Chat:
         buttons = self.buttons()
         assert title in buttons, f"no button {title!r} in {list(buttons)}"
         return self.say(buttons[title])
+
+    def tracker(self) -> dict[str, Any]:
+        """This conversation as Rasa keeps it (slots, events), through Rasa's HTTP API."""
+        from tools.stack import ensure_dotenv
+
+        url = f"{self.rasa_url}/conversations/{self.sender}/tracker"
+        response = httpx.get(url, params={"token": ensure_dotenv()["RASA_AUTH_TOKEN"]}, timeout=10)
+        response.raise_for_status()
+        return response.json()
 
 
 def stored_intakes(state_dir: Path) -> list[dict[str, Any]]:

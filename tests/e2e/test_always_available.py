@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import time
 
-import httpx
 import pytest
 
 from tests.e2e.chat import Chat, pack, stored_intakes
-from tools.stack import ensure_dotenv
 
 pytestmark = pytest.mark.stack
 
@@ -51,18 +49,16 @@ def test_asking_for_a_person_hands_off_what_is_known_marked_incomplete(live_stac
     intake = next(i for i in stored_intakes(live_stack.state_dir) if i["reference"] == reference)
     assert intake["complete"] is False and intake["answers"]["name"] == "Simon"
     # The intake lives on in the coach service only: the conversation is erased, its language kept.
-    events = tracker_events_once_erased(live_stack, chat.sender)
+    events = tracker_events_once_erased(chat)
     assert not any("Simon" in str(event) for event in events)
     chat.say("thank you")
     assert chat.texts == [texts["thanks"]]  # still in English
 
 
-def tracker_events_once_erased(live_stack, sender: str) -> list[dict]:
+def tracker_events_once_erased(chat: Chat) -> list[dict]:
     """The conversation's events in Rasa's tracker store, once no message of the person is left (or 10 s)."""
-    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
-    url = f"{live_stack.rasa_url}/conversations/{sender}/tracker"
     for _ in range(20):
-        tracker = httpx.get(url, params={"token": token}, timeout=10).json()
+        tracker = chat.tracker()
         if not any(event.get("event") == "user" for event in tracker["events"]):
             break
         time.sleep(0.5)
@@ -76,7 +72,7 @@ def test_stop_forgets_everything_and_sends_nothing(live_stack):
     chat.say("chcem skoncit, vymazte moje odpovede")
     assert chat.texts == [texts["stopped"]]
     assert len(stored_intakes(live_stack.state_dir)) == before
-    assert not any("Jozef" in str(event) for event in tracker_events_once_erased(live_stack, chat.sender))
+    assert not any("Jozef" in str(event) for event in tracker_events_once_erased(chat))
 
 
 def test_why_is_answered_and_the_question_asked_again(live_stack):
@@ -101,10 +97,7 @@ def test_starting_again_forgets_the_answers_and_keeps_the_language(live_stack, l
     chat.say(words)
     assert chat.texts[0] == texts["started_again"]
     assert chat.texts[-1] == texts["consent_question"]
-    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
-    tracker = httpx.get(
-        f"{live_stack.rasa_url}/conversations/{chat.sender}/tracker", params={"token": token}, timeout=10
-    ).json()
+    tracker = chat.tracker()
     assert tracker["slots"]["contact_name"] is None and tracker["slots"]["language"] == language
 
 
@@ -126,8 +119,5 @@ def test_a_typed_contact_method_is_kept_as_typed(live_stack, language, typed, me
     chat, texts = started(live_stack, language)
     chat.say("Milena")
     chat.say(typed)
-    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
-    tracker = httpx.get(
-        f"{live_stack.rasa_url}/conversations/{chat.sender}/tracker", params={"token": token}, timeout=10
-    ).json()
+    tracker = chat.tracker()
     assert tracker["slots"]["contact_method"] == method

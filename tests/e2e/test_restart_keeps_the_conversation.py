@@ -7,7 +7,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -51,10 +50,7 @@ def test_a_restart_of_rasa_keeps_the_intake_where_it_was(live_stack):
     assert chat.texts == [texts["ask_contact_time"]]
     chat.click(texts["contact_time_morning"])
     assert chat.texts == [texts["ask_neighbourhood"]]
-    token = ensure_dotenv()["RASA_AUTH_TOKEN"]
-    tracker = httpx.get(
-        f"{live_stack.rasa_url}/conversations/{chat.sender}/tracker", params={"token": token}, timeout=10
-    ).json()
+    tracker = chat.tracker()
     assert tracker["slots"]["contact_name"] == NAME and tracker["slots"]["contact_time"] == "morning"
 
     raw = b"".join(path.read_bytes() for path in live_stack.state_dir.glob("trackers.sqlite3*"))
