@@ -16,6 +16,7 @@ export const ENGLISH_PACK = Object.freeze({
     "widget_typing": "Onthaal is writing",
     "widget_offline": "No connection. Your message is kept and will be sent when the connection is back.",
     "widget_error": "Something went wrong. Please try again in a moment.",
+    "widget_busy": "Too many messages at once. Your message is kept and will be sent in a moment.",
     "widget_read_aloud": "Read aloud",
     "widget_no_voice": "This phone cannot read this language aloud.",
     "widget_larger_text": "Larger text",
