@@ -1,1 +1,1 @@
-"""Messaging connectors: WhatsApp (Twilio) and Telegram, beside the REST and socket.io channels."""
+"""The chat channels: the web widget (REST), the reception desk, WhatsApp (Twilio) and Telegram, and their limits."""

@@ -17,6 +17,8 @@ What it adds:
   "onthaal_message_id": ...}`; the token itself is never stored. Without a valid token: 403.
 - A message id seen before (the widget resends after a reload during a slow answer) gets the stored answer
   again instead of reaching the assistant twice.
+- Like the REST channel (bot/channels/chat_requests.py): the sender must be `desk-` and a UUID, the channel is
+  always "reception" whatever the body says, and the limits of bot/channels/limits.py apply.
 """
 
 from __future__ import annotations
@@ -36,22 +38,23 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.chat_requests import MESSAGE_ID_KEY, answer, chat_request, json_object
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN_KEY = "onthaal_reception_token"  # noqa: S105 (a metadata key, not a secret)
 ASSISTED_BY_KEY = "onthaal_assisted_by"
 REMARKS_KEY = "onthaal_remarks"
-MESSAGE_ID_KEY = "onthaal_message_id"
 DUTCH_KEY = "onthaal_nl"
 TOKEN_CONTEXT = b"onthaal reception token v1"  # keeps this key apart from the webhook signing key
 MAX_REMARKS = 20
 MAX_REMARK_CHARS = 2000
 REPLAY_MEMORY = 1000
+SENDER_PREFIX = "desk"  # conversation ids at the desk: desk- and a UUID (bot/channels/chat_requests.py)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -191,7 +194,7 @@ class DutchCollectingOutputChannel(CollectingOutputChannel):
         await self._persist_message(message)
 
 
-class ReceptionInput(RestInput):
+class ReceptionInput(InputChannel):
     """REST for the reception desk: staff token checked, Dutch versions added, repeated message ids answered once."""
 
     @classmethod
@@ -226,26 +229,32 @@ class ReceptionInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            body = request.json if isinstance(request.json, dict) else {}
+            body = json_object(request)
+            if isinstance(body, HTTPResponse):
+                return body
             raw_metadata = body.get("metadata")
             token = raw_metadata.get(TOKEN_KEY) if isinstance(raw_metadata, dict) else None
             username = verify_token(token, self.webhook_secret)
             if username is None:
                 return response.json({"error": "reception login missing or expired"}, status=403)
-            sender_id = await self._extract_sender(request)
-            text = self._extract_message(request)
-            if not isinstance(sender_id, str) or not isinstance(text, str):
-                return response.json({"error": "sender and message are required"}, status=400)
-            metadata = clean_metadata(raw_metadata, username)
-            replay_key = (sender_id, metadata.get(MESSAGE_ID_KEY, ""))
+            chat = chat_request(body, SENDER_PREFIX)
+            if isinstance(chat, HTTPResponse):
+                return chat
+            metadata = clean_metadata(chat.metadata, username)
+            replay_key = (chat.sender, metadata.get(MESSAGE_ID_KEY, ""))
             if replay_key[1] and replay_key in self._answered:
                 return response.json(self._answered[replay_key])
-            collector = DutchCollectingOutputChannel(self._responses(request))
-            await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata))
-            if replay_key[1]:
-                self._answered[replay_key] = collector.messages
-                while len(self._answered) > REPLAY_MEMORY:
-                    self._answered.popitem(last=False)
-            return response.json(collector.messages)
+
+            async def into_rasa() -> list[dict[str, Any]]:
+                collector = DutchCollectingOutputChannel(self._responses(request))
+                message = UserMessage(chat.text, collector, chat.sender, input_channel=self.name(), metadata=metadata)
+                await on_new_message(message)
+                if replay_key[1]:
+                    self._answered[replay_key] = collector.messages
+                    while len(self._answered) > REPLAY_MEMORY:
+                        self._answered.popitem(last=False)
+                return collector.messages
+
+            return await answer(request, chat, into_rasa)
 
         return webhook

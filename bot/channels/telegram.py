@@ -4,7 +4,8 @@ Registered in bot/credentials.yml as `bot.channels.telegram.TelegramConnector`; 
 `POST /webhooks/telegram/webhook` (a JSON Update, as Telegram sends it). Buttons become inline keyboards;
 the app's language is passed on as a hint; voice notes, photos and files become the `media` intent. The
 webhook is registered with Telegram (setWebhook with the secret) only when `webhook_url` is set: by default
-nothing is called at startup.
+nothing is called at startup. The limits of bot/channels/limits.py apply per sender (the updates all come from
+Telegram): a message over 2,000 characters gets the kind answer here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import own_replies
+from bot.channels.admission import shared_limits, through_the_gate
+from bot.channels.limits import Admission
 from bot.channels.messaging import (
     LANGUAGE_HINT_KEY,
     TELEGRAM_MAX_CHARS,
@@ -197,14 +201,21 @@ class TelegramConnector(TelegramInput):
                 return response.text("ok")
             sender_id = pseudonym("tg", self.secret_token or "", str(chat.get("id")))
             out_channel = OnthaalTelegramOutput(self.bot(), chat["id"], self.payloads)
-            metadata = {}
             hint = language_hint(sender.get("language_code"))
-            if hint:
-                metadata[LANGUAGE_HINT_KEY] = hint
+            admission = shared_limits().admit(sender_id, text)  # no address: every update comes from Telegram
+            if admission is Admission.TOO_MANY:
+                logger.warning("Telegram message over the rate limit not passed on")
+                return response.text("ok")
+            if admission in (Admission.TOO_LONG, Admission.CRISIS_ANSWER):
+                agent = getattr(request.app.ctx, "agent", None)
+                for words in await own_replies.answer_for(admission, text, agent, sender_id, hint):
+                    await out_channel.send_text_message(sender_id, words)
+                return response.text("ok")
+            metadata = {LANGUAGE_HINT_KEY: hint} if hint else {}
+            message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
             try:
-                await on_new_message(
-                    UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
-                )
+                if not await through_the_gate(admission, lambda: on_new_message(message)):
+                    return response.text("busy", status=503)  # Telegram sends the update again later
             except Exception as error:  # noqa: BLE001 (Telegram would retry forever; the text is never logged)
                 logger.error("Telegram update not handled: %s", type(error).__name__)
             return response.text("ok")

@@ -3,7 +3,8 @@
 Registered in bot/credentials.yml as `bot.channels.whatsapp.WhatsAppInput`; webhook
 `POST /webhooks/whatsapp/webhook` (form-encoded, as Twilio sends it). Buttons become numbered options,
 answered with the number or the words; voice notes, photos and files become the `media` intent; the sender's
-number travels as metadata (never as the conversation id, never in a log).
+number travels as metadata (never as the conversation id, never in a log). The limits of bot/channels/limits.py
+apply per sender (the requests all come from Twilio): a message over 2,000 characters gets the kind answer here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot.channels import own_replies
+from bot.channels.admission import shared_limits, through_the_gate
+from bot.channels.limits import Admission
 from bot.channels.messaging import (
     PHONE_KEY,
     WHATSAPP_MAX_CHARS,
@@ -174,11 +178,20 @@ class WhatsAppInput(TwilioInput):
             sender_id = pseudonym("wa", self.auth_token or "", sender)
             text = match_option(text, self.options.get(sender_id)) or text
             out_channel = WhatsAppOutput(self.client(), self.twilio_number or "", sender)
+            admission = shared_limits().admit(sender_id, text)  # no address: every request comes from Twilio
+            if admission is Admission.TOO_MANY:
+                logger.warning("WhatsApp message over the rate limit not passed on")
+                return response.text(EMPTY_TWIML, content_type="application/xml")
+            if admission in (Admission.TOO_LONG, Admission.CRISIS_ANSWER):
+                agent = getattr(request.app.ctx, "agent", None)
+                for words in await own_replies.answer_for(admission, text, agent, sender_id):
+                    await out_channel.send_text_message(sender_id, words)
+                return response.text(EMPTY_TWIML, content_type="application/xml")
             metadata = {PHONE_KEY: sender.removeprefix("whatsapp:")}
+            message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
             try:
-                await on_new_message(
-                    UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
-                )
+                if not await through_the_gate(admission, lambda: on_new_message(message)):
+                    return response.text("busy", status=503)  # Twilio reports it; nothing was stored
             except Exception as error:  # noqa: BLE001 (Twilio must get its answer; the text is never logged)
                 logger.error("WhatsApp message not handled: %s", type(error).__name__)
             self.options.remember(sender_id, out_channel.last_options)

@@ -21,7 +21,7 @@ class Chat:
     def __init__(self, rasa_url: str) -> None:
         self.rasa_url = rasa_url
         self.url = f"{rasa_url}/webhooks/rest/webhook"
-        self.sender = uuid.uuid4().hex
+        self.sender = f"web-{uuid.uuid4()}"  # the REST channel accepts only its own id format
         self.replies: list[dict[str, Any]] = []
 
     def say(self, message: str) -> list[dict[str, Any]]:
