@@ -6,7 +6,7 @@
 
 import { parseReplies } from "./parse.js";
 import { setEnabled, View } from "./render.js";
-import { HANDED_OFF_TTL_MS, mentionsReference, newId } from "./session.js";
+import { HANDED_OFF_TTL_MS, mentionsReference, newId, newSenderId } from "./session.js";
 import { Reader, speechAvailable } from "./speech.js";
 import { DEFAULT_LANGUAGE, Strings } from "./strings.js";
 import { greeting, messageMetadata, TransportError } from "./transport.js";
@@ -88,6 +88,11 @@ export class ChatWidget {
     window.addEventListener("online", () => this.flush());
   }
 
+  /** A new conversation id: `web-` + UUID, or `desk-` + UUID at the reception desk (the channels accept no other). */
+  newSender() {
+    return newSenderId(this.reception ? "desk" : "web");
+  }
+
   get startMessage() {
     return greeting(this.startLanguage);
   }
@@ -106,7 +111,7 @@ export class ChatWidget {
     if (state) {
       await this.restore(state);
     } else {
-      this.sender = early?.entry.sender ?? newId();
+      this.sender = early?.entry.sender ?? this.newSender();
       this.early = early;
       // The greeting travels while the language pack loads: one round trip less before the first buttons.
       this.enqueue(this.startMessage, early ? { id: early.entry.id } : {});
@@ -180,7 +185,7 @@ export class ChatWidget {
     await this.resetChrome();
     this.enqueue("/restart", { silent: true, sender: old });
     // At the desk "start again" usually means the next client: a new conversation, never a shared one.
-    if (this.reception) this.sender = newId();
+    if (this.reception) this.sender = this.newSender();
     this.enqueue(this.startMessage);
     this.view.log.focus({ preventScroll: true });
   }
@@ -192,7 +197,7 @@ export class ChatWidget {
     this.remarks = [];
     this.view.showRemarks([]);
     this.store.clear();
-    this.sender = newId();
+    this.sender = this.newSender();
     await this.resetChrome();
     // /stop goes to the old conversation, also when it has to wait for the connection.
     this.enqueue("/stop", { silent: true, sender: old });
@@ -306,9 +311,9 @@ export class ChatWidget {
   }
 
   handleFailure(error, entry) {
-    if (error instanceof TransportError && error.kind === "offline") {
+    if (error instanceof TransportError && (error.kind === "offline" || error.kind === "busy")) {
       // Keep the message; send it when the browser says it is online again, or on the next retry.
-      this.view.showNotice("widget_offline");
+      this.view.showNotice(error.kind === "busy" ? "widget_busy" : "widget_offline");
       this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
       return;
     }

@@ -21,11 +21,36 @@ export function mentionsReference(text) {
   return typeof text === "string" && REFERENCE.test(text);
 }
 
-export function newId() {
+/** A random UUID (version 4, lowercase), also on older phones on plain http that have no randomUUID. */
+function uuid() {
   if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
-  // Older phones on plain http have no randomUUID; getRandomValues is enough for an opaque id.
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A client message id (opaque to Rasa). */
+export function newId() {
+  return uuid();
+}
+
+/**
+ * A conversation id as the channel accepts it: `web-` + UUID (REST), `desk-` + UUID (reception desk). Rasa's
+ * channels refuse any other, so a WhatsApp or Telegram conversation id can never be sent from a browser.
+ * @param {"web" | "desk"} prefix
+ */
+export function newSenderId(prefix) {
+  return `${prefix}-${uuid()}`;
+}
+
+const SENDER_ID = /^(web|desk)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `sender` is a conversation id of the channel with this prefix. */
+export function isSenderId(sender, prefix) {
+  const match = typeof sender === "string" ? SENDER_ID.exec(sender) : null;
+  return Boolean(match) && match[1] === prefix;
 }
 
 /** A Storage-like object that never throws. */
@@ -66,14 +91,21 @@ export function safeStorage(kind) {
 }
 
 export class SessionStore {
-  /** @param {{getItem, setItem, removeItem}} storage @param {string} key @param {() => number} now */
-  constructor(storage, key, now = () => Date.now()) {
+  /**
+   * @param {{getItem, setItem, removeItem}} storage @param {string} key @param {() => number} now
+   * @param {"web" | "desk"} senderPrefix the channel's conversation ids
+   */
+  constructor(storage, key, now = () => Date.now(), senderPrefix = "web") {
     this.storage = storage;
     this.key = key;
     this.now = now;
+    this.senderPrefix = senderPrefix;
   }
 
-  /** The stored session, or null when there is none, it is unreadable or it expired (then it is removed). */
+  /**
+   * The stored session, or null when there is none, it is unreadable or it expired (then it is removed). A session
+   * of an older widget, whose sender id the channel no longer accepts, is removed too: a new conversation starts.
+   */
   load() {
     let state;
     try {
@@ -83,7 +115,7 @@ export class SessionStore {
     }
     if (!state || state.v !== VERSION || typeof state.sender !== "string") return null;
     const ttl = state.handedOff ? HANDED_OFF_TTL_MS : UNFINISHED_TTL_MS;
-    if (!(this.now() - state.updated < ttl)) {
+    if (!(this.now() - state.updated < ttl) || !isSenderId(state.sender, this.senderPrefix)) {
       this.clear();
       return null;
     }

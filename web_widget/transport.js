@@ -8,7 +8,8 @@
 
 export class TransportError extends Error {
   /**
-   * @param {"offline" | "server"} kind "offline": the request never got an answer (keep the message, retry);
+   * @param {"offline" | "busy" | "server"} kind "offline": the request never got an answer (keep the message,
+   *   retry); "busy": too many messages at once (429: nothing reached the assistant; keep it, retry);
    *   "server": Rasa answered with an error or with something that is not a reply list.
    */
   constructor(kind, message) {
@@ -47,6 +48,7 @@ export class RestTransport {
     } finally {
       clearTimeout(timer);
     }
+    if (response.status === 429) throw new TransportError("busy", "HTTP 429");
     if (!response.ok) throw new TransportError("server", `HTTP ${response.status}`);
     let body;
     try {

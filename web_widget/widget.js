@@ -16,7 +16,7 @@
  * (chat.js and what it imports), so the first answer is on its way while a slow phone is still loading.
  */
 
-import { newId, SessionStore, safeStorage } from "./session.js";
+import { newId, newSenderId, SessionStore, safeStorage } from "./session.js";
 import { greeting, messageMetadata, RestTransport } from "./transport.js";
 
 const SESSION_KEY = "onthaal.session";
@@ -58,12 +58,18 @@ async function mount() {
     data.mode === "reception" && data.token ? { staff: (data.staff || "").trim(), token: data.token.trim() } : null;
   const transport = new RestTransport(server, { channel: reception ? "reception" : "rest" });
   // The reception desk is a shared computer: its conversation lives only as long as the browser tab.
-  const store = new SessionStore(safeStorage(reception ? "session" : "local"), reception ? "onthaal.reception" : SESSION_KEY);
+  const senderPrefix = reception ? "desk" : "web";
+  const store = new SessionStore(
+    safeStorage(reception ? "session" : "local"),
+    reception ? "onthaal.reception" : SESSION_KEY,
+    undefined,
+    senderPrefix,
+  );
   const startLanguage = (data.lang || "").trim().toLowerCase();
   let early = null;
   if (!store.load()) {
     // A new conversation: greet Rasa now, while the rest of the widget is still loading.
-    const entry = { id: newId(), sender: newId(), message: greeting(startLanguage), silent: false };
+    const entry = { id: newId(), sender: newSenderId(senderPrefix), message: greeting(startLanguage), silent: false };
     early = { entry, promise: transport.send(entry.sender, entry.message, messageMetadata(entry, reception)) };
     early.promise.catch(() => {}); // handled by the widget when it adopts the answer
   }

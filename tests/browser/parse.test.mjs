@@ -101,7 +101,15 @@ test("text is kept verbatim for textContent (no HTML interpretation here)", () =
 });
 
 import { pictogramFor, PATHS } from "../../web_widget/pictograms.js";
-import { HANDED_OFF_TTL_MS, mentionsReference, SessionStore, UNFINISHED_TTL_MS } from "../../web_widget/session.js";
+import {
+  HANDED_OFF_TTL_MS,
+  isSenderId,
+  mentionsReference,
+  newId,
+  newSenderId,
+  SessionStore,
+  UNFINISHED_TTL_MS,
+} from "../../web_widget/session.js";
 
 test("pictograms are chosen by payload and degrade to none", () => {
   assert.equal(pictogramFor("/affirm"), "yes");
@@ -133,10 +141,11 @@ test("the stored session expires 30 minutes after the hand-off, 24 hours otherwi
   let now = 1_000_000;
   const storage = memoryStorage();
   const store = new SessionStore(storage, "k", () => now);
-  const state = { sender: "s", language: null, history: [], outbox: [], handedOff: false };
+  const sender = newSenderId("web");
+  const state = { sender, language: null, history: [], outbox: [], handedOff: false };
   store.save(state);
   now += HANDED_OFF_TTL_MS + 1;
-  assert.equal(store.load().sender, "s");
+  assert.equal(store.load().sender, sender);
   store.save({ ...state, handedOff: true });
   now += HANDED_OFF_TTL_MS - 1;
   assert.equal(store.load().handedOff, true);
@@ -148,6 +157,42 @@ test("the stored session expires 30 minutes after the hand-off, 24 hours otherwi
   assert.equal(store.load(), null);
   storage.setItem("k", "{not json");
   assert.equal(store.load(), null);
+});
+
+const WEB_SENDER = /^web-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DESK_SENDER = /^desk-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+test("conversation ids are web- or desk- and a UUID, also without crypto.randomUUID", () => {
+  assert.match(newSenderId("web"), WEB_SENDER);
+  assert.match(newSenderId("desk"), DESK_SENDER);
+  const saved = globalThis.crypto.randomUUID;
+  globalThis.crypto.randomUUID = undefined; // older phones on plain http
+  try {
+    const fallback = newSenderId("web");
+    assert.match(fallback, WEB_SENDER);
+    assert.equal(fallback[4 + 14], "4", "a version 4 UUID");
+    assert.notEqual(newSenderId("web"), fallback);
+  } finally {
+    globalThis.crypto.randomUUID = saved;
+  }
+  assert.ok(isSenderId(newSenderId("web"), "web"));
+  assert.ok(!isSenderId(newSenderId("desk"), "web"), "a desk conversation is not the widget's");
+  assert.ok(!isSenderId(newId(), "web"), "message ids are not conversation ids");
+  assert.ok(!isSenderId("wa-0123456789abcdef01234567", "web"));
+});
+
+test("a stored session with a sender the channel no longer accepts is removed: a new conversation starts", () => {
+  const storage = memoryStorage();
+  const store = new SessionStore(storage, "k", () => 1_000_000, "web");
+  const old = { sender: "0f8e2a1c9b7d4e6fa1b2c3d4e5f60718", language: "bg", history: [], outbox: [], handedOff: false };
+  store.save(old);
+  assert.equal(store.load(), null);
+  assert.equal(storage.items.size, 0);
+  const desk = new SessionStore(storage, "k", () => 1_000_000, "desk");
+  desk.save({ ...old, sender: newSenderId("web") });
+  assert.equal(desk.load(), null, "a desk session never continues a widget conversation");
+  desk.save({ ...old, sender: newSenderId("desk") });
+  assert.match(desk.load().sender, DESK_SENDER);
 });
 
 test("a hand-off is recognised by its reference", () => {
