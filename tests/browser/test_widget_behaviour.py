@@ -12,6 +12,7 @@ from fake_site import CORS, RASA, SITE, WIDGET_DIR, FakeSite, marker, stored
 from playwright.sync_api import Page, Route, expect
 
 pytestmark = pytest.mark.browser
+WEB_SENDER = r"web-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def test_greets_and_a_reload_shows_the_same_conversation_without_greeting_again(
     expect(page.get_by_role("button", name="دری", exact=True)).to_have_attribute("dir", "auto")
     assert site.messages == ["/greet"]
     sender = site.received[0]["sender"]
-    assert re.fullmatch(r"[0-9a-f-]{32,36}", sender)
+    assert re.fullmatch(WEB_SENDER, sender), "the REST channel accepts no other conversation id"
     expect(page.locator(".onthaal-typing")).to_be_hidden()
     assert stored(page)["sender"] == sender
 
@@ -121,6 +122,48 @@ def test_a_message_sent_without_connection_is_kept_and_sent_later(page: Page, pa
     expect(page.locator(".onthaal-msg--assistant").last).to_have_text("Onthaal: Hello Milena")
     expect(page.get_by_role("alert")).to_be_hidden()
     assert site.messages.count("Milena") == 2  # the lost attempt and the delivery
+
+
+def test_a_message_refused_as_too_many_is_kept_and_sent_again(page: Page, packs) -> None:
+    site = FakeSite(page, packs)
+    page.goto(f"{SITE}/")
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
+
+    site.bot = lambda message: "busy"
+    page.get_by_role("textbox").fill("Milena")
+    page.get_by_role("button", name=packs["en"]["texts"]["widget_send"], exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text(packs["en"]["texts"]["widget_busy"])
+    expect(page.locator(".onthaal-msg--person")).to_have_text("You: Milena")
+
+    site.bot = lambda message: [{"recipient_id": "s", "text": f"Hello {message}"}]
+    # No event needed: the widget tries again by itself a few seconds later.
+    expect(page.locator(".onthaal-msg--assistant").last).to_have_text("Onthaal: Hello Milena", timeout=15_000)
+    expect(page.get_by_role("alert")).to_be_hidden()
+    assert site.messages.count("Milena") == 2  # the refused attempt and the delivery
+
+
+def test_a_session_stored_with_an_old_sender_id_starts_a_new_conversation(page: Page, packs) -> None:
+    site = FakeSite(page, packs)
+    page.goto(f"{SITE}/")
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
+    old = {
+        "v": 1,
+        "updated": 0,
+        "sender": "0f8e2a1c9b7d4e6fa1b2c3d4e5f60718",
+        "language": "en",
+        "history": [{"kind": "person", "id": "m1", "text": "an older widget's conversation", "lang": "en"}],
+        "outbox": [],
+        "remarks": [],
+        "handedOff": False,
+    }
+    store = "(old) => localStorage.setItem('onthaal.session', JSON.stringify({...old, updated: Date.now()}))"
+    page.evaluate(store, old)
+    page.reload()
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
+    expect(page.get_by_text("an older widget's conversation")).to_have_count(0)
+    assert site.messages[-1] == "/greet"
+    assert re.fullmatch(WEB_SENDER, site.received[-1]["sender"])
+    assert stored(page)["sender"] == site.received[-1]["sender"]
 
 
 def test_typing_indicator_shows_while_waiting(page: Page, packs) -> None:

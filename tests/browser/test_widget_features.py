@@ -272,6 +272,7 @@ def test_reception_desk_shows_dutch_lines_and_sends_remarks_with_the_next_answer
     expect(staff).to_be_visible()
     # A shared desk computer: the conversation is kept for this tab only.
     assert stored(page, "onthaal.reception", "sessionStorage")["sender"] == site.received[0]["sender"]
+    assert site.received[0]["sender"].startswith("desk-"), "the reception channel takes desk- conversation ids only"
     assert stored(page) is None
     assert RASA in site.received[0]["url"]
 
