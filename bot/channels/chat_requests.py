@@ -22,14 +22,14 @@ from sanic.response import HTTPResponse
 
 from bot.channels import own_replies
 from bot.channels.admission import shared_limits, through_the_gate
-from bot.channels.limits import Admission, client_address, trusted_proxies
+from bot.channels.limits import Admission, Network, client_address
 from bot.channels.messaging import LANGUAGE_HINT_KEY  # from a web client: for the channel's own answers only
 
 logger = logging.getLogger(__name__)
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 MESSAGE_ID_KEY = "onthaal_message_id"  # the widget's id of a message (the reception desk answers a resend once)
-MAX_MESSAGE_ID_CHARS = 64
+MESSAGE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -57,32 +57,43 @@ def chat_request(body: dict[str, Any], sender_prefix: str) -> ChatRequest | HTTP
     sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
     if not isinstance(sender, str) or not re.fullmatch(f"{re.escape(sender_prefix)}-{UUID}", sender):
         return refuse(f"sender must be {sender_prefix}- and a lowercase UUID")
-    if not isinstance(text, str):
-        return refuse("message must be a string")
+    if not isinstance(text, str) or not _is_unicode_text(text):
+        return refuse("message must be a string of text")
     if metadata is not None and not isinstance(metadata, dict):
         return refuse("metadata must be an object")
     return ChatRequest(sender, text, metadata or {})
 
 
+def _is_unicode_text(text: str) -> bool:
+    """False for lone surrogates (`"\\ud800"` is valid JSON): they would fail later, inside Rasa."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def message_id(metadata: dict[str, Any]) -> dict[str, str]:
-    """The only client metadata Rasa gets from a web channel: the widget's message id."""
+    """The only client metadata Rasa gets from a web channel: the widget's message id (a UUID; letters, digits
+    and dashes at most)."""
     given = metadata.get(MESSAGE_ID_KEY)
-    return {MESSAGE_ID_KEY: given[:MAX_MESSAGE_ID_CHARS]} if isinstance(given, str) and given else {}
+    return {MESSAGE_ID_KEY: given} if isinstance(given, str) and MESSAGE_ID.fullmatch(given) else {}
 
 
-def requester(request: Request) -> str:
-    """The client's address (X-Forwarded-For only from a proxy named in ONTHAAL_TRUSTED_PROXY)."""
-    return client_address(request.ip, request.headers.get("x-forwarded-for"), trusted_proxies())
+def requester(request: Request, proxies: tuple[Network, ...]) -> str:
+    """The client's address (X-Forwarded-For only from the trusted proxies, ONTHAAL_TRUSTED_PROXY)."""
+    return client_address(request.ip, request.headers.get("x-forwarded-for"), proxies)
 
 
 async def answer(
     request: Request,
     chat: ChatRequest,
+    proxies: tuple[Network, ...],
     handle: Callable[[], Awaitable[list[dict[str, Any]]]],
 ) -> HTTPResponse:
     """Passes the message to Rasa through `handle` (which returns the bot's messages) when the limits allow it;
     otherwise answers it here. Never logs the text."""
-    admission = shared_limits().admit(chat.sender, chat.text, requester(request))
+    admission = shared_limits().admit(chat.sender, chat.text, requester(request, proxies))
     hint = chat.metadata.get(LANGUAGE_HINT_KEY)
     if admission is Admission.TOO_MANY:
         return _busy("too many messages", hint)

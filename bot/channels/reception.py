@@ -43,7 +43,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.chat_requests import MESSAGE_ID_KEY, answer, chat_request, json_object
+from bot.channels.chat_requests import MESSAGE_ID_KEY, answer, chat_request, json_object, message_id
+from bot.channels.limits import trusted_proxies
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN_KEY = "onthaal_reception_token"  # noqa: S105 (a metadata key, not a secret)
@@ -96,8 +97,7 @@ def clean_metadata(raw: object, username: str) -> dict[str, Any]:
         cleaned = [remark.strip()[:MAX_REMARK_CHARS] for remark in remarks if isinstance(remark, str)]
         if cleaned := [remark for remark in cleaned if remark][:MAX_REMARKS]:
             metadata[REMARKS_KEY] = cleaned
-    if isinstance(raw.get(MESSAGE_ID_KEY), str):
-        metadata[MESSAGE_ID_KEY] = raw[MESSAGE_ID_KEY][:64]
+    metadata.update(message_id(raw))
     return metadata
 
 
@@ -208,6 +208,7 @@ class ReceptionInput(InputChannel):
     def __init__(self, webhook_secret: str | None = None) -> None:
         # Read at request time as well, so the secret is never copied into logs of the credentials.
         self._secret = webhook_secret or None
+        self.proxies = trusted_proxies()  # read once: a malformed ONTHAAL_TRUSTED_PROXY stops Rasa at startup
         self._answered: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
 
     @property
@@ -255,6 +256,6 @@ class ReceptionInput(InputChannel):
                         self._answered.popitem(last=False)
                 return collector.messages
 
-            return await answer(request, chat, into_rasa)
+            return await answer(request, chat, self.proxies, into_rasa)
 
         return webhook

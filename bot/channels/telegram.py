@@ -204,8 +204,8 @@ class TelegramConnector(TelegramInput):
             hint = language_hint(sender.get("language_code"))
             admission = shared_limits().admit(sender_id, text)  # no address: every update comes from Telegram
             if admission is Admission.TOO_MANY:
-                logger.warning("Telegram message over the rate limit not passed on")
-                return response.text("ok")
+                logger.warning("Telegram message over the rate limit not passed on yet")
+                return response.text("too many messages", status=429)  # Telegram sends the update again later
             if admission in (Admission.TOO_LONG, Admission.CRISIS_ANSWER):
                 agent = getattr(request.app.ctx, "agent", None)
                 for words in await own_replies.answer_for(admission, text, agent, sender_id, hint):

@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.chat_requests import ChatRequest, answer, chat_request, json_object, message_id
+from bot.channels.limits import trusted_proxies
 
 SENDER_PREFIX = "web"
 
@@ -35,6 +36,9 @@ class WebInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebInput:
         return cls()
+
+    def __init__(self) -> None:
+        self.proxies = trusted_proxies()  # read once: a malformed ONTHAAL_TRUSTED_PROXY stops Rasa at startup
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("web_webhook", __name__)
@@ -51,7 +55,7 @@ class WebInput(InputChannel):
             chat = chat_request(body, SENDER_PREFIX)
             if isinstance(chat, HTTPResponse):
                 return chat
-            return await answer(request, chat, lambda: self._into_rasa(chat, on_new_message))
+            return await answer(request, chat, self.proxies, lambda: self._into_rasa(chat, on_new_message))
 
         return webhook
 

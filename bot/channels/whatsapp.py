@@ -181,7 +181,7 @@ class WhatsAppInput(TwilioInput):
             admission = shared_limits().admit(sender_id, text)  # no address: every request comes from Twilio
             if admission is Admission.TOO_MANY:
                 logger.warning("WhatsApp message over the rate limit not passed on")
-                return response.text(EMPTY_TWIML, content_type="application/xml")
+                return response.text("too many messages", status=429)  # Twilio reports it; nothing is stored
             if admission in (Admission.TOO_LONG, Admission.CRISIS_ANSWER):
                 agent = getattr(request.app.ctx, "agent", None)
                 for words in await own_replies.answer_for(admission, text, agent, sender_id):

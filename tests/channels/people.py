@@ -9,6 +9,7 @@ import itertools
 import re
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -23,6 +24,17 @@ def twilio_signature(auth_token: str, url: str, params: dict[str, str]) -> str:
     """What Twilio sends in X-Twilio-Signature: base64 HMAC-SHA1 of the URL and the sorted parameters."""
     signed = url + "".join(key + params[key] for key in sorted(params))
     return base64.b64encode(hmac.new(auth_token.encode(), signed.encode(), hashlib.sha1).digest()).decode()
+
+
+def polite(post: Callable[[], httpx.Response]) -> httpx.Response:
+    """A test talks faster than a person: over the channel's rate limit (429) it waits and sends again, as Telegram
+    would."""
+    for _ in range(120):
+        response = post()
+        if response.status_code != 429:
+            break
+        time.sleep(0.5)
+    return response
 
 
 class Person:
@@ -87,7 +99,7 @@ class WhatsAppPerson(Person):
         return response
 
     def send(self, form: dict[str, str]) -> int:
-        response = self.post(form, twilio_signature(self.auth_token, self.public_url, form))
+        response = polite(lambda: self.post(form, twilio_signature(self.auth_token, self.public_url, form)))
         assert response.status_code == 200, response.text
         return response.status_code
 
@@ -147,7 +159,7 @@ class TelegramPerson(Person):
         return response
 
     def send(self, update: dict[str, Any]) -> int:
-        response = self.post(update, self.secret)
+        response = polite(lambda: self.post(update, self.secret))
         assert response.status_code == 200, response.text
         return response.status_code
 

@@ -4,6 +4,9 @@ messages at once, bounded memory, the client address behind a proxy."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -30,6 +33,12 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """In a thread of its own: Playwright's sync API (same test session) keeps an event loop in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, coroutine).result()
 
 
 def limits(clock: Clock | None = None, max_keys: int = 1000) -> Limits:
@@ -120,7 +129,7 @@ def test_a_forgotten_bucket_would_have_been_full():
 
 
 def test_the_gate_lets_a_few_in_queues_the_rest_in_order_and_urgent_messages_skip_it():
-    asyncio.run(_gate_in_order())
+    run(_gate_in_order())
 
 
 async def _gate_in_order() -> None:
@@ -150,7 +159,7 @@ async def _gate_in_order() -> None:
 
 
 def test_a_request_that_goes_away_while_waiting_gives_its_turn_back():
-    asyncio.run(_gate_cancelled())
+    run(_gate_cancelled())
 
 
 async def _gate_cancelled() -> None:
@@ -167,7 +176,7 @@ async def _gate_cancelled() -> None:
 
 
 def test_a_request_that_goes_away_just_as_its_turn_comes_passes_the_turn_on():
-    asyncio.run(_gate_handed_over_then_cancelled())
+    run(_gate_handed_over_then_cancelled())
 
 
 async def _gate_handed_over_then_cancelled() -> None:

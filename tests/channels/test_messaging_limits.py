@@ -7,7 +7,7 @@ import pytest
 
 from bot.channels.limits import MAX_MESSAGE_CHARS
 from bot.channels.messaging import pseudonym
-from tests.channels.test_messaging_channels import language_name, telegram, user_events, whatsapp
+from tests.channels.test_messaging_channels import telegram, user_events, whatsapp
 from tests.e2e.chat import pack
 
 pytestmark = pytest.mark.stack
@@ -19,8 +19,8 @@ def test_a_long_whatsapp_message_is_answered_in_the_conversations_language_and_n
     channel_stack, fake_provider, channel_credentials
 ):
     person = whatsapp(channel_stack, fake_provider, channel_credentials)
-    person.say("Hallo")
-    person.choose(language_name("sk"))
+    person.say("Dobrý deň, hľadám prácu v Gente")  # clearly Slovak: the conversation is in Slovak
+    assert person.texts and pack("sk")["consent_question"].split("\n")[0] in "\n".join(person.texts)
     sender_id = pseudonym("wa", channel_credentials["TWILIO_AUTH_TOKEN"], f"whatsapp:{person.phone}")
     before = user_events(channel_stack, sender_id)
     assert len(LONG) > MAX_MESSAGE_CHARS

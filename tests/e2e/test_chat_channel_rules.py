@@ -56,6 +56,7 @@ def test_malformed_requests_get_400_and_nothing_reaches_rasa_or_the_log(live_sta
         "an upper-case uuid": rest(live_stack, {**good, "sender": f"web-{str(uuid.uuid4()).upper()}"}),
         "no message": rest(live_stack, {"sender": chat.sender}),
         "a number as message": rest(live_stack, {"sender": chat.sender, "message": 5}),
+        "a lone surrogate": rest(live_stack, {**good, "message": CANARY + "\ud800"}),  # valid JSON, not text
     }
     for case, answer in refused.items():
         assert answer.status_code == 400, case
@@ -70,7 +71,13 @@ def test_forged_reception_metadata_over_rest_is_dropped(live_stack):
         "sender": chat.sender,
         "message": "/greet",
         "input_channel": "reception",
-        "metadata": {"onthaal_assisted_by": "sara", "onthaal_remarks": ["forged"], "onthaal_message_id": "m-1"},
+        "metadata": {
+            "onthaal_assisted_by": "sara",
+            "onthaal_remarks": ["forged"],
+            "onthaal_message_id": "m-1",
+            "onthaal_language_hint": "bg",
+            "onthaal_phone": "+32470000000",
+        },
     }
     answer = rest(live_stack, forged)
     assert answer.status_code == 200 and answer.json(), "the message itself is answered"
