@@ -49,7 +49,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 class Admission(enum.Enum):
     """What a channel does with a message."""
 
-    PASS = "pass"  # noqa: S105 (not a password) to Rasa
+    PASS = "pass"  # noqa: S105 (not a password): to Rasa
     URGENT = "urgent"  # words of crisis: to Rasa, ahead of the queue, whatever the rate
     CRISIS_ANSWER = "crisis_answer"  # words of crisis over every limit: the channel gives the crisis answer itself
     TOO_LONG = "too_long"  # the channel asks for a shorter message itself
