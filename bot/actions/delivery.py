@@ -293,8 +293,9 @@ def main(argv: list[str] | None = None) -> None:
             print(webhook_id, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(dead_at)), reason)
         return
     if arguments.requeue:
-        found = outbox.requeue(arguments.requeue, time.time(), settings.outbox_path)
-        raise SystemExit(0 if found else f"no dead letter {arguments.requeue}")
+        if not outbox.requeue(arguments.requeue, time.time(), settings.outbox_path):
+            raise SystemExit(f"no dead letter {arguments.requeue}")
+        return
     logger.info("outbox sender running on %s", settings.outbox_path)
     Sender(settings=settings).run_forever()
 
