@@ -96,7 +96,12 @@ def _reclaim(path: Path) -> None:
     """After deletes: give the zeroed pages back to the file system (cheap with incremental auto-vacuum)."""
     # Busy: the pages are overwritten already (secure_delete); the next delete reclaims them.
     with suppress(sqlite3.OperationalError), closing(sqlite3.connect(path, timeout=10)) as connection:
-        connection.execute("PRAGMA incremental_vacuum")
+        # Python's sqlite3 steps a PRAGMA once, and each step of incremental_vacuum frees one page.
+        (free_pages,) = connection.execute("PRAGMA freelist_count").fetchone()
+        connection.execute("BEGIN IMMEDIATE")  # one transaction, one sync, for all the pages
+        for _ in range(free_pages):
+            connection.execute("PRAGMA incremental_vacuum")
+        connection.commit()
 
 
 def add(entry: Entry, path: Path) -> None:
