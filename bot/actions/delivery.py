@@ -137,7 +137,8 @@ def deliver(
             logger.error("intake %s dead-lettered: status %s", entry.webhook_id, status)
             return Result(False, entry.reference, entry.webhook_id, dead_lettered=True)
         if outcome is Outcome.RETRY:
-            logger.warning("intake %s not delivered (status %s), retrying later", entry.webhook_id, status)
+            if status is not None:  # no answer at all was logged by post_signed, with the error's type
+                logger.warning("intake %s not delivered: status %s, retrying later", entry.webhook_id, status)
             return _retry_later(entry, now, settings)
         webhook_id = _new_reference(entry, body, settings)
         if webhook_id is None:
