@@ -99,8 +99,13 @@ def enqueue(intake: dict[str, Any], settings: DeliverySettings | None = None) ->
 
 
 def deliver_now(webhook_id: str, settings: DeliverySettings | None = None) -> Result:
-    """The hand-off's own attempt: this intake only, at once; the sender is nudged when it did not get through."""
-    result = deliver(webhook_id, time.time(), settings or DeliverySettings.from_env())
+    """The hand-off's own attempt: this intake only, at once; the sender is nudged when it did not get through.
+    It never raises: whatever happens, the person gets an answer, and the entry is the sender's job."""
+    try:
+        result = deliver(webhook_id, time.time(), settings or DeliverySettings.from_env())
+    except Exception as error:  # noqa: BLE001 - e.g. the outbox file failing after the post
+        logger.error("intake %s: hand-off attempt failed with %s", webhook_id, type(error).__name__)
+        result = Result(delivered=False, reference=None)
     if not result.delivered:
         _nudge_sender(report=result.dead_lettered)
     return result

@@ -15,7 +15,9 @@ import requests
 
 from bot.actions import delivery, outbox
 from bot.actions.coach_client import DeliverySettings, post_signed
+from bot.actions.handoff import ActionSubmitIntake
 from tests.bot.coach_doubles import CoachService, new_secret, scripted_coach
+from tests.bot.conftest import DOMAIN, make_tracker
 from tests.bot.intakes import PERSONAL, valid_intake
 
 REFERENCES = ["ONT-AAAAA2", "ONT-BBBBB3", "ONT-CCCCC4"]
@@ -256,3 +258,20 @@ def test_an_entry_sealed_with_an_old_secret_is_kept_not_dropped(outbox_path, mon
 
     assert not delivery.deliver_now(webhook_id).delivered
     assert delivery.pending_count() == 1
+
+
+async def test_a_storage_error_after_the_post_still_answers_the_person(coach, monkeypatch, dispatcher, caplog):
+    def disk_error(*args: object) -> bool:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    working_remove = outbox.remove
+    monkeypatch.setattr(outbox, "remove", disk_error)  # the disk fails just after the coach service stored it
+
+    await ActionSubmitIntake().run(dispatcher, make_tracker("/confirm", "confirm", language="ro", consent=True), DOMAIN)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_submit_delayed" and message["reference"].startswith("ONT-")
+    assert any(line.endswith("hand-off attempt failed with OperationalError") for line in caplog.messages)
+    monkeypatch.setattr(outbox, "remove", working_remove)
+    assert delivery.Sender(clock=lambda: time.time() + 60).run_once()  # delivered again: a duplicate, then gone
+    assert delivery.pending_count() == 0
