@@ -80,7 +80,7 @@ def enqueue(intake: dict[str, Any], settings: DeliverySettings | None = None) ->
     now = time.time()
     entry = outbox.Entry(
         webhook_id=new_webhook_id(),
-        reference=intake["reference"],
+        reference=str(intake.get("reference") or ""),  # a missing one is a schema problem, below
         body=outbox.seal(json.dumps(intake, ensure_ascii=False), settings.secret),
         created_at=now,
         attempts=0,

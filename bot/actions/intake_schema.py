@@ -26,5 +26,11 @@ def _validator() -> Draft202012Validator:
 
 def schema_problems(intake: dict[str, Any]) -> list[str]:
     """Where `intake` breaks the schema, as schema paths (at most MAX_PROBLEMS, sorted); empty when valid."""
-    paths = {"/".join(str(part) for part in error.absolute_schema_path) for error in _validator().iter_errors(intake)}
+    paths = set()
+    for error in _validator().iter_errors(intake):
+        path = "/".join(str(part) for part in error.absolute_schema_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            # Which field is missing: a name the schema lists, not a value.
+            path += "/" + ",".join(name for name in error.validator_value if name not in error.instance)
+        paths.add(path)
     return sorted(paths)[:MAX_PROBLEMS]

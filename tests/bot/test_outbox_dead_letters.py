@@ -98,3 +98,14 @@ def test_an_admin_can_put_a_dead_letter_back(coach):
     first, second = coach.to(INTAKES)
     assert second.body == first.body and json.loads(second.body)["reference"] == "ONT-AAAAA2"
     assert second.headers["webhook-id"] == first.headers["webhook-id"] == webhook_id
+
+
+def test_an_intake_without_a_reference_is_a_dead_letter_too(coach):
+    intake = valid_intake("ONT-AAAAA2")
+    del intake["reference"]
+
+    webhook_id = delivery.enqueue(intake)
+
+    assert delivery.pending_count() == 0
+    [(dead_id, reason, _)] = outbox.dead_letters(settings().outbox_path)
+    assert dead_id == webhook_id and reason == "schema required/reference"
