@@ -128,6 +128,13 @@ screenshots: envs chromium
 bench: envs chromium
 	$(COACH_PY) tools/widget_bench.py
 
+# Known vulnerabilities in both locks: pip-audit with PyPI's vulnerability data, accepting only the advisories in
+# requirements/accepted-advisories.toml (each with its reason). Installs nothing. Needs PyPI's per-release JSON
+# API over the network; a package it cannot look up fails the audit, so it never passes with nothing checked.
+# Not part of `test`, since that API may be out of reach: tests/tools covers the locks and the call offline.
+audit: $(COACH_VENV)/.installed
+	$(COACH_PY) tools/audit.py
+
 # Regenerate a lock from its environment after a deliberate change there (pip install X==Y into it first): the
 # header comment lines stay, every pin gets the sha256 of all its files on PyPI again.
 bot-lock:
