@@ -123,3 +123,36 @@ def test_a_package_the_service_cannot_look_up_fails_instead_of_being_skipped():
     assert "--strict" in command
     assert command[command.index("-r") + 1] == str(BOT_LOCK)
     assert {"--require-hashes", "--disable-pip"} <= set(command)
+
+
+@pytest.mark.parametrize(("status", "expected"), [(404, "HTTP 404"), (503, "HTTP 503"), (200, None)])
+def test_the_ci_audit_knows_whether_the_vulnerability_api_answers(status: int, expected: str | None) -> None:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert (
+            audit.vulnerability_data_reachable(f"http://127.0.0.1:{server.server_port}/pypi/pip/24.0/json") == expected
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_unreachable_vulnerability_api_is_reported_as_not_run_not_as_passed(capsys, monkeypatch) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setattr(audit, "PROBE_URL", f"http://127.0.0.1:{closed}/pypi/pip/24.0/json")
+    monkeypatch.setattr(audit.vulnerability_data_reachable, "__defaults__", (audit.PROBE_URL, 2))
+    assert audit.main(["--if-reachable"]) == 0
+    assert "AUDIT NOT RUN" in capsys.readouterr().out
