@@ -31,7 +31,7 @@ def api(settings):
 def test_the_schema_documents_the_webhook_and_its_401(api):
     document = api[0].raw_schema
     webhook = document["paths"]["/api/v1/intakes"]["post"]
-    assert {"200", "201", "401", "413", "422"} <= set(webhook["responses"])
+    assert {"200", "201", "401", "409", "413", "422"} <= set(webhook["responses"])
     assert [parameter["name"] for parameter in webhook["parameters"]] == [
         "webhook-id",
         "webhook-timestamp",
