@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coach import legacy, logging_privacy, retention
 from coach.auth import LoginRateLimiter
+from coach.body_limit import BodyLimitMiddleware
 from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
@@ -131,6 +132,8 @@ def create_app() -> FastAPI:
     )
     # The widget is sent compressed: its first render on a slow phone network depends on it.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Added last, so it is the outermost of ours: no route or middleware sees more body than its cap.
+    app.add_middleware(BodyLimitMiddleware)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _coach_error)
     app.add_exception_handler(RequestValidationError, _coach_error)

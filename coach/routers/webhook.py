@@ -23,8 +23,6 @@ from coach.signing import WebhookVerificationError, verify
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["intakes"])
 
-MAX_BODY_BYTES = 256 * 1024  # 20 needs with 2000 characters of evidence each stay far below this
-
 
 def _error(status_code: int, detail: str, **extra: object) -> JSONResponse:
     return JSONResponse(status_code=status_code, content={"detail": detail, **extra})
@@ -62,7 +60,7 @@ def _collision(reference: str) -> JSONResponse:
             "description": "The reference already belongs to another intake (another webhook-id); nothing was "
             "stored or changed. Pick a new reference and send again under a new webhook-id.",
         },
-        413: {"description": "Body too large"},
+        413: {"description": "Body over 256 KB (coach/body_limit.py)"},
         422: {"description": "Body is not JSON or does not match intake schema v1 or v2"},
     },
     openapi_extra={
@@ -93,12 +91,7 @@ async def receive_intake(
     request: Request, settings: SettingsDep, db: DbSession, cipher: CipherDep, background: BackgroundTasks
 ) -> JSONResponse:
     """Store one intake (schemas/intake-v2.schema.json, or v1), signed with Standard Webhooks. Anonymous."""
-    declared_length = request.headers.get("content-length", "")
-    if declared_length.isdigit() and int(declared_length) > MAX_BODY_BYTES:
-        return _error(status.HTTP_413_CONTENT_TOO_LARGE, "body too large")
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        return _error(status.HTTP_413_CONTENT_TOO_LARGE, "body too large")
+    body = await request.body()  # at most 256 KB: coach/body_limit.py refuses more while it arrives
 
     try:
         webhook_id = verify(settings.webhook_secret, request.headers, body)
