@@ -28,7 +28,8 @@ from coach.body_limit import BodyLimitMiddleware
 from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
-from coach.routers import api, health, login, pages, reception, webhook, widget
+from coach.outbox_status import OutboxStatusIn
+from coach.routers import api, health, login, outbox_status, pages, reception, webhook, widget
 from coach.routers.templating import render
 from coach.schemas import IntakeIn, IntakeV2In
 from coach.settings import Settings, get_settings
@@ -103,15 +104,16 @@ async def _coach_error(request: Request, error: Exception) -> Response:
 
 
 def _openapi_with_contracts(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """The webhook reads its raw body (to verify the signature first), so FastAPI cannot see its models:
-    add both intake contracts to the components the route's requestBody refers to."""
+    """The signed routes read their raw body (to verify the signature first), so FastAPI cannot see their
+    models: add both intake contracts and the outbox report to the components their requestBody refers to."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         _, definitions = models_json_schema(
-            [(IntakeIn, "validation"), (IntakeV2In, "validation")], ref_template="#/components/schemas/{model}"
+            [(IntakeIn, "validation"), (IntakeV2In, "validation"), (OutboxStatusIn, "validation")],
+            ref_template="#/components/schemas/{model}",
         )
         components = document.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in definitions["$defs"].items():
@@ -139,6 +141,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, _coach_error)
     app.include_router(health.router)
     app.include_router(webhook.router)
+    app.include_router(outbox_status.router)
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(pages.router)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, Response, st
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import select
 
-from coach import audit, inbox, intakes, labels, reference, retention
+from coach import audit, inbox, intakes, labels, outbox_status, reference, retention
 from coach.deps import CipherDep, DbSession, PageSession, SettingsDep, TranslatorDep, can_open
 from coach.export import export_of
 from coach.models import STATUSES, AuditEntry, Intake, Note, UserSession, utcnow
@@ -55,6 +55,11 @@ def _open(db: DbSession, session: UserSession, reference_code: str) -> Intake:
         # Same answer for "does not exist" and "not yours": no probing of references.
         raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
     return intake
+
+
+def _outbox_for(db: DbSession, session: UserSession) -> outbox_status.OutboxHealth | None:
+    """The action server's delivery report, for admins only (coaches cannot act on it)."""
+    return outbox_status.health(db) if session.user.role == "admin" else None
 
 
 def _blank(value: str | None) -> str | None:
@@ -128,6 +133,7 @@ def intake_list(
         "statuses": labels.STATUSES,
         "needs": {need_id: need.label for need_id, need in needs.items()},
         "flags": labels.FLAGS,
+        "outbox": _outbox_for(db, session),
     }
     return render(request, "intake_list.html", context, session=session)
 
@@ -363,4 +369,5 @@ def audit_log(
     if ref:
         query = query.where(AuditEntry.reference == ref)
     entries = list(db.scalars(query))
-    return render(request, "audit.html", {"entries": entries, "ref": ref or ""}, session=session)
+    context = {"entries": entries, "ref": ref or "", "outbox": _outbox_for(db, session)}
+    return render(request, "audit.html", context, session=session)
