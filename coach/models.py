@@ -138,3 +138,19 @@ class OutboxReport(Base):
     oldest_pending_seconds: Mapped[float | None] = mapped_column(Float)
     reported_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the sender's clock
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # ours: staleness is measured on this one
+
+
+class PendingErasure(Base):
+    """A Rasa tracker erasure that failed (Rasa down, refused, timed out), retried by the retention job.
+
+    The conversation id is kept only encrypted (a WhatsApp id comes from a phone number); the reference is the
+    deleted intake's, for the audit entry that says whether the erasure finally succeeded."""
+
+    __tablename__ = "pending_erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16))
+    conversation_enc: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -5,6 +5,7 @@ Every page needs a logged-in user; every view and change of an intake is audited
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response, status
@@ -55,6 +56,11 @@ def _open(db: DbSession, session: UserSession, reference_code: str) -> Intake:
         # Same answer for "does not exist" and "not yours": no probing of references.
         raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
     return intake
+
+
+def _deletion_warning(intake: Intake, settings: SettingsDep) -> datetime | None:
+    """The date an intake never closed will be deleted, from `retention_warning_days` before it."""
+    return intakes.deletion_warning(intake, settings.retention_open_days, settings.retention_warning_days)
 
 
 def _outbox_for(db: DbSession, session: UserSession) -> outbox_status.OutboxHealth | None:
@@ -113,6 +119,7 @@ def intake_list(
             "flags": [labels.FLAGS.get(flag, flag) for flag in intake.flags.split()],
             "urgency": intake.urgency,
             "claimed_by": intake.claimed_by,
+            "deleted_on": _deletion_warning(intake, settings),
         }
         for intake in found
     ]
@@ -205,6 +212,8 @@ def _detail_context(request: Request, intake: Intake, cipher: CipherDep, setting
         "media": payload.get("media", []),
         "skipped": [labels.QUESTIONS.get(question, question) for question in payload["skipped"]],
         "translator": request.app.state.translator,
+        "deleted_on": _deletion_warning(intake, settings),
+        "open_days": settings.retention_open_days,
     }
 
 
