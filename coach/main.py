@@ -29,9 +29,10 @@ from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
 from coach.outbox_status import OutboxStatusIn
-from coach.routers import api, health, login, outbox_status, pages, reception, webhook, widget
+from coach.routers import api, docs, health, login, outbox_status, pages, reception, webhook, widget
 from coach.routers.templating import render
 from coach.schemas import IntakeIn, IntakeV2In
+from coach.security_headers import SecurityHeadersMiddleware
 from coach.settings import Settings, get_settings
 from coach.translation import build_translator
 
@@ -131,9 +132,13 @@ def create_app() -> FastAPI:
         version="2",
         lifespan=lifespan,
         description="Receives signed intakes (schema v1 and v2) and serves them to logged-in coaches.",
+        # Swagger UI and ReDoc load from a CDN; coach/routers/docs.py serves the reference without it.
+        docs_url=None,
+        redoc_url=None,
     )
     # The widget is sent compressed: its first render on a slow phone network depends on it.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeadersMiddleware)
     # Added last, so it is the outermost of ours: no route or middleware sees more body than its cap.
     app.add_middleware(BodyLimitMiddleware)
     app.add_exception_handler(LoginRequired, _to_login)
@@ -147,6 +152,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reception.router)
     app.include_router(widget.router)
+    app.include_router(docs.router)
     app.mount("/coach/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="coach-static")
     app.openapi = _openapi_with_contracts(app)  # type: ignore[method-assign]
     return app

@@ -337,6 +337,7 @@ def translate_again(
     csrf_token: CsrfField = "",
 ) -> Response:
     check_csrf(session, csrf_token)
+    _coach_only(session)
     intake = _open(db, session, reference_code)
     done, total = intakes.translate(intake, cipher, translator)
     audit.record(db, session.user.username, "translate", intake.reference, f"{done}/{total} {translator.name}")
