@@ -54,7 +54,7 @@ def test_reception_page_embeds_the_widget_with_a_signed_staff_token(coach_client
     token = html.split('data-token="')[1].split('"')[0]
     claims = json.loads(reception.base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     assert claims["sub"] == "sofie"
-    assert token == reception.mint_token("sofie", coach_client.secret, now=claims["exp"] - 36000)  # type: ignore[attr-defined]
+    assert token == reception.mint_token("sofie", coach_client.secret, now=claims["exp"] - reception.TOKEN_SECONDS)  # type: ignore[attr-defined]
     assert "connect-src 'self' http://127.0.0.1:5005" in page.headers["content-security-policy"]
     assert page.headers["cache-control"] == "no-store"
 

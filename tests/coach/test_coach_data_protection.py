@@ -76,7 +76,7 @@ def test_retention_deletes_closed_intakes_after_the_period_and_their_conversatio
         )
         old.status, old.closed_at = "closed", utcnow() - timedelta(days=181)
         recent.status, recent.closed_at = "closed", utcnow() - timedelta(days=10)
-        open_one.received_at = utcnow() - timedelta(days=400)
+        open_one.received_at = utcnow() - timedelta(days=300)  # never closed: kept 365 days
         db.commit()
 
         assert retention.purge_expired(db, client.app.state.cipher, settings) == ["ONT-AAAAAA"]
