@@ -162,8 +162,9 @@ def check_the_desk(page: Page, site: DeskSite, live_stack: Any, packs: dict[str,
     expect(page.get_by_role("alert")).to_be_hidden()
 
     sender = page.evaluate("JSON.parse(sessionStorage.getItem('onthaal.reception')).sender")
-    tracker_url = f"{live_stack.rasa_url}/conversations/{sender}/tracker?token={env['RASA_AUTH_TOKEN']}"
-    with urllib.request.urlopen(tracker_url, timeout=30) as answer:  # noqa: S310 (local test server)
+    tracker_url = f"{live_stack.rasa_url}/conversations/{sender}/tracker"
+    tracker = urllib.request.Request(tracker_url, headers=live_stack.rasa_api_headers())  # noqa: S310 (local)
+    with urllib.request.urlopen(tracker, timeout=30) as answer:  # noqa: S310 (local test server)
         events = json.load(answer)["events"]
     metadata = [event.get("metadata") or {} for event in events if event["event"] == "user"]
     assert metadata and all(entry.get("onthaal_assisted_by") == "sofie" for entry in metadata)
