@@ -200,22 +200,9 @@ class Stack:
         self.stop_process("rasa")
         self.start_rasa()
 
-    def process(self, name: str) -> subprocess.Popen | None:
-        """The server's current process (the latest one started under that name)."""
-        found = [process for process_name, process in self.processes if process_name == name]
-        return found[-1] if found else None
-
     def forget(self, name: str) -> None:
         """Drop the server's processes that have exited from the list."""
         self.processes = [(n, p) for n, p in self.processes if n != name or p.poll() is None]
-
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        """Kill the server's process group at once (as a crash would), and forget it."""
-        for process_name, process in self.processes:
-            if process_name == name and process.poll() is None:
-                os.killpg(process.pid, sig)
-                process.wait()
-        self.forget(name)
 
     def rasa_api_headers(self) -> dict[str, str]:
         """The header that authenticates a request to Rasa's HTTP API (a short-lived JWT)."""
