@@ -10,9 +10,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+MIN_LENGTH_OUTSIDE_DEVELOPMENT = 32  # `secrets.token_urlsafe(32)` gives 43 characters
+
 
 class MissingSecret(RuntimeError):
-    """A required secret is in neither `NAME` nor `NAME_FILE`."""
+    """A required secret is in neither `NAME` nor `NAME_FILE`, or (outside development) too short to be random."""
 
 
 def read_secret(name: str, environ: Mapping[str, str] | None = None) -> str | None:
@@ -24,8 +26,16 @@ def read_secret(name: str, environ: Mapping[str, str] | None = None) -> str | No
 
 
 def require_secret(name: str, environ: Mapping[str, str] | None = None) -> str:
-    """Like `read_secret`, but a missing or empty secret is an error that says how to provide it."""
+    """Like `read_secret`, but a missing secret, or outside development (`ONTHAAL_ENV`) a short one, is an error
+    that says how to provide it."""
+    environ = os.environ if environ is None else environ
     value = read_secret(name, environ)
     if not value:
         raise MissingSecret(f"{name} is not set: put it in the environment, or its path in {name}_FILE")
+    if environ.get("ONTHAAL_ENV", "production") != "development" and len(value) < MIN_LENGTH_OUTSIDE_DEVELOPMENT:
+        raise MissingSecret(
+            f"{name} is shorter than {MIN_LENGTH_OUTSIDE_DEVELOPMENT} characters; generate one with "
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(32))"` '
+            "(short ones only with ONTHAAL_ENV=development)"
+        )
     return value

@@ -7,7 +7,7 @@ import pytest
 from bot.secrets_env import MissingSecret, read_secret
 from bot.server import DEFAULT_MAX_BODY_BYTES, server_options, widget_origins
 
-SECRETS = {"RASA_JWT_SECRET": "jwt-secret-1", "ONTHAAL_ACTION_SECRET": "action-secret-1"}
+SECRETS = {"RASA_JWT_SECRET": "jwt-secret-1", "ONTHAAL_ACTION_SECRET": "action-secret-1", "ONTHAAL_ENV": "development"}
 
 
 def test_a_secret_comes_from_its_variable_or_from_the_file_its_file_variable_names(tmp_path):
@@ -21,9 +21,17 @@ def test_a_secret_comes_from_its_variable_or_from_the_file_its_file_variable_nam
 
 def test_rasa_does_not_start_without_its_jwt_secret_or_the_action_secret():
     with pytest.raises(MissingSecret, match="RASA_JWT_SECRET_FILE"):
-        server_options({"ONTHAAL_ACTION_SECRET": "x"})
+        server_options({"ONTHAAL_ACTION_SECRET": "x", "ONTHAAL_ENV": "development"})
     with pytest.raises(MissingSecret, match="ONTHAAL_ACTION_SECRET"):
-        server_options({"RASA_JWT_SECRET": "x"})
+        server_options({"RASA_JWT_SECRET": "x", "ONTHAAL_ENV": "development"})
+
+
+def test_outside_development_a_short_secret_is_refused_without_showing_it():
+    long_ones = {"RASA_JWT_SECRET": "j" * 43, "ONTHAAL_ACTION_SECRET": "a" * 43}
+    assert server_options(long_ones).jwt_secret == "j" * 43  # no ONTHAAL_ENV: production
+    with pytest.raises(MissingSecret, match="ONTHAAL_ACTION_SECRET is shorter than 32") as refused:
+        server_options({**long_ones, "ONTHAAL_ACTION_SECRET": "action-secret-1"})
+    assert "action-secret-1" not in str(refused.value)
 
 
 def test_the_options_default_to_no_cross_origin_caller_and_a_256_kb_body():
