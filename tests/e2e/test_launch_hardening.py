@@ -108,6 +108,8 @@ def test_the_action_server_refuses_calls_without_the_secret_and_does_nothing(liv
     assert httpx.post(webhook, json=stop_this_conversation, headers=forged, timeout=10).status_code == 401
     assert httpx.get(f"{live_stack.actions_url}/actions", timeout=10).status_code == 401
     assert httpx.get(f"{live_stack.actions_url}/health", timeout=10).status_code == 200
+    secret = {"X-Onthaal-Action-Secret": ensure_dotenv()["ONTHAAL_ACTION_SECRET"]}
+    assert httpx.post(webhook, content=b"x" * (5 * 1024 * 1024), headers=secret, timeout=10).status_code == 413
 
     time.sleep(3)  # action_stop would erase the conversation two seconds after it ran
     assert chat.tracker()["events"] == before
