@@ -20,7 +20,7 @@ PIP_QUIET := --quiet --disable-pip-version-check
 	bot-lock coach-lock audit audit-if-reachable clean chromium eval coach-tests admin screenshots bench
 
 run: envs bot/models/.trained
-	@$(COACH_PY) tools/stack.py run
+	@$(COACH_PY) -m tools.stack run
 
 test: envs chromium bot/models/.trained lint audit-if-reachable unit-tests coach-tests bot-tests conversation-tests stack-tests
 

@@ -16,6 +16,7 @@ from coach import admin, retention
 from coach.crypto import DataCipher, DataKeyError
 from coach.models import AuditEntry, Intake, utcnow
 from tests.coach.conftest import add_user, log_in, make_client, post_form, signed_post
+from tests.coach.test_rasa_client import rasa_jwt_payload
 
 PERSONAL = ["Milena", "0470 12 34 56", "в кухня или почистване", "cleaning in hotels in Varna", "Varna"]
 
@@ -86,14 +87,15 @@ def test_retention_deletes_closed_intakes_after_the_period_and_their_conversatio
             for entry in db.scalars(select(AuditEntry).where(AuditEntry.reference == "ONT-AAAAAA"))
         ]
     assert ("retention_delete", None) in audit and ("rasa_erasure", "ok") in audit
-    assert rasa.calls == [
-        {
-            "method": "PUT",
-            "path": "/conversations/conv-ONT-AAAAAA/tracker/events",
-            "query": {"token": ["tok3n"]},
-            "body": b"[]",
-        }
-    ]
+    [call] = rasa.calls
+    authorization = call.pop("authorization")
+    assert call == {
+        "method": "PUT",
+        "path": "/conversations/conv-ONT-AAAAAA/tracker/events",
+        "query": {},
+        "body": b"[]",
+    }
+    assert rasa_jwt_payload(authorization, "tok3n")["user"]["role"] == "admin"
     assert admin.purge(settings.model_copy(update={"retention_days": 5})) == ["ONT-BBBBBB"]
 
 
