@@ -38,7 +38,7 @@ def erase_intake(
     detail = "" if action == "erase" else _why_expired(intake, settings)
     conversation_id = intakes.erase(db, intake, cipher, username, action, detail)
     db.commit()
-    erased = rasa.erase_conversation(settings.rasa_url, settings.rasa_auth_token, conversation_id)
+    erased = rasa.erase_conversation(settings.rasa_url, settings.rasa_jwt_secret, conversation_id)
     if erased:
         audit.record(db, username, "rasa_erasure", reference_code, "ok")
     elif conversation_id:
@@ -91,7 +91,7 @@ def retry_erasures(db: Session, cipher: DataCipher, settings: Settings, now: dat
             db.delete(pending)
             db.commit()
             continue
-        if rasa.erase_conversation(settings.rasa_url, settings.rasa_auth_token, conversation_id):
+        if rasa.erase_conversation(settings.rasa_url, settings.rasa_jwt_secret, conversation_id):
             erased += 1
             audit.record(db, None, "rasa_erasure", pending.reference, f"ok after {attempts} attempts")
             db.delete(pending)

@@ -92,7 +92,7 @@ class Settings(BaseSettings):
         5.0
     )
     rasa_url: Annotated[str, Field(validation_alias="RASA_URL")] = "http://127.0.0.1:5005"
-    rasa_auth_token: Annotated[str, Field(validation_alias="RASA_AUTH_TOKEN", repr=False)] = ""
+    rasa_jwt_secret: Annotated[str, Field(validation_alias="RASA_JWT_SECRET", repr=False)] = ""
     # Unset: Secure cookies everywhere but in development (plain http://127.0.0.1 under `make run`).
     cookie_secure: Annotated[bool | None, Field(validation_alias="ONTHAAL_COOKIE_SECURE")] = None
     session_hours: Annotated[float, Field(validation_alias="ONTHAAL_SESSION_HOURS", gt=0, le=24)] = 8.0

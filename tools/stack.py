@@ -126,8 +126,6 @@ class Stack:
             {
                 "RASA_TELEMETRY_ENABLED": "false",
                 "ONTHAAL_ACTION_URL": f"{self.actions_url}/webhook",
-                # The coach service's setting for Rasa's HTTP API predates JWTs: it reads the secret under this name.
-                "RASA_AUTH_TOKEN": dotenv["RASA_JWT_SECRET"],
                 "ONTHAAL_COACH_URL": self.coach_url,
                 "ONTHAAL_OUTBOX_PATH": str(self.state_dir / "outbox.sqlite3"),
                 # Rasa's conversations, encrypted with ONTHAAL_TRACKER_KEYS; one file per stack.

@@ -67,7 +67,7 @@ def test_retention_deletes_closed_intakes_after_the_period_and_their_conversatio
     intake_payload, client, post_intake, settings, fake_server
 ):
     rasa_url, rasa = fake_server
-    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_auth_token": "tok3n"})
+    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_jwt_secret": "tok3n"})
     for code in ("ONT-AAAAAA", "ONT-BBBBBB", "ONT-CCCCCC"):
         assert post_intake(intake_payload(reference=code, conversation_id=f"conv-{code}")).status_code == 201
     with client.app.state.database.sessions() as db:
@@ -103,7 +103,7 @@ def test_admin_erases_one_intake_on_request_including_the_rasa_conversation(
     intake_payload, client, post_intake, settings, fake_server
 ):
     rasa_url, rasa = fake_server
-    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_auth_token": "tok3n"})
+    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_jwt_secret": "tok3n"})
     with make_client(settings) as client:
         add_user(client, "an")
         add_user(client, "beheer", "admin", None)

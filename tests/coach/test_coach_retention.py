@@ -132,7 +132,7 @@ def test_a_failed_tracker_erasure_is_kept_encrypted_and_retried_until_rasa_confi
     intake_payload, settings, fake_server, caplog
 ):
     rasa_url, rasa = fake_server
-    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_auth_token": "tok3n"})
+    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_jwt_secret": "tok3n"})
     rasa.fail = True
     caplog.set_level(logging.DEBUG)
     with make_client(settings) as client:
