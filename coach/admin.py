@@ -5,7 +5,7 @@ from sqlalchemy import select
 from coach import auth, intakes, reference, retention
 from coach.crypto import DataCipher
 from coach.db import Database
-from coach.models import Intake, Note, User
+from coach.models import Intake, Note, PendingErasure, User
 from coach.settings import Settings, get_settings
 
 
@@ -57,6 +57,9 @@ def rotate_keys(settings: Settings) -> int:
         for note in db.scalars(select(Note)):
             note.text_enc = cipher.rotate(note.text_enc)
             count += 1
+        for pending in db.scalars(select(PendingErasure)):
+            pending.conversation_enc = cipher.rotate(pending.conversation_enc)
+            count += 1
         db.commit()
     database.dispose()
     return count
@@ -65,7 +68,7 @@ def rotate_keys(settings: Settings) -> int:
 def purge(settings: Settings) -> list[str]:
     database, cipher = _open(settings)
     with database.sessions() as db:
-        gone = retention.purge_expired(db, cipher, settings)
+        gone = retention.run_retention(db, cipher, settings)
     database.dispose()
     return gone
 

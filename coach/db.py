@@ -37,7 +37,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Deleted rows are overwritten with zeros, so an erased intake cannot be read back from the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def vacuum(engine: Engine) -> None:
+    """Rebuild a SQLite file without its free pages (after a purge); nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM")
 
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from coach import audit, reference
@@ -80,21 +80,34 @@ def find(db: Session, reference_code: str) -> Intake | None:
     return db.scalar(select(Intake).where(Intake.reference == reference_code))
 
 
-def erase(db: Session, intake: Intake, cipher: DataCipher, username: str | None, action: str = "erase") -> str:
+def erase(
+    db: Session, intake: Intake, cipher: DataCipher, username: str | None, action: str = "erase", detail: str = ""
+) -> str:
     """Delete the intake and its notes (audited); returns its Rasa conversation id for the tracker erasure."""
     try:
         conversation_id = str(cipher.decrypt_json(intake.payload_enc).get("conversation_id") or "")
     except ValueError:  # undecryptable (lost key): the row goes regardless
         conversation_id = ""
-    audit.record(db, username, action, intake.reference)
+    audit.record(db, username, action, intake.reference, detail)
     db.delete(intake)
     return conversation_id
 
 
-def expired(db: Session, retention_days: int, now: datetime | None = None) -> list[Intake]:
-    """Closed intakes whose closing lies more than `retention_days` back."""
-    limit = (now or utcnow()) - timedelta(days=retention_days)
-    return list(db.scalars(select(Intake).where(Intake.status == "closed", Intake.closed_at < limit)))
+def expired(db: Session, closed_days: int, open_days: int, now: datetime | None = None) -> list[Intake]:
+    """Closed intakes closed more than `closed_days` ago, and intakes never closed that arrived more than
+    `open_days` ago."""
+    now = now or utcnow()
+    closed_long_ago = and_(Intake.status == "closed", Intake.closed_at < now - timedelta(days=closed_days))
+    never_closed = and_(Intake.status != "closed", Intake.received_at < now - timedelta(days=open_days))
+    return list(db.scalars(select(Intake).where(or_(closed_long_ago, never_closed)).order_by(Intake.id)))
+
+
+def deletion_warning(intake: Intake, open_days: int, warning_days: int, now: datetime | None = None) -> datetime | None:
+    """When an intake that was never closed will be deleted, if that is within `warning_days`; else None."""
+    if intake.status == "closed":
+        return None
+    deleted_on = intake.received_at + timedelta(days=open_days)
+    return deleted_on if (now or utcnow()) >= deleted_on - timedelta(days=warning_days) else None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,14 @@
-"""Keeps personal data out of the server's own logs: uvicorn's access log would print query strings, and the
-inbox search (`?q=<name>`) is one. The filter drops every query string from access log lines."""
+"""Keeps personal data out of the server's own logs.
+
+- uvicorn's access log would print query strings, and the inbox search (`?q=<name>`) is one: the filter drops
+  every query string from access log lines.
+- httpx logs every request URL at INFO; the coach service's outgoing URLs carry a conversation id (the tracker
+  erasure, and a WhatsApp id comes from a phone number) and may carry a token: httpx and httpcore log warnings only.
+"""
 
 import logging
+
+QUIET_CLIENT_LOGGERS = ("httpx", "httpcore")
 
 
 class DropQueryStrings(logging.Filter):
@@ -18,3 +25,5 @@ def install() -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(existing, DropQueryStrings) for existing in access.filters):
         access.addFilter(DropQueryStrings())
+    for name in QUIET_CLIENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

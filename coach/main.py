@@ -24,12 +24,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coach import legacy, logging_privacy, retention
 from coach.auth import LoginRateLimiter
+from coach.body_limit import BodyLimitMiddleware
 from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
-from coach.routers import api, health, login, pages, reception, webhook, widget
+from coach.outbox_status import OutboxStatusIn
+from coach.routers import api, docs, health, login, outbox_status, pages, reception, webhook, widget
 from coach.routers.templating import render
 from coach.schemas import IntakeIn, IntakeV2In
+from coach.security_headers import SecurityHeadersMiddleware
 from coach.settings import Settings, get_settings
 from coach.translation import build_translator
 
@@ -102,15 +105,16 @@ async def _coach_error(request: Request, error: Exception) -> Response:
 
 
 def _openapi_with_contracts(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """The webhook reads its raw body (to verify the signature first), so FastAPI cannot see its models:
-    add both intake contracts to the components the route's requestBody refers to."""
+    """The signed routes read their raw body (to verify the signature first), so FastAPI cannot see their
+    models: add both intake contracts and the outbox report to the components their requestBody refers to."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         _, definitions = models_json_schema(
-            [(IntakeIn, "validation"), (IntakeV2In, "validation")], ref_template="#/components/schemas/{model}"
+            [(IntakeIn, "validation"), (IntakeV2In, "validation"), (OutboxStatusIn, "validation")],
+            ref_template="#/components/schemas/{model}",
         )
         components = document.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in definitions["$defs"].items():
@@ -128,19 +132,27 @@ def create_app() -> FastAPI:
         version="2",
         lifespan=lifespan,
         description="Receives signed intakes (schema v1 and v2) and serves them to logged-in coaches.",
+        # Swagger UI and ReDoc load from a CDN; coach/routers/docs.py serves the reference without it.
+        docs_url=None,
+        redoc_url=None,
     )
     # The widget is sent compressed: its first render on a slow phone network depends on it.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeadersMiddleware)
+    # Added last, so it is the outermost of ours: no route or middleware sees more body than its cap.
+    app.add_middleware(BodyLimitMiddleware)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _coach_error)
     app.add_exception_handler(RequestValidationError, _coach_error)
     app.include_router(health.router)
     app.include_router(webhook.router)
+    app.include_router(outbox_status.router)
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(pages.router)
     app.include_router(reception.router)
     app.include_router(widget.router)
+    app.include_router(docs.router)
     app.mount("/coach/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="coach-static")
     app.openapi = _openapi_with_contracts(app)  # type: ignore[method-assign]
     return app

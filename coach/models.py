@@ -7,7 +7,7 @@ need ids and timestamps.
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -125,3 +125,32 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32), index=True)
     reference: Mapped[str | None] = mapped_column(String(16), index=True)
     detail: Mapped[str | None] = mapped_column(String(128))
+
+
+class OutboxReport(Base):
+    """The action server's latest outbox report (one row, id 1): counts and times only, never an intake."""
+
+    __tablename__ = "outbox_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pending: Mapped[int] = mapped_column(Integer)
+    dead_letters: Mapped[int] = mapped_column(Integer)
+    oldest_pending_seconds: Mapped[float | None] = mapped_column(Float)
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the sender's clock
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # ours: staleness is measured on this one
+
+
+class PendingErasure(Base):
+    """A Rasa tracker erasure that failed (Rasa down, refused, timed out), retried by the retention job.
+
+    The conversation id is kept only encrypted (a WhatsApp id comes from a phone number); the reference is the
+    deleted intake's, for the audit entry that says whether the erasure finally succeeded."""
+
+    __tablename__ = "pending_erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16))
+    conversation_enc: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -162,6 +162,13 @@ class IntakeReceipt(BaseModel):
     duplicate: bool | None = None
 
 
+class ReferenceConflict(BaseModel):
+    """Answer 409 to the webhook: `reference` belongs to another intake; nothing was stored."""
+
+    detail: Literal["reference already in use"]
+    reference: str
+
+
 # --- Intake schema version 2 (docs/architecture.md, "The intake hand-off, schema version 2") -----------------
 
 SCHEMA_V2_ID = "urn:onthaal:schema:intake:v2"

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # Fernet keys, comma-separated: the first encrypts, all decrypt (coach/crypto.py). Required outside development.
     data_keys: Annotated[str, Field(validation_alias="ONTHAAL_DATA_KEYS", repr=False)] = ""
     retention_days: Annotated[int, Field(validation_alias="ONTHAAL_RETENTION_DAYS", ge=1, le=3650)] = 180
+    # Intakes never closed go this long after they arrived; coaches are warned `retention_warning_days` before.
+    retention_open_days: Annotated[int, Field(validation_alias="ONTHAAL_RETENTION_OPEN_DAYS", ge=1, le=3650)] = 365
+    retention_warning_days: Annotated[int, Field(validation_alias="ONTHAAL_RETENTION_WARNING_DAYS", ge=0, le=365)] = 30
     # How often the retention job runs inside the service; 0 = never (then run `coach_admin.py purge` from cron).
     retention_interval_seconds: Annotated[int, Field(validation_alias="ONTHAAL_RETENTION_INTERVAL_SECONDS", ge=0)] = (
         3600
@@ -89,7 +92,7 @@ class Settings(BaseSettings):
         5.0
     )
     rasa_url: Annotated[str, Field(validation_alias="RASA_URL")] = "http://127.0.0.1:5005"
-    rasa_auth_token: Annotated[str, Field(validation_alias="RASA_AUTH_TOKEN", repr=False)] = ""
+    rasa_jwt_secret: Annotated[str, Field(validation_alias="RASA_JWT_SECRET", repr=False)] = ""
     # Unset: Secure cookies everywhere but in development (plain http://127.0.0.1 under `make run`).
     cookie_secure: Annotated[bool | None, Field(validation_alias="ONTHAAL_COOKIE_SECURE")] = None
     session_hours: Annotated[float, Field(validation_alias="ONTHAAL_SESSION_HOURS", gt=0, le=24)] = 8.0
@@ -130,6 +133,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"ONTHAAL_DATA_KEYS is required outside development; generate a key with `{GENERATE_KEY_COMMAND}`"
             )
+        if self.retention_warning_days >= self.retention_open_days:
+            raise ValueError("ONTHAAL_RETENTION_WARNING_DAYS must be less than ONTHAAL_RETENTION_OPEN_DAYS")
         if self.translator == "libretranslate" and not self.libretranslate_url:
             raise ValueError("ONTHAAL_TRANSLATOR=libretranslate needs ONTHAAL_LIBRETRANSLATE_URL")
         if self.translator == "public" and not self.translation_public_opt_in:

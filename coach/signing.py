@@ -14,6 +14,9 @@ from coach.settings import decode_webhook_secret
 
 TOLERANCE_SECONDS = 5 * 60
 MAX_WEBHOOK_ID_LENGTH = 255
+# Unix seconds have 10 digits until the year 2286; more is never a clock, and a 400-digit number would not
+# even fit a float for the comparison below.
+MAX_TIMESTAMP_DIGITS = 12
 
 
 class WebhookVerificationError(Exception):
@@ -44,7 +47,7 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | No
         raise WebhookVerificationError("missing webhook-id, webhook-timestamp or webhook-signature header")
     if len(msg_id) > MAX_WEBHOOK_ID_LENGTH:
         raise WebhookVerificationError("webhook-id is too long")
-    if not timestamp.isascii() or not timestamp.isdigit():
+    if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > MAX_TIMESTAMP_DIGITS:
         raise WebhookVerificationError("webhook-timestamp is not unix seconds")
     current = time.time() if now is None else now
     if abs(current - int(timestamp)) > TOLERANCE_SECONDS:

@@ -24,16 +24,25 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def embedding_site_port() -> int:
+    """The port of a test page that embeds the widget from another origin; Rasa allows that origin (CORS)."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory: pytest.TempPathFactory, embedding_site_port: int) -> Iterator[Stack]:
     """Action server, coach service and Rasa server (trained model), each a real process on 127.0.0.1."""
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` (make test does this first).")
+    coach_port = free_port()
+    origins = f"http://127.0.0.1:{coach_port},http://127.0.0.1:{embedding_site_port}"
     stack = Stack(
         state_dir=tmp_path_factory.mktemp("stack"),
         rasa_port=free_port(),
         actions_port=free_port(),
-        coach_port=free_port(),
+        coach_port=coach_port,
         model=MODEL,
+        extra_env={"ONTHAAL_WIDGET_ORIGINS": origins},
     )
     stack.start()
     try:

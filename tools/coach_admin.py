@@ -2,7 +2,8 @@
 
   create-user NAME --role admin|coach|reception [--team west]   password asked twice (or ONTHAAL_NEW_PASSWORD)
   rotate-keys          re-encrypt every stored value with the first key of ONTHAAL_DATA_KEYS
-  purge                delete closed intakes past ONTHAAL_RETENTION_DAYS (for cron; the service also runs it)
+  purge                delete intakes past retention (closed: ONTHAAL_RETENTION_DAYS, never closed:
+                       ONTHAAL_RETENTION_OPEN_DAYS), retry failed tracker erasures (for cron; the service also runs it)
   erase REFERENCE      erase one intake on request, with its conversation in Rasa's tracker store
   migrate              upgrade the database to the newest migration
 
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--role", choices=("admin", "coach", "reception"), required=True)
     create.add_argument("--team", help="team key of config/neighbourhoods.yml (coaches)")
     commands.add_parser("rotate-keys", help="re-encrypt everything with the first key")
-    commands.add_parser("purge", help="delete closed intakes past the retention period")
+    commands.add_parser("purge", help="delete intakes past retention, retry failed tracker erasures")
     erase = commands.add_parser("erase", help="erase one intake on request")
     erase.add_argument("reference")
     commands.add_parser("migrate", help="upgrade the database schema")

@@ -1,8 +1,9 @@
 """Starts Onthaal's three servers together: action server, Rasa server and coach service.
 
-Used by `make run` (`python tools/stack.py run`) and by the end-to-end tests (`Stack`). Everything listens on
-127.0.0.1. On first use a development webhook secret and Rasa API token are written to a git-ignored `.env`.
-Standard library only, so any Python 3.11 can run it.
+Used by `make run` (`python -m tools.stack run`, which restarts a server that stops: `tools/supervise.py`) and by
+the end-to-end tests (`Stack`, unsupervised). Everything listens on 127.0.0.1. On first use development secrets are
+written to a git-ignored `.env`; the servers get them through their environment, never on their command line
+(`bot/server.py`, `bot/action_server.py`). Standard library only, so any Python 3.11 can run it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def ensure_dotenv(path: Path = ENV_FILE) -> dict[str, str]:
                 values[key.strip()] = value.strip()
     generated = {
         "ONTHAAL_WEBHOOK_SECRET": lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "RASA_AUTH_TOKEN": lambda: secrets.token_urlsafe(24),
+        # Signs the JWTs of Rasa's HTTP API (bot/server.py); there is no plain Rasa token any more.
+        "RASA_JWT_SECRET": lambda: secrets.token_urlsafe(32),
+        # Shared by Rasa and the action server: the action server answers only requests carrying it.
+        "ONTHAAL_ACTION_SECRET": lambda: secrets.token_urlsafe(32),
         # A Fernet key (url-safe base64 of 32 bytes) for the coach service's encryption at rest.
         "ONTHAAL_DATA_KEYS": lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         # A Fernet key for Rasa's conversations at rest (bot/tracker_store.py).
@@ -84,6 +88,13 @@ def _wait_for(url: str, process: subprocess.Popen, name: str, timeout: float) ->
     raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
 
 
+# Each server: where it answers when it is up, and how long it may take to get there.
+HEALTH_PATHS = {"actions": "/health", "coach": "/api/v1/health", "rasa": "/"}
+START_TIMEOUTS = {"actions": 120, "coach": 60, "rasa": 240}
+LABELS = {"actions": "action server", "coach": "coach service", "rasa": "Rasa server"}
+SERVICES = ("actions", "coach", "rasa")  # the order they start in
+
+
 @dataclass
 class Stack:
     """The three servers on the given ports, with their state (database, outbox, logs) under `state_dir`."""
@@ -109,11 +120,11 @@ class Stack:
         return f"http://127.0.0.1:{self.actions_port}"
 
     def environment(self) -> dict[str, str]:
-        env = {**os.environ, **ensure_dotenv()}
+        dotenv = ensure_dotenv()
+        env = {**os.environ, **dotenv}
         env.update(
             {
                 "RASA_TELEMETRY_ENABLED": "false",
-                "SANIC_HOST": "127.0.0.1",
                 "ONTHAAL_ACTION_URL": f"{self.actions_url}/webhook",
                 "ONTHAAL_COACH_URL": self.coach_url,
                 "ONTHAAL_OUTBOX_PATH": str(self.state_dir / "outbox.sqlite3"),
@@ -127,105 +138,121 @@ class Stack:
             }
         )
         env.setdefault("DATABASE_URL", f"sqlite:///{self.state_dir / 'coach.sqlite3'}")
+        # The widget is served by the coach service; only its pages may call Rasa from a browser.
+        env.setdefault("ONTHAAL_WIDGET_ORIGINS", f"{self.coach_url},http://localhost:{self.coach_port}")
         # Optional channel settings: empty means "not used" (no public URL, the providers' own API addresses).
         for optional in ("TWILIO_WEBHOOK_URL", "TWILIO_API_BASE", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_BASE"):
             env.setdefault(optional, "")
         env.update(self.extra_env)
         return env
 
-    def _start(self, name: str, command: list[str]) -> subprocess.Popen:
+    def command(self, name: str) -> list[str]:
+        """The command line of a server: no secrets (they are in the environment)."""
+        if name == "actions":
+            return [str(BOT_PYTHON), "-m", "bot.action_server", "--port", str(self.actions_port)]
+        if name == "coach":
+            return [str(COACH_PYTHON), "-m", "uvicorn", "coach.main:app", "--host", "127.0.0.1"] + [
+                "--port",
+                str(self.coach_port),
+            ]
+        if name == "rasa":
+            model = str(self.model or latest_model())
+            return [str(BOT_PYTHON), "-m", "bot.server", "--model", model, "--port", str(self.rasa_port)]
+        raise ValueError(f"no server called {name!r}")
+
+    def health_url(self, name: str) -> str:
+        base = {"actions": self.actions_url, "coach": self.coach_url, "rasa": self.rasa_url}[name]
+        return base + HEALTH_PATHS[name]
+
+    def launch(self, name: str) -> subprocess.Popen:
+        """Start one server without waiting for it; its output goes to `state_dir/logs/<name>.log`."""
         log_dir = self.state_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
-        log = (log_dir / f"{name}.log").open("ab")
-        process = subprocess.Popen(  # noqa: S603 (fixed commands)
-            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with (log_dir / f"{name}.log").open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603 (fixed commands)
+                self.command(name),
+                cwd=ROOT,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.processes.append((name, process))
         return process
 
+    def start_service(self, name: str) -> None:
+        """Start one server and wait until it answers."""
+        _wait_for(self.health_url(name), self.launch(name), LABELS[name], START_TIMEOUTS[name])
+
     def start_coach(self) -> None:
-        command = [
-            str(COACH_PYTHON),
-            "-m",
-            "uvicorn",
-            "coach.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.coach_port),
-        ]
-        _wait_for(f"{self.coach_url}/api/v1/health", self._start("coach", command), "coach service", 60)
+        self.start_service("coach")
 
     def start_actions(self) -> None:
-        command = [str(BOT_PYTHON), "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(self.actions_port)]
-        _wait_for(f"{self.actions_url}/health", self._start("actions", command), "action server", 120)
+        self.start_service("actions")
 
     def start_rasa(self) -> None:
-        command = [
-            str(BOT_PYTHON),
-            "-m",
-            "rasa",
-            "run",
-            "--model",
-            str(self.model or latest_model()),
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(self.rasa_port),
-            "--enable-api",
-            "--auth-token",
-            ensure_dotenv()["RASA_AUTH_TOKEN"],
-            "--cors",
-            "*",
-            "--endpoints",
-            "bot/endpoints.yml",
-            "--credentials",
-            "bot/credentials.yml",
-            "--logging-config-file",
-            "bot/logging.yml",
-        ]
-        _wait_for(self.rasa_url + "/", self._start("rasa", command), "Rasa server", 240)
+        self.start_service("rasa")
 
     def restart_rasa(self) -> None:
         """Stop the Rasa server and start it again; the conversations stay in the tracker store."""
         self.stop_process("rasa")
         self.start_rasa()
 
+    def forget(self, name: str) -> None:
+        """Drop the server's processes that have exited from the list."""
+        self.processes = [(n, p) for n, p in self.processes if n != name or p.poll() is None]
+
+    def rasa_api_headers(self) -> dict[str, str]:
+        """The header that authenticates a request to Rasa's HTTP API (a short-lived JWT)."""
+        from coach.rasa import auth_headers
+
+        return auth_headers(ensure_dotenv()["RASA_JWT_SECRET"])
+
     def start(self) -> Stack:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         try:
-            self.start_actions()
-            self.start_coach()
-            self.start_rasa()
+            for name in SERVICES:
+                self.start_service(name)
         except BaseException:
             self.stop()
             raise
         return self
 
     def stop_process(self, name: str) -> None:
-        for index, (process_name, process) in enumerate(list(self.processes)):
-            if process_name == name:
-                if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGTERM)
-                    try:
-                        process.wait(timeout=15)
-                    except subprocess.TimeoutExpired:
-                        os.killpg(process.pid, signal.SIGKILL)
-                        process.wait()
-                self.processes.pop(index)
+        for process_name, process in self.processes:
+            if process_name == name and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+        self.processes = [(n, p) for n, p in self.processes if n != name]
 
     def stop(self) -> None:
         for name, _ in reversed(list(self.processes)):
             self.stop_process(name)
 
 
-def main() -> int:
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["run", "dotenv"])
-    args = parser.parse_args()
+    parser.add_argument("--state-dir", type=Path, default=ROOT / "var", help="databases, outbox and logs")
+    parser.add_argument("--rasa-port", type=int, default=5005)
+    parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--coach-port", type=int, default=8000)
+    parser.add_argument("--model", type=Path, default=None, help="default: the newest model in bot/models")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
     if args.command == "dotenv":
         ensure_dotenv()
         return 0
+    if str(ROOT) not in sys.path:  # run as a script: make `tools` importable
+        sys.path.insert(0, str(ROOT))
+    from tools.supervise import Supervisor
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -233,33 +260,38 @@ def main() -> int:
     # Ctrl-C, and a plain `kill`, stop all three servers (also when started from a script, where SIGINT is ignored).
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
-    stack = Stack(state_dir=ROOT / "var")
-    print("Starting the action server, the coach service and the Rasa server (about a minute)...", flush=True)
-    stack.start()
-    print(
-        f"\nOnthaal is running.\n"
-        f"  Chat (web widget):  {stack.coach_url}/\n"
-        f"  Coach view:         {stack.coach_url}/coach\n"
-        f"  Reception desk:     {stack.coach_url}/reception\n"
-        f"  Rasa REST channel:  {stack.rasa_url}/webhooks/rest/webhook\n"
-        f"  WhatsApp webhook:   {stack.rasa_url}/webhooks/whatsapp/webhook (Twilio-signed requests only)\n"
-        f"  Telegram webhook:   {stack.rasa_url}/webhooks/telegram/webhook (secret-token requests only)\n"
-        f"  First coach account: make admin NAME=... ROLE=admin\n"
-        f"  Logs:               {stack.state_dir / 'logs'}\n"
-        f"Press Ctrl-C to stop.",
-        flush=True,
+    stack = Stack(
+        state_dir=args.state_dir,
+        rasa_port=args.rasa_port,
+        actions_port=args.actions_port,
+        coach_port=args.coach_port,
+        model=args.model,
     )
+    print("Starting the action server, the coach service and the Rasa server (about a minute)...", flush=True)
     try:
-        while all(process.poll() is None for _, process in stack.processes):
-            time.sleep(1)
-        stopped = [name for name, process in stack.processes if process.poll() is not None]
-        print(f"Stopped unexpectedly: {', '.join(stopped)} (see the logs).", file=sys.stderr)
-        return 1
+        stack.start()
+        print(
+            f"\nOnthaal is running.\n"
+            f"  Chat (web widget):  {stack.coach_url}/\n"
+            f"  Coach view:         {stack.coach_url}/coach\n"
+            f"  Reception desk:     {stack.coach_url}/reception\n"
+            f"  Rasa REST channel:  {stack.rasa_url}/webhooks/rest/webhook\n"
+            f"  WhatsApp webhook:   {stack.rasa_url}/webhooks/whatsapp/webhook (Twilio-signed requests only)\n"
+            f"  Telegram webhook:   {stack.rasa_url}/webhooks/telegram/webhook (secret-token requests only)\n"
+            f"  First coach account: make admin NAME=... ROLE=admin\n"
+            f"  Logs:               {stack.state_dir / 'logs'}\n"
+            f"A server that stops is restarted. Press Ctrl-C to stop.",
+            flush=True,
+        )
+        supervisor = Supervisor(stack, say=lambda line: print(line, flush=True))
+        supervisor.watch(list(SERVICES))
+        supervisor.run_forever()
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
         return 0
     finally:
         stack.stop()
+    return 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.questions import question
 from bot.actions.readback import keep_only_language
+from bot.rasa_api import auth_headers
 
 logger = logging.getLogger(__name__)
 ERASE_AFTER_SECONDS = 2.0
@@ -28,12 +29,12 @@ _erasures: set[asyncio.Task] = set()
 def erase_conversation(sender_id: str, keep: list[dict] | None = None) -> bool:
     """Replace the conversation's events in Rasa's tracker store by `keep` (default: nothing), via Rasa's HTTP API."""
     rasa_url = os.environ.get("ONTHAAL_RASA_URL")
-    token = os.environ.get("RASA_AUTH_TOKEN")
-    if not rasa_url or not token:
+    headers = auth_headers()
+    if not rasa_url or not headers:
         return False
     url = f"{rasa_url.rstrip('/')}/conversations/{quote(sender_id, safe='')}/tracker/events"
     try:
-        response = requests.put(url, params={"token": token}, json=keep or [], timeout=5)
+        response = requests.put(url, headers=headers, json=keep or [], timeout=5)
     except requests.RequestException as error:
         logger.warning("conversation erasure failed: %s", type(error).__name__)
         return False

@@ -1,234 +1,257 @@
-"""Delivers intakes to the coach service: local outbox first, then a signed webhook (Standard Webhooks).
+"""Delivers intakes to the coach service: outbox first, then a signed webhook, retried until acknowledged.
 
-An intake is written to the outbox (SQLite, `ONTHAAL_OUTBOX_PATH`) before it is posted, and removed from it
-only once the coach service has acknowledged it, so nothing a person said is lost while the coach service is
-down. Retries reuse the same `webhook-id`, so the coach service stores each intake once. What waits in the
-outbox is encrypted (Fernet, with a key derived from the webhook secret), so the file holds no words in clear.
+- `enqueue` checks the intake against the schema and writes it to the outbox (`bot/actions/outbox.py`); an
+  invalid intake goes straight to the dead letters instead, with an ERROR log line naming only schema paths.
+- The hand-off then makes the first attempt itself, for its own intake only (`deliver_now`), and tells the
+  person the reference the intake finally carries.
+- A background `Sender` posts the entries whose retry is due, with backoff (1 s doubling to 5 min), and sends
+  the coach service a signed status report every minute and after a dead letter. The action server starts it at
+  start-up with `start_sender()` (idempotent; `ONTHAAL_OUTBOX_SENDER=off` prevents it);
+  `python -m bot.actions.delivery` runs the same loop on its own. It survives any exception.
 
-A background sender retries what is left with exponential backoff (1 s doubling to 5 min per intake) until
-the coach service acknowledges it. The action server starts it as a daemon thread on the first `enqueue`
-(`ONTHAAL_OUTBOX_SENDER=off` prevents that); `python -m bot.actions.delivery` runs the same loop on its own.
-Its clock and sleep are injectable, so tests run minutes of retries in milliseconds.
+What an answer means (`coach_client.outcome_of`): 2xx delivered (retries reuse the webhook id, so the coach
+service stores each intake once); 409, the reference belongs to another intake: a new reference under a new
+webhook id replaces the row in one statement; any other 4xx except 401/408/429 is permanent: the entry becomes a
+dead letter; the rest is retried. Clock, sleep and transport are injectable, so tests run hours in milliseconds.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import argparse
 import json
 import logging
-import os
-import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from contextlib import closing
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import requests
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import InvalidToken
 
-from bot.actions.reference_data import ROOT
+from bot.actions import outbox
+from bot.actions.coach_client import (
+    MAX_RETRY_SECONDS,
+    DeliverySettings,
+    Outcome,
+    Transport,
+    backoff_seconds,
+    new_webhook_id,
+    outcome_of,
+    post_signed,
+    report_status,
+    sign,
+)
+from bot.actions.intake import new_reference
+from bot.actions.intake_schema import schema_problems
 
+__all__ = [
+    "MAX_RETRY_SECONDS",
+    "DeliverySettings",
+    "Sender",
+    "backoff_seconds",
+    "deliver_now",
+    "enqueue",
+    "ensure_sender_started",
+    "sign",
+    "start_sender",
+]
 logger = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 5
-FIRST_RETRY_SECONDS = 1.0
-MAX_RETRY_SECONDS = 5 * 60.0
 IDLE_POLL_SECONDS = 30.0  # nothing pending: look again now and then (another process may have enqueued)
-# One delivery pass at a time in this process: the hand-off's own attempt and the sender never post together.
-_delivery_lock = threading.Lock()
+# The hand-off's own attempt has the entry to itself for this long; after a crash mid-attempt the sender takes it.
+HANDOFF_LEASE_SECONDS = 30.0
+MAX_REFERENCE_CHANGES = 5  # 409s in a row for one intake: give it back to the backoff
 
 
-def _outbox_path() -> Path:
-    return Path(os.environ.get("ONTHAAL_OUTBOX_PATH", ROOT / "var" / "outbox.sqlite3"))
+@dataclass(frozen=True)
+class Result:
+    """How one attempt ended: `reference` and `webhook_id` are the ones the intake carries now (after a 409 they
+    are new); None when the entry was not (or no longer) in the outbox."""
+
+    delivered: bool
+    reference: str | None
+    webhook_id: str | None = None
+    dead_lettered: bool = False
 
 
-def _connect(path: Path | None = None) -> sqlite3.Connection:
-    path = path or _outbox_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=10)
-    connection.execute(
-        "CREATE TABLE IF NOT EXISTS outbox ("
-        " webhook_id TEXT PRIMARY KEY, reference TEXT NOT NULL, body TEXT NOT NULL,"
-        " created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0)"
-    )
-    columns = {row[1] for row in connection.execute("PRAGMA table_info(outbox)")}
-    if "next_attempt_at" not in columns:  # an outbox written before the sender existed
-        connection.execute("ALTER TABLE outbox ADD COLUMN next_attempt_at REAL NOT NULL DEFAULT 0")
-    return connection
-
-
-ENCRYPTED_PREFIX = "fernet:"
-
-
-def _outbox_cipher(secret: str) -> Fernet:
-    """The outbox key: derived from the webhook secret, which the action server has anyway."""
-    derive = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"onthaal outbox v1")
-    return Fernet(base64.urlsafe_b64encode(derive.derive(secret.encode())))
-
-
-def seal(body: str, secret: str) -> str:
-    return ENCRYPTED_PREFIX + _outbox_cipher(secret).encrypt(body.encode()).decode()
-
-
-def unseal(stored: str, secret: str) -> bytes:
-    """The intake JSON of an outbox row (rows written before encryption are plain JSON)."""
-    if not stored.startswith(ENCRYPTED_PREFIX):
-        return stored.encode()
-    return _outbox_cipher(secret).decrypt(stored.removeprefix(ENCRYPTED_PREFIX).encode())
-
-
-def backoff_seconds(attempts: int) -> float:
-    """Wait after the `attempts`-th failed attempt: 1, 2, 4, ... seconds, at most 5 minutes."""
-    return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
-
-
-def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
-    """The `webhook-signature` header value for `body`."""
-    key = base64.b64decode(secret.removeprefix("whsec_"))
-    signed = f"{webhook_id}.{timestamp}.".encode() + body
-    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-
-
-def enqueue(intake: dict[str, Any]) -> str:
-    webhook_id = f"msg_{uuid.uuid4().hex}"
+def enqueue(intake: dict[str, Any], settings: DeliverySettings | None = None) -> str:
+    """Store an intake for delivery (its first attempt is the hand-off's, see `deliver_now`); its webhook id."""
+    settings = settings or DeliverySettings.from_env()
     now = time.time()
-    with closing(_connect()) as connection, connection:
-        connection.execute(
-            "INSERT INTO outbox (webhook_id, reference, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)",
-            # The hand-off makes the first attempt itself; the sender's turn comes a second later.
-            (
-                webhook_id,
-                intake["reference"],
-                seal(json.dumps(intake, ensure_ascii=False), _coach_target()[1]),
-                now,
-                now + FIRST_RETRY_SECONDS,
-            ),
-        )
-    ensure_sender_started()
+    entry = outbox.Entry(
+        webhook_id=new_webhook_id(),
+        reference=str(intake.get("reference") or ""),  # a missing one is a schema problem, below
+        body=outbox.seal(json.dumps(intake, ensure_ascii=False), settings.secret),
+        created_at=now,
+        attempts=0,
+        next_attempt_at=now + HANDOFF_LEASE_SECONDS,
+    )
+    problems = schema_problems(intake)
+    if problems:
+        reason = "schema " + " ".join(problems)
+        outbox.bury_new(entry, reason, now, settings.outbox_path)
+        logger.error("intake %s dead-lettered: %s", entry.webhook_id, reason)
+        _nudge_sender(report=True)
+        return entry.webhook_id
+    outbox.add(entry, settings.outbox_path)
+    start_sender()  # normally running since the action server started; a safety net, it costs nothing
+    return entry.webhook_id
+
+
+def deliver_now(webhook_id: str, settings: DeliverySettings | None = None) -> Result:
+    """The hand-off's own attempt: this intake only, at once; the sender is nudged when it did not get through.
+    It never raises: whatever happens, the person gets an answer, and the entry is the sender's job."""
+    try:
+        result = deliver(webhook_id, time.time(), settings or DeliverySettings.from_env())
+    except Exception as error:  # noqa: BLE001 - e.g. the outbox file failing after the post
+        logger.error("intake %s: hand-off attempt failed with %s", webhook_id, type(error).__name__)
+        result = Result(delivered=False, reference=None)
+    if not result.delivered:
+        _nudge_sender(report=result.dead_lettered)
+    return result
+
+
+def deliver(
+    webhook_id: str,
+    now: float,
+    settings: DeliverySettings,
+    transport: Transport = requests.post,
+    only_if_due: bool = False,
+) -> Result:
+    """One attempt for one outbox entry, following it through reference changes; never raises for the network."""
+    for _ in range(MAX_REFERENCE_CHANGES):
+        entry = outbox.get(webhook_id, settings.outbox_path)
+        if entry is None or (only_if_due and entry.next_attempt_at > now):
+            return Result(delivered=False, reference=None)  # someone else delivered it, or it is not due yet
+        try:
+            body = outbox.unseal(entry.body, settings.secret)
+            status = post_signed(settings.intakes_url, settings.secret, entry.webhook_id, body, transport)
+        except InvalidToken:  # the webhook secret changed since this intake was written: keep it, retry later
+            logger.warning("intake %s cannot be decrypted with the current webhook secret", entry.webhook_id)
+            return _retry_later(entry, now, settings)
+        except Exception as error:  # noqa: BLE001 - one broken attempt must not stop the others
+            logger.error("intake %s: attempt failed with %s", entry.webhook_id, type(error).__name__)
+            return _retry_later(entry, now, settings)
+        outcome = outcome_of(status)
+        if outcome is Outcome.DELIVERED:
+            outbox.remove(entry.webhook_id, settings.outbox_path)
+            logger.info("intake %s delivered", entry.webhook_id)
+            return Result(delivered=True, reference=entry.reference, webhook_id=entry.webhook_id)
+        if outcome is Outcome.REFUSED:
+            outbox.bury(entry.webhook_id, f"status {status}", now, settings.outbox_path)
+            logger.error("intake %s dead-lettered: status %s", entry.webhook_id, status)
+            return Result(False, entry.reference, entry.webhook_id, dead_lettered=True)
+        if outcome is Outcome.RETRY:
+            if status is not None:  # no answer at all was logged by post_signed, with the error's type
+                logger.warning("intake %s not delivered: status %s, retrying later", entry.webhook_id, status)
+            return _retry_later(entry, now, settings)
+        webhook_id = _new_reference(entry, body, settings)
+        if webhook_id is None:
+            return Result(delivered=False, reference=None)
+    entry = outbox.get(webhook_id, settings.outbox_path)
+    return _retry_later(entry, now, settings) if entry else Result(delivered=False, reference=None)
+
+
+def _new_reference(entry: outbox.Entry, body: bytes, settings: DeliverySettings) -> str | None:
+    """409: the same intake with a new reference, under a new webhook id (the coach service's dedupe must never
+    see a second body under one id); the new webhook id, or None when the entry is gone meanwhile."""
+    intake = json.loads(body)
+    intake["reference"] = new_reference()
+    webhook_id = new_webhook_id()
+    sealed = outbox.seal(json.dumps(intake, ensure_ascii=False), settings.secret)
+    if not outbox.replace(entry.webhook_id, webhook_id, intake["reference"], sealed, settings.outbox_path):
+        return None
+    logger.warning("intake %s: reference reassigned, now intake %s", entry.webhook_id, webhook_id)
     return webhook_id
 
 
-def _coach_target() -> tuple[str, str]:
-    """The webhook URL and secret from the environment."""
-    url = os.environ.get("ONTHAAL_COACH_URL", "http://127.0.0.1:8000").rstrip("/") + "/api/v1/intakes"
-    return url, os.environ.get("ONTHAAL_WEBHOOK_SECRET", "")
+def _retry_later(entry: outbox.Entry, now: float, settings: DeliverySettings) -> Result:
+    attempts = entry.attempts + 1
+    outbox.schedule(entry.webhook_id, attempts, now + settings.backoff_seconds(attempts), settings.outbox_path)
+    return Result(delivered=False, reference=entry.reference, webhook_id=entry.webhook_id)
 
 
-def _post(webhook_id: str, body: bytes, target: tuple[str, str] | None = None) -> bool:
-    url, secret = target or _coach_target()
-    timestamp = int(time.time())
-    headers = {
-        "content-type": "application/json",
-        "webhook-id": webhook_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, webhook_id, timestamp, body),
-    }
-    try:
-        response = requests.post(url, data=body, headers=headers, timeout=TIMEOUT_SECONDS)
-    except requests.RequestException as error:
-        logger.warning("intake delivery failed: %s", type(error).__name__)
-        return False
-    if response.status_code in (200, 201, 202):
-        return True
-    logger.warning("intake delivery refused with status %s", response.status_code)
-    return False
-
-
-def deliver_pending(
-    now: float | None = None, only_due: bool = False, path: Path | None = None, target: tuple[str, str] | None = None
-) -> set[str]:
-    """Try to post the intakes in the outbox (all of them, or those whose retry is due at `now`); returns the
-    webhook ids that were acknowledged. A failure schedules the next attempt with exponential backoff."""
-    now = time.time() if now is None else now
-    with _delivery_lock:
-        with closing(_connect(path)) as connection:
-            query = "SELECT webhook_id, body FROM outbox"
-            query += " WHERE next_attempt_at <= ? ORDER BY created_at" if only_due else " ORDER BY created_at"
-            rows = connection.execute(query, (now,) if only_due else ()).fetchall()
-        delivered = set()
-        target = target or _coach_target()
-        for webhook_id, stored in rows:
-            try:
-                acknowledged = _post(webhook_id, unseal(stored, target[1]), target)
-            except InvalidToken:  # the webhook secret changed since this intake was written: keep it, retry later
-                logger.warning("outbox entry %s cannot be decrypted with the current webhook secret", webhook_id)
-                acknowledged = False
-            with closing(_connect(path)) as connection, connection:
-                if acknowledged:
-                    connection.execute("DELETE FROM outbox WHERE webhook_id = ?", (webhook_id,))
-                    delivered.add(webhook_id)
-                    continue
-                (attempts,) = connection.execute(
-                    "SELECT attempts + 1 FROM outbox WHERE webhook_id = ?", (webhook_id,)
-                ).fetchone()
-                connection.execute(
-                    "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE webhook_id = ?",
-                    (attempts, now + backoff_seconds(attempts), webhook_id),
-                )
-    return delivered
-
-
-def pending_count(path: Path | None = None) -> int:
-    with closing(_connect(path)) as connection:
-        return connection.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+def pending_count(settings: DeliverySettings | None = None) -> int:
+    settings = settings or DeliverySettings.from_env()
+    return outbox.counts(time.time(), settings.outbox_path)[0]
 
 
 class Sender:
-    """Delivers what is left in the outbox until the coach service acknowledges it.
+    """Delivers the due outbox entries until the coach service acknowledges them, and reports on the outbox.
 
-    `clock` (seconds) and `sleep` are injectable; the outbox path, coach URL and secret are fixed when the
-    sender is made, so a sender started by the action server keeps them whatever the environment says later.
+    `clock` (seconds), `sleep` and `transport` are injectable; the settings are fixed when the sender is made,
+    so a sender started by the action server keeps them whatever the environment says later.
     """
 
     def __init__(
         self,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] | None = None,
-        outbox_path: Path | None = None,
+        settings: DeliverySettings | None = None,
+        transport: Transport = requests.post,
     ) -> None:
         self.clock = clock
-        self.outbox_path = outbox_path or _outbox_path()
-        self.target = _coach_target()
+        self.settings = settings or DeliverySettings.from_env()
+        self.transport = transport
         self._stop = threading.Event()
         self._wake = threading.Event()
         self.sleep = sleep or self._interruptible_sleep
+        self._report_requested = True  # a report at start-up: admins see the sender is back
+        self._next_report_at = 0.0
 
     def _interruptible_sleep(self, seconds: float) -> None:
         self._wake.wait(seconds)
         self._wake.clear()
 
     def run_once(self) -> set[str]:
-        """Deliver every intake whose retry is due now."""
-        return deliver_pending(now=self.clock(), only_due=True, path=self.outbox_path, target=self.target)
+        """Deliver every entry whose retry is due now; the webhook ids that were acknowledged."""
+        now = self.clock()
+        delivered = set()
+        for webhook_id in outbox.due(now, self.settings.outbox_path):
+            result = deliver(webhook_id, now, self.settings, self.transport, only_if_due=True)
+            if result.delivered and result.webhook_id:
+                delivered.add(result.webhook_id)
+            self._report_requested |= result.dead_lettered
+        return delivered
+
+    def report_if_due(self) -> None:
+        now = self.clock()
+        interval = self.settings.report_interval_seconds
+        if interval <= 0 or not (self._report_requested or now >= self._next_report_at):
+            return
+        self._report_requested = False
+        self._next_report_at = now + interval
+        report_status(self.settings, outbox.counts(now, self.settings.outbox_path), now, self.transport)
 
     def seconds_until_next(self) -> float:
-        """How long to wait before the next due retry (IDLE_POLL_SECONDS when nothing is pending)."""
-        with closing(_connect(self.outbox_path)) as connection:
-            (next_at,) = connection.execute("SELECT MIN(next_attempt_at) FROM outbox").fetchone()
-        if next_at is None:
-            return IDLE_POLL_SECONDS
-        return min(max(next_at - self.clock(), 0.0), MAX_RETRY_SECONDS)
+        """How long to wait for the next due retry or report (IDLE_POLL_SECONDS when nothing is pending)."""
+        now = self.clock()
+        next_at = outbox.next_attempt_at(self.settings.outbox_path)
+        wait = IDLE_POLL_SECONDS if next_at is None else min(max(next_at - now, 0.0), self.settings.max_retry_seconds)
+        if self.settings.report_interval_seconds > 0:
+            wait = min(wait, max(self._next_report_at - now, 0.0))
+        return wait
 
     def run_forever(self, until: Callable[[], bool] | None = None) -> None:
-        """Loop until `stop()` (or `until()` is true), sleeping until the next retry is due."""
+        """Loop until `stop()` (or `until()` is true). No exception ends it: it is logged by type, and the next
+        pass comes after a backoff."""
+        failures = 0
         while not self._stop.is_set() and not (until and until()):
             try:
                 self.run_once()
+                self.report_if_due()
                 wait = self.seconds_until_next()
-            except sqlite3.Error as error:
-                logger.warning("outbox sender: %s", type(error).__name__)
-                wait = FIRST_RETRY_SECONDS
+                failures = 0
+            except Exception as error:  # noqa: BLE001 - the sender must outlive anything a pass runs into
+                failures += 1
+                logger.error("outbox sender pass failed: %s", type(error).__name__)
+                wait = self.settings.backoff_seconds(failures)
             if wait > 0:
                 self.sleep(wait)
 
-    def nudge(self) -> None:
-        """A new intake is waiting: look again now instead of at the next due time."""
+    def nudge(self, report: bool = False) -> None:
+        """Look again now instead of at the next due time (and report now, after a dead letter)."""
+        self._report_requested |= report
         self._wake.set()
 
     def stop(self) -> None:
@@ -237,25 +260,50 @@ class Sender:
 
 
 _sender: Sender | None = None
+_sender_thread: threading.Thread | None = None
 _sender_guard = threading.Lock()
 
 
-def ensure_sender_started() -> Sender | None:
-    """Start the background sender thread once per process (not with ONTHAAL_OUTBOX_SENDER=off)."""
-    global _sender
-    if os.environ.get("ONTHAAL_OUTBOX_SENDER", "thread") == "off":
+def start_sender() -> Sender | None:
+    """Start the background sender thread of this process, once (again only if it is gone); cheap to call.
+    Called by the action server at start-up; not with ONTHAAL_OUTBOX_SENDER=off."""
+    global _sender, _sender_thread
+    settings = DeliverySettings.from_env()
+    if settings.sender == "off":
         return None
     with _sender_guard:
-        if _sender is None:
-            _sender = Sender()
-            threading.Thread(target=_sender.run_forever, name="outbox-sender", daemon=True).start()
+        if _sender is None or _sender_thread is None or not _sender_thread.is_alive():
+            _sender = Sender(settings=settings)
+            _sender_thread = threading.Thread(target=_sender.run_forever, name="outbox-sender", daemon=True)
+            _sender_thread.start()
         return _sender
 
 
-def main() -> None:
+ensure_sender_started = start_sender  # the name the action server used first
+
+
+def _nudge_sender(report: bool = False) -> None:
+    if _sender is not None:
+        _sender.nudge(report=report)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.actions.delivery", description=__doc__.splitlines()[0])
+    parser.add_argument("--dead-letters", action="store_true", help="list the dead letters (id, reason, time)")
+    parser.add_argument("--requeue", metavar="WEBHOOK_ID", help="put a dead letter back in the outbox")
+    arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logger.info("outbox sender running on %s", _outbox_path())
-    Sender().run_forever()
+    settings = DeliverySettings.from_env()
+    if arguments.dead_letters:
+        for webhook_id, reason, dead_at in outbox.dead_letters(settings.outbox_path):
+            print(webhook_id, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(dead_at)), reason)
+        return
+    if arguments.requeue:
+        if not outbox.requeue(arguments.requeue, time.time(), settings.outbox_path):
+            raise SystemExit(f"no dead letter {arguments.requeue}")
+        return
+    logger.info("outbox sender running on %s", settings.outbox_path)
+    Sender(settings=settings).run_forever()
 
 
 if __name__ == "__main__":

@@ -22,11 +22,12 @@ from bot.actions.readback import keep_only_language
 
 
 async def hand_off(tracker: Tracker, complete: bool) -> tuple[str, bool]:
-    """Outbox first, then one delivery attempt; returns the reference and whether it was acknowledged."""
+    """Outbox first, then one attempt for this intake only; the reference the intake finally carries (a new one
+    when the coach service found the first one taken) and whether it was acknowledged."""
     reference = new_reference()
     webhook_id = delivery.enqueue(build_intake(tracker, reference, complete=complete))
-    delivered = webhook_id in await asyncio.to_thread(delivery.deliver_pending)
-    return reference, delivered
+    result = await asyncio.to_thread(delivery.deliver_now, webhook_id)
+    return result.reference or reference, result.delivered
 
 
 class ActionSubmitIntake(Action):

@@ -5,19 +5,24 @@ Registered in bot/credentials.yml as `bot.channels.telegram.TelegramConnector`; 
 the app's language is passed on as a hint; voice notes, photos and files become the `media` intent. The
 webhook is registered with Telegram (setWebhook with the secret) only when `webhook_url` is set: by default
 nothing is called at startup. The limits of bot/channels/limits.py apply per sender (the updates all come from
-Telegram): a message over 2,000 characters gets the kind answer here.
+Telegram): a message over 2,000 characters gets the kind answer here. A reply Telegram cannot take right away
+(network error, timeout, 5xx, 408, 429) waits in the encrypted reply queue and is sent again, in order
+(bot/channels/outgoing.py).
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer, check_token
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.exceptions import NetworkError, RestartingTelegram, RetryAfter, TelegramAPIError
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput
 from sanic import Blueprint, response
@@ -37,6 +42,7 @@ from bot.channels.messaging import (
     pseudonym,
     split_text,
 )
+from bot.channels.outgoing import ReplySender, queue_from_environment, retry_seconds_from_environment
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +63,19 @@ MEDIA_FIELDS = {
     "contact": "other",
     "poll": "other",
 }
+# aiogram raises a bare TelegramAPIError for a 5xx (no status in it) and for an unusual status ("... [408]").
+_UNUSUAL_STATUS = re.compile(r"\[(\d{3})\]$")
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether Telegram may take the reply later: a 5xx, 408 or 429 (flood control), or no answer at all.
+    Another 4xx (a blocked bot, an unknown chat, a malformed message) is final."""
+    if isinstance(error, NetworkError | RetryAfter | RestartingTelegram | aiohttp.ClientError):
+        return True
+    if type(error) is TelegramAPIError:
+        status = _UNUSUAL_STATUS.search(str(error))
+        return status is None or int(status[1]) >= 500 or int(status[1]) in (408, 429)
+    return False
 
 
 def keyboard(buttons: list[dict[str, Any]], payloads: PayloadStore) -> InlineKeyboardMarkup:
@@ -72,14 +91,14 @@ def keyboard(buttons: list[dict[str, Any]], payloads: PayloadStore) -> InlineKey
 
 
 class OnthaalTelegramOutput(MessagingReplies, OutputChannel):
-    """Replies to one Telegram chat through the Bot API."""
+    """Replies to one Telegram chat through the connector's reply sender."""
 
     @classmethod
     def name(cls) -> str:
         return "telegram"
 
-    def __init__(self, bot: Bot, chat_id: int | str, payloads: PayloadStore) -> None:
-        self.bot = bot
+    def __init__(self, replies: ReplySender, chat_id: int | str, payloads: PayloadStore) -> None:
+        self.replies = replies
         self.chat_id = chat_id
         self.payloads = payloads
 
@@ -87,10 +106,8 @@ class OnthaalTelegramOutput(MessagingReplies, OutputChannel):
         parts = split_text(text, TELEGRAM_MAX_CHARS) or ["…"]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            try:
-                await self.bot.send_message(self.chat_id, part, reply_markup=markup if last else None)
-            except Exception as error:  # noqa: BLE001 (a failed reply must not lose the conversation)
-                logger.error("Telegram reply not sent: %s", type(error).__name__)
+            keys = markup.to_python() if markup is not None and last else None
+            await self.replies.send(str(self.chat_id), {"text": part, "reply_markup": keys})
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send(text)
@@ -135,12 +152,22 @@ class TelegramConnector(TelegramInput):
             check_token(access_token)  # a malformed token fails at startup, not at the first message
         self.payloads = PayloadStore()
         self._bot: Bot | None = None
+        self.replies = ReplySender(
+            self.name(), self._deliver, retryable, queue_from_environment(), retry_seconds_from_environment()
+        )
 
     def bot(self) -> Bot:
         """Built on first use, inside the server's event loop (its HTTP session belongs to that loop)."""
         if self._bot is None:
             self._bot = Bot(self.access_token or "", server=TelegramAPIServer.from_base(self.api_base))
         return self._bot
+
+    async def _deliver(self, chat_id: str, reply: dict[str, Any]) -> None:
+        """One reply part to the Bot API's sendMessage (raises when Telegram does not take it)."""
+        await self.bot().send_message(chat_id, reply["text"], reply_markup=reply.get("reply_markup"))
+
+    def output_channel(self, chat_id: int | str) -> OnthaalTelegramOutput:
+        return OnthaalTelegramOutput(self.replies, chat_id, self.payloads)
 
     def is_signed(self, request: Request) -> bool:
         given = request.headers.get(SECRET_HEADER)
@@ -174,6 +201,14 @@ class TelegramConnector(TelegramInput):
         webhook = Blueprint("telegram_webhook", __name__)
 
         @webhook.listener("after_server_start")
+        async def start_replies(*_: Any) -> None:
+            self.replies.start()  # sends on what an earlier run left waiting
+
+        @webhook.listener("before_server_stop")
+        async def stop_replies(*_: Any) -> None:
+            await self.replies.stop()
+
+        @webhook.listener("after_server_start")
         async def register_webhook(*_: Any) -> None:
             if self.webhook_url:
                 params = {"url": self.webhook_url, "secret_token": self.secret_token or ""}
@@ -200,7 +235,7 @@ class TelegramConnector(TelegramInput):
             if not text or not isinstance(chat, dict) or chat.get("type", "private") != "private":
                 return response.text("ok")
             sender_id = pseudonym("tg", self.secret_token or "", str(chat.get("id")))
-            out_channel = OnthaalTelegramOutput(self.bot(), chat["id"], self.payloads)
+            out_channel = self.output_channel(chat["id"])
             hint = language_hint(sender.get("language_code"))
             admission = shared_limits().admit(sender_id, text)  # no address: every update comes from Telegram
             if admission is Admission.TOO_MANY:
@@ -233,4 +268,4 @@ class TelegramConnector(TelegramInput):
 
     def get_output_channel(self) -> OutputChannel:
         """Rasa asks for this outside a request (e.g. reminders): there the chat is not known. No setWebhook."""
-        return OnthaalTelegramOutput(self.bot(), "", self.payloads)
+        return self.output_channel("")

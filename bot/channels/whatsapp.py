@@ -5,6 +5,8 @@ Registered in bot/credentials.yml as `bot.channels.whatsapp.WhatsAppInput`; webh
 answered with the number or the words; voice notes, photos and files become the `media` intent; the sender's
 number travels as metadata (never as the conversation id, never in a log). The limits of bot/channels/limits.py
 apply per sender (the requests all come from Twilio): a message over 2,000 characters gets the kind answer here.
+A reply Twilio cannot take right away (network error, timeout, 5xx, 408, 429) waits in the encrypted reply queue
+and is sent again, in order (bot/channels/outgoing.py).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
+from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
@@ -38,6 +43,12 @@ from bot.channels.messaging import (
     pseudonym,
     split_text,
 )
+from bot.channels.outgoing import (
+    SEND_TIMEOUT_SECONDS,
+    ReplySender,
+    queue_from_environment,
+    retry_seconds_from_environment,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,38 +59,65 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 class _BaseUrlHttpClient(AsyncTwilioHttpClient):
-    """Sends the Twilio API calls to another base URL (a local fake provider in tests)."""
+    """Twilio's async HTTP client with a session per call that is closed even when the call fails (Twilio's own
+    leaks it then: one per retry while Twilio is unreachable), sent to another base URL in tests."""
 
     def __init__(self, api_base: str) -> None:
         # A session per call: no connection outlives the event loop it was made in.
         super().__init__(pool_connections=False, logger=_quiet_twilio_logger)
         self.api_base = api_base.rstrip("/")
 
-    async def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+    async def request(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, object] | None = None,
+        data: dict[str, object] | None = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
         if url.startswith(TWILIO_API):
             url = self.api_base + url[len(TWILIO_API) :]
-        return await super().request(method, url, *args, **kwargs)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(
+                method.upper(),
+                url,
+                params=params,
+                data=data,
+                headers=headers,
+                auth=aiohttp.BasicAuth(*auth) if auth else None,
+                timeout=aiohttp.ClientTimeout(total=timeout or SEND_TIMEOUT_SECONDS),
+                allow_redirects=allow_redirects,
+            ) as answer,
+        ):
+            return Response(answer.status, await answer.text(), answer.headers)
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether Twilio may take the reply later: a 5xx, 408 or 429, or no answer at all. Another 4xx is final."""
+    if isinstance(error, TwilioRestException):
+        return error.status >= 500 or error.status in (408, 429)
+    return isinstance(error, aiohttp.ClientError)
 
 
 class WhatsAppOutput(MessagingReplies, OutputChannel):
-    """Replies to one WhatsApp sender through the Twilio Messages API; remembers the options it offered."""
+    """Replies to one WhatsApp sender through the connector's reply sender; remembers the options it offered."""
 
     @classmethod
     def name(cls) -> str:
         return "whatsapp"
 
-    def __init__(self, client: Client, from_number: str, to: str) -> None:
-        self.client = client
-        self.from_number = from_number
+    def __init__(self, replies: ReplySender, to: str) -> None:
+        self.replies = replies
         self.to = to
         self.last_options: list[dict[str, Any]] | None = None
 
     async def _send(self, body: str) -> None:
         for part in split_text(body, WHATSAPP_MAX_CHARS):
-            try:
-                await self.client.messages.create_async(to=self.to, from_=self.from_number, body=part)
-            except Exception as error:  # noqa: BLE001 (a failed reply must not lose the conversation)
-                logger.error("WhatsApp reply not sent: %s", type(error).__name__)
+            await self.replies.send(self.to, {"text": part})
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send(text)
@@ -123,12 +161,22 @@ class WhatsAppInput(TwilioInput):
         self.api_base = api_base
         self.options = OptionMemory()
         self._client: Client | None = None
+        self.replies = ReplySender(
+            self.name(), self._deliver, retryable, queue_from_environment(), retry_seconds_from_environment()
+        )
 
     def client(self) -> Client:
         """Built on first use, inside the server's event loop (its HTTP session belongs to that loop)."""
         if self._client is None:
             self._client = Client(self.account_sid, self.auth_token, http_client=_BaseUrlHttpClient(self.api_base))
         return self._client
+
+    async def _deliver(self, to: str, reply: dict[str, Any]) -> None:
+        """One reply part to Twilio's Messages API (raises when Twilio does not take it)."""
+        await self.client().messages.create_async(to=to, from_=self.twilio_number or "", body=reply["text"])
+
+    def output_channel(self, to: str) -> WhatsAppOutput:
+        return WhatsAppOutput(self.replies, to)
 
     def is_signed(self, request: Request, form: RequestParameters) -> bool:
         """Twilio's own check: HMAC-SHA1 over the public URL and the sorted POST parameters."""
@@ -161,6 +209,14 @@ class WhatsAppInput(TwilioInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("whatsapp_webhook", __name__)
 
+        @webhook.listener("after_server_start")
+        async def start_replies(*_: Any) -> None:
+            self.replies.start()  # sends on what an earlier run left waiting
+
+        @webhook.listener("before_server_stop")
+        async def stop_replies(*_: Any) -> None:
+            await self.replies.stop()
+
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -177,7 +233,7 @@ class WhatsAppInput(TwilioInput):
                 return response.text(EMPTY_TWIML, content_type="application/xml")
             sender_id = pseudonym("wa", self.auth_token or "", sender)
             text = match_option(text, self.options.get(sender_id)) or text
-            out_channel = WhatsAppOutput(self.client(), self.twilio_number or "", sender)
+            out_channel = self.output_channel(sender)
             admission = shared_limits().admit(sender_id, text)  # no address: every request comes from Twilio
             if admission is Admission.TOO_MANY:
                 logger.warning("WhatsApp message over the rate limit not passed on")
@@ -201,4 +257,4 @@ class WhatsAppInput(TwilioInput):
 
     def get_output_channel(self) -> OutputChannel:
         """Rasa asks for this outside a request (e.g. reminders): there the sender's number is not known."""
-        return WhatsAppOutput(self.client(), self.twilio_number or "", "")
+        return self.output_channel("")

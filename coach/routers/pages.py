@@ -5,13 +5,14 @@ Every page needs a logged-in user; every view and change of an intake is audited
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import select
 
-from coach import audit, inbox, intakes, labels, reference, retention
+from coach import audit, inbox, intakes, labels, outbox_status, reference, retention
 from coach.deps import CipherDep, DbSession, PageSession, SettingsDep, TranslatorDep, can_open
 from coach.export import export_of
 from coach.models import STATUSES, AuditEntry, Intake, Note, UserSession, utcnow
@@ -55,6 +56,16 @@ def _open(db: DbSession, session: UserSession, reference_code: str) -> Intake:
         # Same answer for "does not exist" and "not yours": no probing of references.
         raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
     return intake
+
+
+def _deletion_warning(intake: Intake, settings: SettingsDep) -> datetime | None:
+    """The date an intake never closed will be deleted, from `retention_warning_days` before it."""
+    return intakes.deletion_warning(intake, settings.retention_open_days, settings.retention_warning_days)
+
+
+def _outbox_for(db: DbSession, session: UserSession) -> outbox_status.OutboxHealth | None:
+    """The action server's delivery report, for admins only (coaches cannot act on it)."""
+    return outbox_status.health(db) if session.user.role == "admin" else None
 
 
 def _blank(value: str | None) -> str | None:
@@ -108,6 +119,7 @@ def intake_list(
             "flags": [labels.FLAGS.get(flag, flag) for flag in intake.flags.split()],
             "urgency": intake.urgency,
             "claimed_by": intake.claimed_by,
+            "deleted_on": _deletion_warning(intake, settings),
         }
         for intake in found
     ]
@@ -128,6 +140,7 @@ def intake_list(
         "statuses": labels.STATUSES,
         "needs": {need_id: need.label for need_id, need in needs.items()},
         "flags": labels.FLAGS,
+        "outbox": _outbox_for(db, session),
     }
     return render(request, "intake_list.html", context, session=session)
 
@@ -199,6 +212,8 @@ def _detail_context(request: Request, intake: Intake, cipher: CipherDep, setting
         "media": payload.get("media", []),
         "skipped": [labels.QUESTIONS.get(question, question) for question in payload["skipped"]],
         "translator": request.app.state.translator,
+        "deleted_on": _deletion_warning(intake, settings),
+        "open_days": settings.retention_open_days,
     }
 
 
@@ -322,6 +337,7 @@ def translate_again(
     csrf_token: CsrfField = "",
 ) -> Response:
     check_csrf(session, csrf_token)
+    _coach_only(session)
     intake = _open(db, session, reference_code)
     done, total = intakes.translate(intake, cipher, translator)
     audit.record(db, session.user.username, "translate", intake.reference, f"{done}/{total} {translator.name}")
@@ -363,4 +379,5 @@ def audit_log(
     if ref:
         query = query.where(AuditEntry.reference == ref)
     entries = list(db.scalars(query))
-    return render(request, "audit.html", {"entries": entries, "ref": ref or ""}, session=session)
+    context = {"entries": entries, "ref": ref or "", "outbox": _outbox_for(db, session)}
+    return render(request, "audit.html", context, session=session)

@@ -38,7 +38,14 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone(zone).strftime("%d-%m-%Y %H:%M") if zone else moment.strftime("%d-%m-%Y %H:%M UTC")
 
 
+def local_date(moment: datetime) -> str:
+    """`27-11-2026`, the day in Ghent's time."""
+    zone = _brussels()
+    return (moment.astimezone(zone) if zone else moment).strftime("%d-%m-%Y")
+
+
 templates.env.filters["local_time"] = local_time
+templates.env.filters["local_date"] = local_date
 templates.env.globals["labels"] = labels
 
 

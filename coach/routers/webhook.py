@@ -17,13 +17,11 @@ from sqlalchemy.orm import Session
 from coach import audit, intakes
 from coach.deps import CipherDep, DbSession, SettingsDep
 from coach.models import Intake
-from coach.schemas import CONTRACTS, IntakeIn, IntakeReceipt, IntakeV2In, upgrade_v1
+from coach.schemas import CONTRACTS, IntakeIn, IntakeReceipt, IntakeV2In, ReferenceConflict, upgrade_v1
 from coach.signing import WebhookVerificationError, verify
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["intakes"])
-
-MAX_BODY_BYTES = 256 * 1024  # 20 needs with 2000 characters of evidence each stay far below this
 
 
 def _error(status_code: int, detail: str, **extra: object) -> JSONResponse:
@@ -35,9 +33,18 @@ def _receipt(status_code: int, reference: str, duplicate: bool = False) -> JSONR
     return JSONResponse(status_code=status_code, content=receipt.model_dump(exclude_none=True))
 
 
-def _already_stored(db: Session, webhook_id: str, reference: str) -> Intake | None:
-    by_webhook = db.scalar(select(Intake).where(Intake.webhook_id == webhook_id))
-    return by_webhook or db.scalar(select(Intake).where(Intake.reference == reference))
+def _by_webhook_id(db: Session, webhook_id: str) -> Intake | None:
+    return db.scalar(select(Intake).where(Intake.webhook_id == webhook_id))
+
+
+def _reference_taken(db: Session, reference: str) -> bool:
+    return db.scalar(select(Intake.id).where(Intake.reference == reference)) is not None
+
+
+def _collision(reference: str) -> JSONResponse:
+    """Another intake (another webhook id) already has this reference: the sender must pick a new one. Storing
+    nothing and answering 200 would make the sender drop this person's intake."""
+    return _error(status.HTTP_409_CONFLICT, "reference already in use", reference=reference)
 
 
 @router.post(
@@ -46,9 +53,14 @@ def _already_stored(db: Session, webhook_id: str, reference: str) -> Intake | No
     response_model=IntakeReceipt,
     response_model_exclude_none=True,
     responses={
-        200: {"model": IntakeReceipt, "description": "Already stored (same webhook-id or reference)"},
+        200: {"model": IntakeReceipt, "description": "Already stored under this webhook-id (a retry)"},
         401: {"description": "Missing or invalid signature, or timestamp more than 5 minutes off"},
-        413: {"description": "Body too large"},
+        409: {
+            "model": ReferenceConflict,
+            "description": "The reference already belongs to another intake (another webhook-id); nothing was "
+            "stored or changed. Pick a new reference and send again under a new webhook-id.",
+        },
+        413: {"description": "Body over 256 KB (coach/body_limit.py)"},
         422: {"description": "Body is not JSON or does not match intake schema v1 or v2"},
     },
     openapi_extra={
@@ -79,12 +91,7 @@ async def receive_intake(
     request: Request, settings: SettingsDep, db: DbSession, cipher: CipherDep, background: BackgroundTasks
 ) -> JSONResponse:
     """Store one intake (schemas/intake-v2.schema.json, or v1), signed with Standard Webhooks. Anonymous."""
-    declared_length = request.headers.get("content-length", "")
-    if declared_length.isdigit() and int(declared_length) > MAX_BODY_BYTES:
-        return _error(status.HTTP_413_CONTENT_TOO_LARGE, "body too large")
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        return _error(status.HTTP_413_CONTENT_TOO_LARGE, "body too large")
+    body = await request.body()  # at most 256 KB: coach/body_limit.py refuses more while it arrives
 
     try:
         webhook_id = verify(settings.webhook_secret, request.headers, body)
@@ -112,22 +119,27 @@ async def receive_intake(
         )
 
     intake = upgrade_v1(received) if isinstance(received, IntakeIn) else received
-    existing = _already_stored(db, webhook_id, intake.reference)
+    existing = _by_webhook_id(db, webhook_id)
     if existing is not None:
         logger.info("intake %s already stored as %s", webhook_id, existing.reference)
         return _receipt(status.HTTP_200_OK, existing.reference, duplicate=True)
+    if _reference_taken(db, intake.reference):
+        logger.warning("intake %s refused: reference %s already in use", webhook_id, intake.reference)
+        return _collision(intake.reference)
 
     db.add(intakes.new_intake(intake, webhook_id, received.schema_version, cipher))
     audit.record(db, None, "intake_received", intake.reference, f"v{received.schema_version}")
     try:
         db.commit()
     except IntegrityError:
-        # A retry raced us between the lookup and the insert: the other request stored it.
+        # Another request won the race between the lookups and the insert: a retry, or a colliding reference.
         db.rollback()
-        existing = _already_stored(db, webhook_id, intake.reference)
-        if existing is None:
-            raise
-        return _receipt(status.HTTP_200_OK, existing.reference, duplicate=True)
+        existing = _by_webhook_id(db, webhook_id)
+        if existing is not None:
+            return _receipt(status.HTTP_200_OK, existing.reference, duplicate=True)
+        if _reference_taken(db, intake.reference):
+            return _collision(intake.reference)
+        raise
     logger.info("intake %s stored as %s", webhook_id, intake.reference)
     if request.app.state.translator.name != "none":
         background.add_task(translate_in_background, request.app, intake.reference)

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from coach.deps import SettingsDep
 from coach.reference import load_yaml
 from coach.schemas import LANGUAGE_CODES
+from coach.settings import Settings
 
 router = APIRouter(tags=["widget"])
 
@@ -24,7 +25,16 @@ def widget_page(settings: SettingsDep) -> HTMLResponse:
     if not index.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "web widget not installed")
     html = index.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, settings.rasa_public_url)
-    return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": page_policy(settings)})
+
+
+def page_policy(settings: Settings) -> str:
+    """The chat page loads only its own files and talks only to Rasa. Other sites embed the widget with a
+    script tag (its files carry CORS headers), never in a frame."""
+    return (
+        f"default-src 'self'; connect-src 'self' {settings.rasa_public_url}; object-src 'none'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    )
 
 
 # The widget's files and words are public and embeddable on any site (module scripts are fetched with CORS).

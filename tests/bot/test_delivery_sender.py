@@ -1,26 +1,27 @@
-"""The outbox sender: exponential backoff on an injectable clock, and no intake lost or doubled while the real
-coach service (uvicorn, in .venv) is down for ten minutes of simulated time."""
+"""The outbox sender: backoff on an injectable clock, only due entries, the hand-off's attempt for its own intake
+only, a loop that outlives any exception, and no intake lost or doubled while the real coach service (uvicorn,
+in .venv) is down for ten minutes of simulated time."""
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import socket
 import sqlite3
-import subprocess
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
-from bot.actions import delivery
-from tests.bot.conftest import ROOT
+from bot.actions import delivery, outbox
+from bot.actions.coach_client import DeliverySettings, post_signed
+from bot.actions.handoff import ActionSubmitIntake
+from tests.bot.coach_doubles import CoachService, new_secret, scripted_coach
+from tests.bot.conftest import DOMAIN, make_tracker
+from tests.bot.intakes import PERSONAL, valid_intake
 
-COACH_PYTHON = ROOT / ".venv" / "bin" / "python"
 REFERENCES = ["ONT-AAAAA2", "ONT-BBBBB3", "ONT-CCCCC4"]
+INTAKES = "/api/v1/intakes"
 
 
 class SimulatedClock:
@@ -36,105 +37,28 @@ class SimulatedClock:
         self.now += seconds
 
 
-def intake(reference: str) -> dict:
-    """A schema v1 intake (the coach service reads it as v2)."""
-    return {
-        "schema_version": 1,
-        "reference": reference,
-        "conversation_id": f"conversation-{reference}",
-        "language": "ro",
-        "channel": "rest",
-        "submitted_at": "2026-11-27T10:15:00+00:00",
-        "complete": True,
-        "answers": {
-            "name": "Rustov",
-            "contact_method": "phone",
-            "contact_detail": "0477 00 11 22",
-            "neighbourhood": "no_fixed_address",
-        },
-        "skipped": [],
-        "needs_answer": "reported",
-        "needs": [{"id": "housing", "source": "button", "evidence": None}],
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class CoachService:
-    """The real coach service in its own environment, on a free port, with its database in `state_dir`."""
-
-    def __init__(self, state_dir: Path, secret: str) -> None:
-        self.port = free_port()
-        self.database = state_dir / "coach.sqlite3"
-        self.log = state_dir / "coach.log"
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "ONTHAAL_ENV": "production",
-            "ONTHAAL_WEBHOOK_SECRET": secret,
-            "ONTHAAL_DATA_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-            "DATABASE_URL": f"sqlite:///{self.database}",
-            "ONTHAAL_RETENTION_INTERVAL_SECONDS": "0",
-        }
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [
-            str(COACH_PYTHON),
-            "-m",
-            "uvicorn",
-            "coach.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-        ]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError("coach service did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-            self.process = None
-
-    def stored_references(self) -> list[str]:
-        with sqlite3.connect(self.database) as connection:
-            return [row[0] for row in connection.execute("SELECT reference FROM intakes ORDER BY reference")]
-
-
 @pytest.fixture
-def outbox(monkeypatch, tmp_path) -> Path:
+def outbox_path(monkeypatch, tmp_path) -> Path:
     path = tmp_path / "outbox.sqlite3"
     monkeypatch.setenv("ONTHAAL_OUTBOX_PATH", str(path))
     monkeypatch.setenv("ONTHAAL_OUTBOX_SENDER", "off")  # the tests drive their own sender
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", new_secret())
     return path
+
+
+@pytest.fixture
+def coach(outbox_path, monkeypatch):
+    with scripted_coach() as coach:
+        monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
+        yield coach
 
 
 def test_backoff_doubles_from_one_second_to_five_minutes():
     assert [delivery.backoff_seconds(n) for n in range(1, 12)] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]
 
 
-def test_an_old_outbox_without_the_retry_column_is_upgraded(outbox):
-    with sqlite3.connect(outbox) as connection:
+def test_an_old_outbox_without_the_retry_column_is_upgraded(outbox_path):
+    with sqlite3.connect(outbox_path) as connection:
         connection.execute(
             "CREATE TABLE outbox (webhook_id TEXT PRIMARY KEY, reference TEXT NOT NULL, body TEXT NOT NULL,"
             " created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
@@ -144,8 +68,105 @@ def test_an_old_outbox_without_the_retry_column_is_upgraded(outbox):
     assert delivery.Sender(clock=SimulatedClock()).seconds_until_next() == 0
 
 
-def test_ten_minutes_down_then_every_intake_arrives_exactly_once(outbox, monkeypatch, tmp_path):
-    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+def test_the_hand_off_posts_its_own_intake_and_nothing_else(coach):
+    coach.default = 503
+    waiting = [delivery.enqueue(valid_intake(reference)) for reference in REFERENCES[:2]]
+    for webhook_id in waiting:
+        assert not delivery.deliver_now(webhook_id).delivered
+    coach.received.clear()
+    coach.default = 201
+
+    webhook_id = delivery.enqueue(valid_intake(REFERENCES[2]))
+    result = delivery.deliver_now(webhook_id)
+
+    assert result.delivered and result.reference == REFERENCES[2]
+    assert [request.headers["webhook-id"] for request in coach.to(INTAKES)] == [webhook_id]
+    assert delivery.pending_count() == 2  # the others wait for the sender
+
+
+def test_the_sender_posts_only_due_entries(coach):
+    clock = SimulatedClock()
+    first, second = (delivery.enqueue(valid_intake(reference)) for reference in REFERENCES[:2])
+    settings = DeliverySettings.from_env()
+    outbox.schedule(first, 1, clock.now - 1, settings.outbox_path)  # due
+    outbox.schedule(second, 3, clock.now + 30, settings.outbox_path)  # half a minute from now
+    sender = delivery.Sender(clock=clock)
+
+    assert sender.run_once() == {first}
+    sender.report_if_due()
+    assert [request.headers["webhook-id"] for request in coach.to(INTAKES)] == [first]
+    assert sender.seconds_until_next() == pytest.approx(30)
+
+
+def test_an_intake_just_handed_off_is_left_to_the_hand_off(coach):
+    delivery.enqueue(valid_intake(REFERENCES[0]))  # the hand-off is making its attempt now
+    assert delivery.Sender(clock=SimulatedClock()).run_once() == set()
+    assert coach.to(INTAKES) == []
+
+
+def test_a_pass_that_raises_does_not_end_the_sender(coach, caplog):
+    webhook_id = delivery.enqueue(valid_intake(REFERENCES[0]))
+    outbox.schedule(webhook_id, 0, 0, DeliverySettings.from_env().outbox_path)
+    simulated = SimulatedClock()
+    calls = []
+
+    def clock() -> float:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the clock broke for one pass")
+        return simulated()
+
+    delivery.Sender(clock=clock, sleep=simulated.advance).run_forever(until=lambda: delivery.pending_count() == 0)
+
+    assert [request.headers["webhook-id"] for request in coach.to(INTAKES)] == [webhook_id]
+    assert simulated.slept[0] == 1  # backed off after the failed pass
+    assert "outbox sender pass failed: RuntimeError" in caplog.messages
+
+
+def test_an_attempt_that_raises_is_retried_and_the_others_still_go(coach, caplog):
+    ids = [delivery.enqueue(valid_intake(reference)) for reference in REFERENCES[:2]]
+    settings = DeliverySettings.from_env()
+    for webhook_id in ids:
+        outbox.schedule(webhook_id, 0, 0, settings.outbox_path)
+    raised = []
+
+    def transport(url: str, **kwargs) -> requests.Response:
+        if not raised:
+            raised.append(url)
+            raise RuntimeError("a bug in the transport, once")
+        return requests.post(url, **kwargs)  # noqa: S113 (kwargs holds the sender's timeout)
+
+    clock = SimulatedClock()
+    sender = delivery.Sender(clock=clock, sleep=clock.advance, transport=transport)
+    sender.run_forever(until=lambda: delivery.pending_count() == 0)
+
+    assert sorted(request.headers["webhook-id"] for request in coach.to(INTAKES)) == sorted(ids)
+    assert f"intake {ids[0]}: attempt failed with RuntimeError" in caplog.messages
+
+
+def test_start_sender_runs_one_thread_and_replaces_a_dead_one(outbox_path, monkeypatch):
+    monkeypatch.setenv("ONTHAAL_OUTBOX_SENDER", "thread")
+    monkeypatch.setenv("ONTHAAL_COACH_URL", "http://127.0.0.1:9")
+    monkeypatch.setattr(delivery, "_sender", None)
+    monkeypatch.setattr(delivery, "_sender_thread", None)
+    sender = delivery.start_sender()
+    try:
+        assert delivery.start_sender() is sender and delivery.ensure_sender_started() is sender
+        assert [thread.name for thread in threading.enumerate()].count("outbox-sender") == 1
+        sender.stop()
+        delivery._sender_thread.join(timeout=5)
+        replacement = delivery.start_sender()
+        assert replacement is not sender and delivery._sender_thread.is_alive()
+    finally:
+        delivery._sender.stop()
+        delivery._sender_thread.join(timeout=5)
+    monkeypatch.setenv("ONTHAAL_OUTBOX_SENDER", "off")
+    monkeypatch.setattr(delivery, "_sender", None)
+    assert delivery.start_sender() is None
+
+
+def test_ten_minutes_down_then_every_intake_arrives_exactly_once(outbox_path, monkeypatch, tmp_path):
+    secret = new_secret()
     coach = CoachService(tmp_path, secret)
     monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
     monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", secret)
@@ -154,13 +175,20 @@ def test_ten_minutes_down_then_every_intake_arrives_exactly_once(outbox, monkeyp
 
     try:
         # Three people complete their intake: outbox first, then the hand-off's own attempt, which fails.
-        webhook_ids = [delivery.enqueue(intake(reference)) for reference in REFERENCES]
-        assert delivery.deliver_pending() == set()
+        webhook_ids = [delivery.enqueue(valid_intake(reference)) for reference in REFERENCES]
+        assert not any(delivery.deliver_now(webhook_id).delivered for webhook_id in webhook_ids)
         assert delivery.pending_count() == 3
 
         clock = SimulatedClock()
         started = clock.now
         restarted = []
+        attempts: dict[str, int] = {}
+
+        def counting(url: str, **kwargs) -> requests.Response:
+            if url.endswith(INTAKES) and not restarted:
+                webhook_id = kwargs["headers"]["webhook-id"]
+                attempts[webhook_id] = attempts.get(webhook_id, 0) + 1
+            return requests.post(url, **kwargs)  # noqa: S113 (kwargs holds the sender's timeout)
 
         def sleep(seconds: float) -> None:
             clock.advance(seconds)
@@ -169,31 +197,31 @@ def test_ten_minutes_down_then_every_intake_arrives_exactly_once(outbox, monkeyp
                 coach.start()  # ten simulated minutes later the coach service is back
                 restarted.append(clock.now)
 
-        sender = delivery.Sender(clock=clock, sleep=sleep)
+        sender = delivery.Sender(clock=clock, sleep=sleep, transport=counting)
         sender.run_forever(until=lambda: delivery.pending_count() == 0)
 
         assert restarted and delivery.pending_count() == 0
         assert coach.stored_references() == REFERENCES
-        # Backoff, not hammering: ~10 retries in the ten minutes, each wait at most five minutes.
-        with_waits = [wait for wait in clock.slept if wait > 0]
-        assert 8 <= len(with_waits) <= 14, clock.slept
+        # Backoff, not hammering: ~10 attempts each in the ten minutes, each wait at most five minutes.
+        assert sorted(attempts) == sorted(webhook_ids)
+        assert all(8 <= count <= 12 for count in attempts.values()), attempts
         assert max(clock.slept) <= delivery.MAX_RETRY_SECONDS
         # A retry whose acknowledgement got lost (same webhook-id) is acknowledged without storing again.
-        body = intake(REFERENCES[0])
-        assert delivery._post(webhook_ids[0], json.dumps(body).encode())
+        body = json.dumps(valid_intake(REFERENCES[0])).encode()
+        assert post_signed(f"{coach.url}{INTAKES}", secret, webhook_ids[0], body) == 200
         assert coach.stored_references() == REFERENCES
     finally:
         coach.stop()
 
 
-def test_the_background_thread_delivers_after_a_failure(outbox, monkeypatch, tmp_path):
-    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+def test_the_background_thread_delivers_after_a_failure(outbox_path, monkeypatch, tmp_path):
+    secret = new_secret()
     coach = CoachService(tmp_path, secret)
     monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
     monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", secret)
-    monkeypatch.setattr(delivery, "FIRST_RETRY_SECONDS", 0.2)
-    delivery.enqueue(intake(REFERENCES[0]))
-    assert delivery.deliver_pending() == set()  # coach service not started yet
+    monkeypatch.setenv("ONTHAAL_OUTBOX_FIRST_RETRY_SECONDS", "0.2")
+    webhook_id = delivery.enqueue(valid_intake(REFERENCES[0]))
+    assert not delivery.deliver_now(webhook_id).delivered  # coach service not started yet
 
     sender = delivery.Sender()
     thread = threading.Thread(target=sender.run_forever, daemon=True)
@@ -211,26 +239,39 @@ def test_the_background_thread_delivers_after_a_failure(outbox, monkeypatch, tmp
         coach.stop()
 
 
-def test_the_outbox_file_holds_no_words_in_clear(outbox, monkeypatch):
-    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
-    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", secret)
+def test_the_outbox_file_holds_no_words_in_clear(outbox_path, monkeypatch):
     monkeypatch.setenv("ONTHAAL_COACH_URL", "http://127.0.0.1:9")  # nobody listens: the intake stays
-    delivery.enqueue(intake(REFERENCES[0]))
-    assert delivery.deliver_pending() == set()
+    webhook_id = delivery.enqueue(valid_intake(REFERENCES[0]))
+    assert not delivery.deliver_now(webhook_id).delivered
 
-    raw = outbox.read_bytes()
-    for personal in (b"Rustov", b"0477 00 11 22", b"no_fixed_address", b"housing"):
-        assert personal not in raw
-    with sqlite3.connect(outbox) as connection:
-        (stored,) = connection.execute("SELECT body FROM outbox").fetchone()
-    assert json.loads(delivery.unseal(stored, secret)) == intake(REFERENCES[0])
+    raw = outbox_path.read_bytes()
+    for personal in (*PERSONAL, "no_fixed_address"):
+        assert personal.encode() not in raw
+    stored = outbox.get(webhook_id, outbox_path)
+    assert json.loads(outbox.unseal(stored.body, DeliverySettings.from_env().secret)) == valid_intake(REFERENCES[0])
 
 
-def test_an_entry_sealed_with_an_old_secret_is_kept_not_dropped(outbox, monkeypatch):
+def test_an_entry_sealed_with_an_old_secret_is_kept_not_dropped(outbox_path, monkeypatch):
     monkeypatch.setenv("ONTHAAL_COACH_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", "whsec_" + base64.b64encode(b"a" * 32).decode())
-    delivery.enqueue(intake(REFERENCES[0]))
-    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", "whsec_" + base64.b64encode(b"b" * 32).decode())
+    webhook_id = delivery.enqueue(valid_intake(REFERENCES[0]))
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", new_secret())
 
-    assert delivery.deliver_pending() == set()
+    assert not delivery.deliver_now(webhook_id).delivered
     assert delivery.pending_count() == 1
+
+
+async def test_a_storage_error_after_the_post_still_answers_the_person(coach, monkeypatch, dispatcher, caplog):
+    def disk_error(*args: object) -> bool:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    working_remove = outbox.remove
+    monkeypatch.setattr(outbox, "remove", disk_error)  # the disk fails just after the coach service stored it
+
+    await ActionSubmitIntake().run(dispatcher, make_tracker("/confirm", "confirm", language="ro", consent=True), DOMAIN)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_submit_delayed" and message["reference"].startswith("ONT-")
+    assert any(line.endswith("hand-off attempt failed with OperationalError") for line in caplog.messages)
+    monkeypatch.setattr(outbox, "remove", working_remove)
+    assert delivery.Sender(clock=lambda: time.time() + 60).run_once()  # delivered again: a duplicate, then gone
+    assert delivery.pending_count() == 0

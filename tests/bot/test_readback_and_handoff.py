@@ -7,8 +7,8 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -203,7 +203,7 @@ async def test_when_the_coach_service_is_down_the_intake_waits_in_the_outbox(dis
     assert responses(dispatcher) == ["utter_submit_delayed"]
     assert delivery.pending_count() == 1
     CoachService.status = 201
-    assert len(delivery.deliver_pending()) == 1
+    assert len(delivery.Sender(clock=lambda: time.time() + delivery.HANDOFF_LEASE_SECONDS).run_once()) == 1
     assert delivery.pending_count() == 0
     first, retry = CoachService.received
     assert first["headers"]["webhook-id"] == retry["headers"]["webhook-id"]
@@ -211,7 +211,7 @@ async def test_when_the_coach_service_is_down_the_intake_waits_in_the_outbox(dis
 
 
 def test_the_outbox_lives_where_configured(coach, tmp_path):
-    assert Path(delivery._outbox_path()) == tmp_path / "outbox.sqlite3"
+    assert delivery.DeliverySettings.from_env().outbox_path == tmp_path / "outbox.sqlite3"
 
 
 def test_staff_remarks_of_this_intake_go_with_it():

@@ -241,6 +241,7 @@ def test_a_malformed_key_is_refused_without_being_echoed(tmp_path):
 
 def test_rasa_loads_the_store_from_bot_endpoints_yml(tmp_path, monkeypatch):
     monkeypatch.setenv("ONTHAAL_ACTION_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("ONTHAAL_ACTION_SECRET", "a-shared-secret")
     monkeypatch.setenv("ONTHAAL_TRACKER_DB", str(tmp_path / "from-env.sqlite3"))
     config = read_endpoint_config(str(ROOT / "bot" / "endpoints.yml"), "tracker_store")
 

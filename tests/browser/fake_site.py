@@ -14,7 +14,7 @@ WIDGET_DIR = Path(__file__).resolve().parents[2] / "web_widget"
 SITE = "http://onthaal.test"
 RASA = "http://rasa.test"
 CORS = {
-    "Access-Control-Allow-Origin": "*",  # Rasa runs with --cors "*"
+    "Access-Control-Allow-Origin": "*",  # the real Rasa allows only ONTHAAL_WIDGET_ORIGINS
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Allow-Methods": "POST, OPTIONS",
 }

@@ -54,7 +54,7 @@ def test_reception_page_embeds_the_widget_with_a_signed_staff_token(coach_client
     token = html.split('data-token="')[1].split('"')[0]
     claims = json.loads(reception.base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     assert claims["sub"] == "sofie"
-    assert token == reception.mint_token("sofie", coach_client.secret, now=claims["exp"] - 36000)  # type: ignore[attr-defined]
+    assert token == reception.mint_token("sofie", coach_client.secret, now=claims["exp"] - reception.TOKEN_SECONDS)  # type: ignore[attr-defined]
     assert "connect-src 'self' http://127.0.0.1:5005" in page.headers["content-security-policy"]
     assert page.headers["cache-control"] == "no-store"
 
@@ -78,7 +78,7 @@ class DeskSite:
     """A real local web server (Chromium refuses loopback requests from pages that Playwright fakes) serving the
     reception page and passing /widget/... through to the coach service."""
 
-    def __init__(self, coach_url: str, html: str) -> None:
+    def __init__(self, coach_url: str, html: str, port: int = 0) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 if self.path == "/balie":
@@ -98,7 +98,7 @@ class DeskSite:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -121,7 +121,7 @@ def post(url: str, body: dict[str, Any]) -> int:
 @pytest.mark.browser
 @pytest.mark.stack
 def test_reception_desk_shows_dutch_lines_and_records_who_assisted(
-    live_stack: Any, phone_page: Page, packs: dict[str, dict[str, Any]]
+    live_stack: Any, phone_page: Page, packs: dict[str, dict[str, Any]], embedding_site_port: int
 ) -> None:
     env = ensure_dotenv()
     token = reception.mint_token("sofie", env["ONTHAAL_WEBHOOK_SECRET"])
@@ -129,7 +129,8 @@ def test_reception_desk_shows_dutch_lines_and_records_who_assisted(
     assert post(endpoint, {"sender": "x", "message": "/greet"}) == 403
     assert post(endpoint, {"sender": "x", "message": "/greet", "metadata": {"onthaal_reception_token": "a.b"}}) == 403
 
-    site = DeskSite(live_stack.coach_url, reception_html(live_stack.rasa_url, token))
+    # Served from an origin Rasa's CORS allows (ONTHAAL_WIDGET_ORIGINS, tests/conftest.py).
+    site = DeskSite(live_stack.coach_url, reception_html(live_stack.rasa_url, token), embedding_site_port)
     try:
         check_the_desk(phone_page, site, live_stack, packs, env)
     finally:
@@ -162,8 +163,9 @@ def check_the_desk(page: Page, site: DeskSite, live_stack: Any, packs: dict[str,
     expect(page.get_by_role("alert")).to_be_hidden()
 
     sender = page.evaluate("JSON.parse(sessionStorage.getItem('onthaal.reception')).sender")
-    tracker_url = f"{live_stack.rasa_url}/conversations/{sender}/tracker?token={env['RASA_AUTH_TOKEN']}"
-    with urllib.request.urlopen(tracker_url, timeout=30) as answer:  # noqa: S310 (local test server)
+    tracker_url = f"{live_stack.rasa_url}/conversations/{sender}/tracker"
+    tracker = urllib.request.Request(tracker_url, headers=live_stack.rasa_api_headers())  # noqa: S310 (local)
+    with urllib.request.urlopen(tracker, timeout=30) as answer:  # noqa: S310 (local test server)
         events = json.load(answer)["events"]
     metadata = [event.get("metadata") or {} for event in events if event["event"] == "user"]
     assert metadata and all(entry.get("onthaal_assisted_by") == "sofie" for entry in metadata)

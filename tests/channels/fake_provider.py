@@ -2,6 +2,9 @@
 
 Run alone (`python tests/channels/fake_provider.py 8025`) to watch a local stack's replies, with
 TWILIO_API_BASE and TELEGRAM_API_BASE set to http://127.0.0.1:8025.
+
+It can also be unreachable in the two ways a real provider is: answering an error status to every message
+(`fail_with(503)`, until `fail_with(None)`), or not listening at all (`stop()`, then `restart()` on the same port).
 """
 
 from __future__ import annotations
@@ -32,11 +35,14 @@ def _form(content_type: str, body: bytes) -> dict[str, str]:
 
 
 class FakeProvider:
-    """Both providers on one local port. `sent` holds every message the assistant sent, in order."""
+    """Both providers on one local port. `sent` holds every message the assistant sent, in order; `refused`
+    every message answered with the `failing` status instead."""
 
     def __init__(self, port: int = 0) -> None:
         self.sent: list[dict[str, Any]] = []
+        self.refused: list[dict[str, Any]] = []
         self.calls: list[str] = []
+        self.failing: int | None = None
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         provider = self
@@ -57,6 +63,7 @@ class FakeProvider:
                 self.end_headers()
                 self.wfile.write(data)
 
+        self._handler = Handler
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -72,6 +79,31 @@ class FakeProvider:
         self.server.shutdown()
         self.server.server_close()
 
+    def restart(self) -> FakeProvider:
+        """Listen again on the same port after `stop()` (what was sent and refused is kept)."""
+        self.server = ThreadingHTTPServer(self.server.server_address, self._handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        return self.start()
+
+    def fail_with(self, status: int | None) -> None:
+        """Answer every message with `status` (503, 429, 400 ...), not sending it; None: send again."""
+        with self._lock:
+            self.failing = status
+
+    def _refuse(self, provider: str, to: Any, text: str | None) -> tuple[int, dict[str, Any]] | None:
+        """The error answer, in the provider's own format, while failing; None otherwise."""
+        with self._lock:
+            status = self.failing
+            if status is None:
+                return None
+            self.refused.append({"provider": provider, "to": to, "text": text, "status": status})
+        if provider == "twilio":
+            return status, {"code": 20000 + status, "message": "Unavailable", "more_info": "", "status": status}
+        answer: dict[str, Any] = {"ok": False, "error_code": status, "description": f"Error {status}"}
+        if status == 429:
+            answer["parameters"] = {"retry_after": 1}
+        return status, answer
+
     def handle(self, path: str, headers: Any, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         number = next(self._ids)
         with self._lock:
@@ -79,6 +111,8 @@ class FakeProvider:
         if match := TWILIO_MESSAGES.match(path):
             if not headers.get("Authorization", "").startswith("Basic "):
                 return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+            if refusal := self._refuse("twilio", form.get("To"), form.get("Body")):
+                return refusal
             with self._lock:
                 self.sent.append(
                     {"provider": "twilio", "to": form.get("To"), "from": form.get("From"), "text": form.get("Body")}
@@ -101,6 +135,8 @@ class FakeProvider:
             if method == "sendMessage":
                 markup = json.loads(form["reply_markup"]) if form.get("reply_markup") else None
                 chat_id = int(form["chat_id"])
+                if refusal := self._refuse("telegram", chat_id, form.get("text")):
+                    return refusal
                 with self._lock:
                     self.sent.append(
                         {"provider": "telegram", "to": chat_id, "text": form.get("text"), "reply_markup": markup}

@@ -17,7 +17,6 @@ from bot.channels.messaging import LANGUAGE_HINT_KEY, PHONE_KEY, pseudonym
 from tests.channels.conftest import PUBLIC_WHATSAPP_URL
 from tests.channels.people import Person, TelegramPerson, WhatsAppPerson, twilio_signature
 from tests.e2e.chat import ROOT, pack, stored_intakes
-from tools.stack import ensure_dotenv
 
 pytestmark = pytest.mark.stack
 
@@ -39,7 +38,7 @@ def telegram(stack, provider, credentials, language_code: str = "bg") -> Telegra
 def tracker(stack, sender_id: str) -> dict[str, Any]:
     response = httpx.get(
         f"{stack.rasa_url}/conversations/{sender_id}/tracker",
-        params={"token": ensure_dotenv()["RASA_AUTH_TOKEN"]},
+        headers=stack.rasa_api_headers(),
         timeout=30,
     )
     response.raise_for_status()

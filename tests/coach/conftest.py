@@ -243,7 +243,15 @@ class _FakeServer(BaseHTTPRequestHandler):
     def do_PUT(self):  # noqa: N802
         body = self._body()
         parsed = urlparse(self.path)
-        type(self).calls.append({"method": "PUT", "path": parsed.path, "query": parse_qs(parsed.query), "body": body})
+        type(self).calls.append(
+            {
+                "method": "PUT",
+                "path": parsed.path,
+                "query": parse_qs(parsed.query),
+                "authorization": self.headers.get("authorization"),
+                "body": body,
+            }
+        )
         self.send_response(500 if type(self).fail else 200)
         self.send_header("content-type", "application/json")
         self.end_headers()

@@ -16,6 +16,7 @@ from coach import admin, retention
 from coach.crypto import DataCipher, DataKeyError
 from coach.models import AuditEntry, Intake, utcnow
 from tests.coach.conftest import add_user, log_in, make_client, post_form, signed_post
+from tests.coach.test_rasa_client import rasa_jwt_payload
 
 PERSONAL = ["Milena", "0470 12 34 56", "в кухня или почистване", "cleaning in hotels in Varna", "Varna"]
 
@@ -66,7 +67,7 @@ def test_retention_deletes_closed_intakes_after_the_period_and_their_conversatio
     intake_payload, client, post_intake, settings, fake_server
 ):
     rasa_url, rasa = fake_server
-    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_auth_token": "tok3n"})
+    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_jwt_secret": "tok3n"})
     for code in ("ONT-AAAAAA", "ONT-BBBBBB", "ONT-CCCCCC"):
         assert post_intake(intake_payload(reference=code, conversation_id=f"conv-{code}")).status_code == 201
     with client.app.state.database.sessions() as db:
@@ -76,7 +77,7 @@ def test_retention_deletes_closed_intakes_after_the_period_and_their_conversatio
         )
         old.status, old.closed_at = "closed", utcnow() - timedelta(days=181)
         recent.status, recent.closed_at = "closed", utcnow() - timedelta(days=10)
-        open_one.received_at = utcnow() - timedelta(days=400)
+        open_one.received_at = utcnow() - timedelta(days=300)  # never closed: kept 365 days
         db.commit()
 
         assert retention.purge_expired(db, client.app.state.cipher, settings) == ["ONT-AAAAAA"]
@@ -86,14 +87,15 @@ def test_retention_deletes_closed_intakes_after_the_period_and_their_conversatio
             for entry in db.scalars(select(AuditEntry).where(AuditEntry.reference == "ONT-AAAAAA"))
         ]
     assert ("retention_delete", None) in audit and ("rasa_erasure", "ok") in audit
-    assert rasa.calls == [
-        {
-            "method": "PUT",
-            "path": "/conversations/conv-ONT-AAAAAA/tracker/events",
-            "query": {"token": ["tok3n"]},
-            "body": b"[]",
-        }
-    ]
+    [call] = rasa.calls
+    authorization = call.pop("authorization")
+    assert call == {
+        "method": "PUT",
+        "path": "/conversations/conv-ONT-AAAAAA/tracker/events",
+        "query": {},
+        "body": b"[]",
+    }
+    assert rasa_jwt_payload(authorization, "tok3n")["user"]["role"] == "admin"
     assert admin.purge(settings.model_copy(update={"retention_days": 5})) == ["ONT-BBBBBB"]
 
 
@@ -101,7 +103,7 @@ def test_admin_erases_one_intake_on_request_including_the_rasa_conversation(
     intake_payload, client, post_intake, settings, fake_server
 ):
     rasa_url, rasa = fake_server
-    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_auth_token": "tok3n"})
+    settings = settings.model_copy(update={"rasa_url": rasa_url, "rasa_jwt_secret": "tok3n"})
     with make_client(settings) as client:
         add_user(client, "an")
         add_user(client, "beheer", "admin", None)

@@ -31,13 +31,14 @@ def api(settings):
 def test_the_schema_documents_the_webhook_and_its_401(api):
     document = api[0].raw_schema
     webhook = document["paths"]["/api/v1/intakes"]["post"]
-    assert {"200", "201", "401", "413", "422"} <= set(webhook["responses"])
+    assert {"200", "201", "401", "409", "413", "422"} <= set(webhook["responses"])
     assert [parameter["name"] for parameter in webhook["parameters"]] == [
         "webhook-id",
         "webhook-timestamp",
         "webhook-signature",
     ]
     assert "401" in document["paths"]["/api/v1/intakes/{reference_code}"]["get"]["responses"]
+    assert {"204", "401", "413", "422"} <= set(document["paths"]["/api/v1/outbox-status"]["post"]["responses"])
 
 
 CHECKS = [
@@ -48,6 +49,9 @@ CHECKS = [
 ]
 
 
+SIGNED_PATHS = ("/api/v1/intakes", "/api/v1/outbox-status")
+
+
 def exercise(operation, token: str, secret: str) -> None:
     """Hypothesis over one operation. (schemathesis' pytest plugin does not run on this pytest version.)"""
 
@@ -55,8 +59,8 @@ def exercise(operation, token: str, secret: str) -> None:
     @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
     def run(case):
         headers = {"Cookie": f"{auth.SESSION_COOKIE}={token}"}
-        if case.method.upper() == "POST" and case.path == "/api/v1/intakes" and next(_alternate):
-            # Every other webhook call is validly signed, so generated bodies reach the schema validation.
+        if case.method.upper() == "POST" and case.path in SIGNED_PATHS and next(_alternate):
+            # Every other signed call is validly signed, so generated bodies reach the schema validation.
             body = json.dumps(case.body).encode()
             signed = sign(secret, f"msg_{time.time_ns()}", int(time.time()), body)
             case.call_and_validate(checks=CHECKS, data=body, headers={**headers, **signed})
@@ -74,6 +78,8 @@ def test_api_conforms_to_its_schema(api):
         ("POST", "/api/v1/intakes"),
         ("GET", "/api/v1/intakes"),
         ("GET", "/api/v1/intakes/{reference_code}"),
+        ("POST", "/api/v1/outbox-status"),
+        ("GET", "/api/v1/health/outbox"),
     }
     for operation in operations:
         exercise(operation, token, secret)

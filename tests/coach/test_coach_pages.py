@@ -66,12 +66,6 @@ def test_login_attempts_are_rate_limited_per_user_and_ip(client):
     assert log_in(client, "bert").status_code == 303  # another account from the same desk still works
 
 
-def test_logout_ends_the_session(coach_client):
-    assert post_form(coach_client, "/coach", "/coach/logout").status_code == 303
-
-    assert coach_client.get("/coach", follow_redirects=False).status_code == 303
-
-
 def test_forms_without_the_csrf_token_are_refused(intake_payload, coach_client, post_intake):
     assert post_intake(intake_payload()).status_code == 201
 

@@ -89,15 +89,20 @@ def test_replayed_webhook_id_is_stored_once(intake_payload, client, post_intake)
     assert stored_count(client) == 1
 
 
-def test_same_reference_with_new_webhook_id_is_not_stored_twice(intake_payload, client, post_intake):
+def test_same_reference_under_a_new_webhook_id_is_409_and_changes_nothing(intake_payload, client, post_intake):
     assert post_intake(intake_payload(), webhook_id="msg_a").status_code == 201
-    again = post_intake(intake_payload(language="nl"), webhook_id="msg_b")
+    collision = post_intake(intake_payload(language="nl"), webhook_id="msg_b")
 
-    assert again.status_code == 200
-    assert again.json() == {"reference": "ONT-7K3M9Q", "duplicate": True}
+    assert collision.status_code == 409
+    assert collision.json() == {"detail": "reference already in use", "reference": "ONT-7K3M9Q"}
     assert stored_count(client) == 1
     with client.app.state.database.sessions() as session:
         assert session.scalars(select(Intake.language)).one() == "bg"
+        assert session.scalars(select(Intake.webhook_id)).one() == "msg_a"
+    # The sender's retry of the first intake is still a duplicate, and a new reference is stored.
+    assert post_intake(intake_payload(), webhook_id="msg_a").status_code == 200
+    assert post_intake(intake_payload(reference="ONT-7K3M9R"), webhook_id="msg_b").status_code == 201
+    assert stored_count(client) == 2
 
 
 def test_v2_intake_is_stored_with_its_clear_filter_columns(intake_v2, client, post_intake):

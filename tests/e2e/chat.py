@@ -15,6 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 RETRIES_WHEN_TOO_MANY = 120
 
 
+def rasa_api_headers() -> dict[str, str]:
+    """`Authorization: Bearer <JWT>` for Rasa's HTTP API, signed with the development secret in `.env`."""
+    from coach.rasa import auth_headers
+    from tools.stack import ensure_dotenv
+
+    return auth_headers(ensure_dotenv()["RASA_JWT_SECRET"])
+
+
 def pack(code: str) -> dict[str, str]:
     return yaml.safe_load((ROOT / "languages" / f"{code}.yml").read_text("utf-8"))["texts"]
 
@@ -52,10 +60,8 @@ class Chat:
 
     def tracker(self) -> dict[str, Any]:
         """This conversation as Rasa keeps it (slots, events), through Rasa's HTTP API."""
-        from tools.stack import ensure_dotenv
-
         url = f"{self.rasa_url}/conversations/{self.sender}/tracker"
-        response = httpx.get(url, params={"token": ensure_dotenv()["RASA_AUTH_TOKEN"]}, timeout=10)
+        response = httpx.get(url, headers=rasa_api_headers(), timeout=10)
         response.raise_for_status()
         return response.json()
 
