@@ -163,6 +163,7 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
         self.ttl_seconds = _ttl_hours(ttl_hours if ttl_hours is not None else os.environ.get(TTL_VARIABLE)) * 3600
         self.path = Path(db or os.environ.get(DB_VARIABLE) or DEFAULT_DB)
         self._clock = clock
+        self._vacuum_due = False
         self._create()
 
     # -- SQLite ------------------------------------------------------------------------------------------------
@@ -196,6 +197,15 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
         deleted = connection.execute("DELETE FROM trackers WHERE updated_at < ?", (self._cutoff(),)).rowcount
         if deleted:
             logger.info("conversation store: %d expired conversation(s) deleted", deleted)
+            self._vacuum_due = True
+
+    def _vacuum_if_due(self) -> None:
+        """After conversations were deleted: rebuild the file, so that not even their overwritten pages stay."""
+        if not self._vacuum_due:
+            return
+        self._vacuum_due = False
+        with closing(self._connect()) as connection:
+            connection.execute("VACUUM")
 
     def _write(self, row_ids: Sequence[str], sender_id: str, serialized: str | None) -> None:
         """Store the serialized tracker under the first row id (`None`: delete), and drop the older ids' rows."""
@@ -204,20 +214,22 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
             self._purge(connection)
             if serialized is None:
                 connection.executemany("DELETE FROM trackers WHERE row_id = ?", [(row_id,) for row_id in row_ids])
-                return
-            blob = json.dumps({"v": FORMAT_VERSION, "sender_id": sender_id, "tracker": serialized})
-            connection.execute(
-                "INSERT INTO trackers (row_id, updated_at, sender, tracker) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (row_id) DO UPDATE SET updated_at = excluded.updated_at, sender = excluded.sender, "
-                "tracker = excluded.tracker",
-                (
-                    current,
-                    int(self._clock()),
-                    self._fernet.encrypt(sender_id.encode("utf-8")),
-                    self._fernet.encrypt(blob.encode("utf-8")),
-                ),
-            )
-            connection.executemany("DELETE FROM trackers WHERE row_id = ?", [(row_id,) for row_id in older])
+                self._vacuum_due = True
+            else:
+                blob = json.dumps({"v": FORMAT_VERSION, "sender_id": sender_id, "tracker": serialized})
+                connection.execute(
+                    "INSERT INTO trackers (row_id, updated_at, sender, tracker) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (row_id) DO UPDATE SET updated_at = excluded.updated_at, sender = excluded.sender, "
+                    "tracker = excluded.tracker",
+                    (
+                        current,
+                        int(self._clock()),
+                        self._fernet.encrypt(sender_id.encode("utf-8")),
+                        self._fernet.encrypt(blob.encode("utf-8")),
+                    ),
+                )
+                connection.executemany("DELETE FROM trackers WHERE row_id = ?", [(row_id,) for row_id in older])
+        self._vacuum_if_due()
 
     def _read(self, row_ids: Sequence[str], sender_id: str) -> str | None:
         """The serialized tracker of the conversation, or None (absent, expired or not decryptable)."""
@@ -228,6 +240,7 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
                 f"SELECT tracker FROM trackers WHERE row_id IN ({marks}) ORDER BY updated_at DESC",  # noqa: S608
                 list(row_ids),
             ).fetchall()
+        self._vacuum_if_due()
         for (token,) in rows:
             try:
                 blob = json.loads(self._fernet.decrypt(token))
@@ -245,6 +258,7 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
         with closing(self._connect()) as connection, connection:
             self._purge(connection)
             rows = connection.execute("SELECT sender FROM trackers").fetchall()
+        self._vacuum_if_due()
         senders = []
         for (token,) in rows:
             try:

@@ -23,6 +23,9 @@ from bot.rasa_api import auth_headers
 
 logger = logging.getLogger(__name__)
 ERASE_AFTER_SECONDS = 2.0
+# A refused or failed erasure (Rasa restarting, a wrong secret) is tried again; after the last try the conversation
+# still expires with ONTHAAL_CONVERSATION_TTL_HOURS, and the log says so (without the conversation id).
+ERASE_RETRY_SECONDS = (5.0, 15.0, 45.0, 120.0)
 _erasures: set[asyncio.Task] = set()
 
 
@@ -38,13 +41,25 @@ def erase_conversation(sender_id: str, keep: list[dict] | None = None) -> bool:
     except requests.RequestException as error:
         logger.warning("conversation erasure failed: %s", type(error).__name__)
         return False
+    if not response.ok:
+        logger.warning("conversation erasure refused with status %s", response.status_code)
     return response.ok
 
 
-async def _erase_later(sender_id: str, keep: list[dict] | None = None) -> None:
+async def _erase_later(sender_id: str, keep: list[dict] | None = None) -> bool:
     # Rasa stores this action's events after it returns; erase once that has happened.
     await asyncio.sleep(ERASE_AFTER_SECONDS)
-    await asyncio.to_thread(erase_conversation, sender_id, keep)
+    for attempt, retry_in in enumerate((*ERASE_RETRY_SECONDS, None), start=1):
+        if await asyncio.to_thread(erase_conversation, sender_id, keep):
+            return True
+        if retry_in is None:
+            logger.error(
+                "conversation erasure abandoned after %d attempts: the conversation expires with the TTL", attempt
+            )
+            return False
+        logger.warning("conversation erasure not confirmed (attempt %d), retrying in %.0f s", attempt, retry_in)
+        await asyncio.sleep(retry_in)
+    return False
 
 
 def erase_after_this_turn(tracker: Tracker, keep_language: bool = False) -> None:

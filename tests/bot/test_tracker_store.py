@@ -256,3 +256,28 @@ def test_rasa_loads_the_store_from_bot_endpoints_yml(tmp_path, monkeypatch):
     monkeypatch.delenv("ONTHAAL_TRACKER_KEYS")
     with pytest.raises(TrackerStoreConfigurationError):
         TrackerStore.create(config, domain=DOMAIN)
+
+
+def freelist_pages(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("PRAGMA freelist_count").fetchone()[0]
+
+
+@pytest.mark.parametrize("how", ["erased", "expired"])
+def test_the_file_is_rebuilt_after_conversations_are_deleted(tmp_path, how):
+    """VACUUM after an erasure or a purge: no page of a deleted conversation stays in the file, not even zeroed."""
+    path = tmp_path / "t.sqlite3"
+    clock = Clock()
+    trackers = store(path, clock=clock, ttl_hours=24)
+    for number in range(30):
+        run(trackers.save(conversation(f"web-{number}", words=WORDS * 40)))
+    size = path.stat().st_size
+    for number in range(29):
+        if how == "erased":
+            run(trackers.save(DialogueStateTracker.from_dict(f"web-{number}", [], DOMAIN.slots)))
+    if how == "expired":
+        clock.now += 23 * HOUR
+        run(trackers.save(conversation("web-29", words=WORDS * 40)))
+        clock.now += 2 * HOUR
+        assert run(trackers.retrieve("web-29")) is not None
+    assert freelist_pages(path) == 0 and path.stat().st_size < size / 3
