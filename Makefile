@@ -104,7 +104,7 @@ conversation-tests: envs bot/models/.trained
 		--fail-on-prediction-errors --out results/core
 
 stack-tests: envs chromium bot/models/.trained $(AXE)
-	$(COACH_PY) -m pytest -q tests/e2e tests/browser tests/channels
+	$(COACH_PY) -m pytest -q tests/e2e tests/browser tests/channels tests/security
 	node --test tests/browser/parse.test.mjs
 
 # NLU quality on the held-out files (tests/nlu/): intents, needs, language detection; see docs in the README.
