@@ -61,3 +61,16 @@ def dispatcher() -> CollectingDispatcher:
 
 def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
     return [message.get("response") for message in dispatcher.messages]
+
+
+@pytest.fixture
+def coach(monkeypatch, tmp_path):
+    """A scripted coach service (tests/bot/coach_doubles.py) that the outbox posts to, and a fresh outbox."""
+    from tests.bot.coach_doubles import new_secret, scripted_coach
+
+    monkeypatch.setenv("ONTHAAL_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
+    monkeypatch.setenv("ONTHAAL_OUTBOX_SENDER", "off")
+    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", new_secret())
+    with scripted_coach() as coach:
+        monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
+        yield coach

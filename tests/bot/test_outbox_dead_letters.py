@@ -12,20 +12,9 @@ import pytest
 
 from bot.actions import delivery, outbox
 from bot.actions.coach_client import DeliverySettings
-from tests.bot.coach_doubles import new_secret, scripted_coach
 from tests.bot.intakes import PERSONAL, valid_intake
 
 INTAKES = "/api/v1/intakes"
-
-
-@pytest.fixture
-def coach(monkeypatch, tmp_path):
-    monkeypatch.setenv("ONTHAAL_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
-    monkeypatch.setenv("ONTHAAL_OUTBOX_SENDER", "off")
-    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", new_secret())
-    with scripted_coach() as coach:
-        monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
-        yield coach
 
 
 def settings() -> DeliverySettings:

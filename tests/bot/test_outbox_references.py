@@ -13,23 +13,12 @@ import pytest
 from bot.actions import delivery, outbox
 from bot.actions.coach_client import DeliverySettings
 from bot.actions.handoff import ActionSubmitIntake, ActionTalkToPerson
-from tests.bot.coach_doubles import new_secret, scripted_coach
 from tests.bot.conftest import DOMAIN, make_tracker
 from tests.bot.intakes import valid_intake
 
 INTAKES = "/api/v1/intakes"
 REFERENCE = re.compile(r"ONT-[23456789A-Z]{6}")
 ANSWERS = {"language": "ro", "consent": True, "contact_name": "Rustov", "contact_method": "come_by"}
-
-
-@pytest.fixture
-def coach(monkeypatch, tmp_path):
-    monkeypatch.setenv("ONTHAAL_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
-    monkeypatch.setenv("ONTHAAL_OUTBOX_SENDER", "off")
-    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", new_secret())
-    with scripted_coach() as coach:
-        monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
-        yield coach
 
 
 def posted(coach) -> list[tuple[str, dict]]:

@@ -13,7 +13,6 @@ import pytest
 
 from bot.actions import delivery, outbox
 from bot.actions.coach_client import DeliverySettings, sign
-from tests.bot.coach_doubles import new_secret, scripted_coach
 from tests.bot.intakes import valid_intake
 
 STATUS = "/api/v1/outbox-status"
@@ -32,14 +31,10 @@ class Clock:
 
 
 @pytest.fixture
-def coach(monkeypatch, tmp_path):
-    monkeypatch.setenv("ONTHAAL_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
-    monkeypatch.setenv("ONTHAAL_OUTBOX_SENDER", "off")
-    monkeypatch.setenv("ONTHAAL_WEBHOOK_SECRET", new_secret())
-    with scripted_coach() as coach:
-        coach.script[STATUS] = []
-        monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
-        yield coach
+def coach(coach):
+    """The shared scripted coach (tests/bot/conftest.py), with the status reports recorded."""
+    coach.script[STATUS] = []
+    return coach
 
 
 def reports(coach) -> list[dict]:
