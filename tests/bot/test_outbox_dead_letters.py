@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from bot.actions import delivery, outbox
-from bot.actions.coach_client import DeliverySettings
+from bot.delivery import delivery, outbox
+from bot.delivery.coach_client import DeliverySettings
 from tests.bot.coach_doubles import new_secret, scripted_coach
 from tests.bot.intakes import PERSONAL, valid_intake
 
