@@ -8,7 +8,7 @@ Built on rasa_sdk's own `create_app`, with what `python -m rasa_sdk` lacks:
 - request bodies are capped at 4 MB (Rasa sends the whole domain, about 200 KB, with every call);
 - an unexpected error is logged by its type only and answered without echoing the request (rasa_sdk's own
   handler logs and returns the request body, which holds what the person typed);
-- the outbox sender (`bot.actions.delivery`) starts with the server, so a waiting intake is sent after a restart
+- the outbox sender (`bot.delivery.delivery`) starts with the server, so a waiting intake is sent after a restart
   without waiting for the next hand-off.
 """
 
@@ -61,7 +61,7 @@ def create_app(secret: str, actions_package: str = "bot.actions"):  # noqa: ANN2
 
     @app.listener("before_server_start")
     async def start_the_outbox_sender(app, loop):  # noqa: ANN001, ANN202
-        from bot.actions.delivery import ensure_sender_started
+        from bot.delivery.delivery import ensure_sender_started
 
         ensure_sender_started()
 

@@ -15,8 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.questions import questions
-from bot.actions.reference_data import pack, text
+from bot.intake.questions import questions
+from bot.intake.reference_data import pack, text
 
 
 def language_marker(language: str) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.questions import question
 from bot.actions.readback import keep_only_language
+from bot.intake.questions import question
 from bot.rasa_api import auth_headers
 
 logger = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions import delivery
 from bot.actions.conversation import erase_after_this_turn
-from bot.actions.intake import build_intake, new_reference
 from bot.actions.readback import keep_only_language
+from bot.delivery import delivery
+from bot.intake.intake import build_intake, new_reference
 
 
 async def hand_off(tracker: Tracker, complete: bool) -> tuple[str, bool]:

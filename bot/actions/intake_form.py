@@ -21,10 +21,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.actions.answers import Reading, entity, intent, read_answer, says_dont_know, typed_text
 from bot.actions.asking import language_marker
-from bot.actions.questions import question, questions, reported_needs
-from bot.actions.reference_data import LANGUAGES, normalise, short_commands
+from bot.intake.answers import Reading, entity, intent, read_answer, says_dont_know, typed_text
+from bot.intake.questions import question, questions, reported_needs
+from bot.intake.reference_data import LANGUAGES, normalise, short_commands
 
 GLOBAL_INTENTS = {
     "stop",

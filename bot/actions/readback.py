@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.asking import need_labels
-from bot.actions.questions import Question, question, questions
-from bot.actions.reference_data import SKIPPED, neighbourhood_label, text
+from bot.intake.questions import Question, question, questions
+from bot.intake.reference_data import SKIPPED, neighbourhood_label, text
 
 LIFE_DOMAINS = ("home", "money", "health", "family", "papers", "reading", "network", "daytime", "justice")
 # Answers that depend on another: changing the first asks the second again too.

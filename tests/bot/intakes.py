@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions.intake import build_intake
+from bot.intake.intake import build_intake
 from tests.bot.conftest import make_tracker
 
 PERSONAL = ("Rustov", "0477 00 11 22")  # words that must never appear in a log line or in the outbox file

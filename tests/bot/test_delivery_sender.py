@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.actions import delivery, outbox
-from bot.actions.coach_client import DeliverySettings, post_signed
 from bot.actions.handoff import ActionSubmitIntake
+from bot.delivery import delivery, outbox
+from bot.delivery.coach_client import DeliverySettings, post_signed
 from tests.bot.coach_doubles import CoachService, new_secret, scripted_coach
 from tests.bot.conftest import DOMAIN, make_tracker
 from tests.bot.intakes import PERSONAL, valid_intake

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from bot.actions.answers import EMAIL_PATTERN, looks_like_email
 from bot.actions.intake_form import ValidateIntakeForm
+from bot.intake.answers import EMAIL_PATTERN, looks_like_email
 from tests.bot.conftest import DOMAIN, make_tracker, responses
 
 EMAIL_ASKED = {"language": "en", "consent": True, "requested_slot": "contact_detail", "contact_method": "email"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import SlotSet
 
-from bot.actions.answers import match_neighbourhood
 from bot.actions.intake_form import ValidateIntakeForm, required_slots
-from bot.actions.reference_data import SKIPPED
+from bot.intake.answers import match_neighbourhood
+from bot.intake.reference_data import SKIPPED
 from tests.bot.conftest import DOMAIN, entity, make_tracker, responses
 
 form = ValidateIntakeForm()

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from bot.actions import delivery, outbox
-from bot.actions.coach_client import DeliverySettings
+from bot.delivery import delivery, outbox
+from bot.delivery.coach_client import DeliverySettings
 from tests.bot.intakes import PERSONAL, valid_intake
 
 INTAKES = "/api/v1/intakes"

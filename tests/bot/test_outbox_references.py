@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from bot.actions import delivery, outbox
-from bot.actions.coach_client import DeliverySettings
 from bot.actions.handoff import ActionSubmitIntake, ActionTalkToPerson
+from bot.delivery import delivery, outbox
+from bot.delivery.coach_client import DeliverySettings
 from tests.bot.conftest import DOMAIN, make_tracker
 from tests.bot.intakes import valid_intake
 

@@ -1,5 +1,5 @@
 """A restart in the middle of an outage, with real processes: the coach service (uvicorn, .venv) is down, people
-hand off, the sender (`python -m bot.actions.delivery`, .venv-bot) is killed and started again, then the coach
+hand off, the sender (`python -m bot.delivery.delivery`, .venv-bot) is killed and started again, then the coach
 service comes up: every intake is stored exactly once.
 
 The backoff runs a hundred times faster than in production (1 s .. 5 min becomes 10 ms .. 3 s), so the six
@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from bot.actions import delivery, outbox
-from bot.actions.coach_client import DeliverySettings
+from bot.delivery import delivery, outbox
+from bot.delivery.coach_client import DeliverySettings
 from tests.bot.coach_doubles import CoachService, new_secret
 from tests.bot.conftest import ROOT
 from tests.bot.intakes import PERSONAL, valid_intake
@@ -36,7 +36,7 @@ def hand_off(reference: str) -> str:
 def start_sender(env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("ab") as output:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.actions.delivery"], cwd=ROOT, env=env, stdout=output, stderr=output
+            [sys.executable, "-m", "bot.delivery.delivery"], cwd=ROOT, env=env, stdout=output, stderr=output
         )
 
 

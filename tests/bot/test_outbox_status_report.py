@@ -11,8 +11,8 @@ from unittest.mock import ANY
 
 import pytest
 
-from bot.actions import delivery, outbox
-from bot.actions.coach_client import DeliverySettings, sign
+from bot.delivery import delivery, outbox
+from bot.delivery.coach_client import DeliverySettings, sign
 from tests.bot.intakes import valid_intake
 
 STATUS = "/api/v1/outbox-status"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.actions import delivery, outbox
-from bot.actions.coach_client import DeliverySettings
+from bot.delivery import delivery, outbox
+from bot.delivery.coach_client import DeliverySettings
 from tests.bot.intakes import valid_intake
 
 INTAKES = "/api/v1/intakes"

@@ -14,12 +14,12 @@ import jsonschema
 import pytest
 from rasa_sdk.events import AllSlotsReset, SlotSet
 
-from bot.actions import delivery
 from bot.actions.asking import ActionAskConsent, ActionAskHealth
 from bot.actions.handoff import ActionSubmitIntake
-from bot.actions.intake import build_intake
 from bot.actions.readback import ActionFinishIntakeForm, ActionResetAnswer
-from bot.actions.reference_data import SKIPPED
+from bot.delivery import delivery
+from bot.intake.intake import build_intake
+from bot.intake.reference_data import SKIPPED
 from tests.bot.conftest import DOMAIN, ROOT, entity, make_tracker, responses
 
 SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()

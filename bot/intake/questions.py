@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from bot.actions.reference_data import ROOT, SKIPPED, _read_yaml, need_ids
+from bot.intake.reference_data import ROOT, SKIPPED, _read_yaml, need_ids
 
 # Checklist states, strongest first: a need reported anywhere is reported.
 STATES = ("reported", "not_reported", "skipped", "not_asked")

@@ -8,8 +8,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.actions import questions as checklist_rules
-from bot.actions.reference_data import SKIPPED
+from bot.intake import questions as checklist_rules
+from bot.intake.reference_data import SKIPPED
 
 SCHEMA_VERSION = 2
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

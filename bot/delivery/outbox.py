@@ -8,7 +8,7 @@ One SQLite file (`ONTHAAL_OUTBOX_PATH`, default `var/outbox.sqlite3`), two table
 Every body is Fernet-encrypted with a key derived from the webhook secret, so the file holds no words in clear.
 Every connection turns on `secure_delete` (a deleted or rewritten row is overwritten, not left in free pages)
 and the file uses incremental auto-vacuum, so that a delivered intake leaves nothing behind in the file.
-Whoever posts is `bot/actions/delivery.py`; this module never talks to the network.
+Whoever posts is `bot/delivery/delivery.py`; this module never talks to the network.
 """
 
 from __future__ import annotations

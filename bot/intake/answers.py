@@ -12,8 +12,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.actions.questions import Question
-from bot.actions.reference_data import SKIPPED, neighbourhood_ids, neighbourhoods, normalise, short_commands, text
+from bot.intake.questions import Question
+from bot.intake.reference_data import SKIPPED, neighbourhood_ids, neighbourhoods, normalise, short_commands, text
 
 SKIP_CONFIDENCE = 0.9
 _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s./()-]+$")

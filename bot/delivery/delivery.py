@@ -1,13 +1,13 @@
 """Delivers intakes to the coach service: outbox first, then a signed webhook, retried until acknowledged.
 
-- `enqueue` checks the intake against the schema and writes it to the outbox (`bot/actions/outbox.py`); an
+- `enqueue` checks the intake against the schema and writes it to the outbox (`bot/delivery/outbox.py`); an
   invalid intake goes straight to the dead letters instead, with an ERROR log line naming only schema paths.
 - The hand-off then makes the first attempt itself, for its own intake only (`deliver_now`), and tells the
   person the reference the intake finally carries.
 - A background `Sender` posts the entries whose retry is due, with backoff (1 s doubling to 5 min), and sends
   the coach service a signed status report every minute and after a dead letter. The action server starts it at
   start-up with `start_sender()` (idempotent; `ONTHAAL_OUTBOX_SENDER=off` prevents it);
-  `python -m bot.actions.delivery` runs the same loop on its own. It survives any exception.
+  `python -m bot.delivery.delivery` runs the same loop on its own. It survives any exception.
 
 What an answer means (`coach_client.outcome_of`): 2xx delivered (retries reuse the webhook id, so the coach
 service stores each intake once); 409, the reference belongs to another intake: a new reference under a new
@@ -29,8 +29,8 @@ from typing import Any
 import requests
 from cryptography.fernet import InvalidToken
 
-from bot.actions import outbox
-from bot.actions.coach_client import (
+from bot.delivery import outbox
+from bot.delivery.coach_client import (
     MAX_RETRY_SECONDS,
     DeliverySettings,
     Outcome,
@@ -42,8 +42,8 @@ from bot.actions.coach_client import (
     report_status,
     sign,
 )
-from bot.actions.intake import new_reference
-from bot.actions.intake_schema import schema_problems
+from bot.delivery.intake_schema import schema_problems
+from bot.intake.intake import new_reference
 
 __all__ = [
     "MAX_RETRY_SECONDS",
@@ -288,7 +288,7 @@ def _nudge_sender(report: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.actions.delivery", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bot.delivery.delivery", description=__doc__.splitlines()[0])
     parser.add_argument("--dead-letters", action="store_true", help="list the dead letters (id, reason, time)")
     parser.add_argument("--requeue", metavar="WEBHOOK_ID", help="put a dead letter back in the outbox")
     arguments = parser.parse_args(argv)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import requests
 
-from bot.actions.reference_data import ROOT
+from bot.intake.reference_data import ROOT
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 5

@@ -13,7 +13,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from bot.actions.reference_data import ROOT
+from bot.intake.reference_data import ROOT
 
 SCHEMA_PATH = ROOT / "schemas" / "intake-v2.schema.json"
 MAX_PROBLEMS = 5
