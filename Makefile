@@ -76,7 +76,7 @@ lint: envs
 	$(COACH_PY) tools/generate_widget_strings.py --check
 
 unit-tests: envs
-	$(COACH_PY) -m pytest -q tests/languages tests/tools
+	$(COACH_PY) -m pytest -q tests/languages tests/tools tests/config
 
 # tests/coach against SQLite and a throw-away PostgreSQL (Debian's, installed when missing); includes schemathesis.
 coach-tests: envs

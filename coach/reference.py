@@ -57,7 +57,7 @@ def neighbourhoods(config_dir: Path = CONFIG_DIR, languages_dir: Path | None = N
     label comes from the Dutch pack when `languages_dir` is given, else the id stands in.
     """
     data = load_yaml(config_dir / "neighbourhoods.yml")
-    teams: dict[str, str] = data["teams"]
+    teams = {key: team["name"] for key, team in data["teams"].items()}
     result = {
         item["id"]: Neighbourhood(item["id"], item["name"], teams[item["team"]], bool(item.get("priority")))
         for item in data["neighbourhoods"]
@@ -85,4 +85,4 @@ def team_keys(config_dir: Path = CONFIG_DIR) -> dict[str, str]:
 
 def teams(config_dir: Path = CONFIG_DIR) -> dict[str, str]:
     """Team key -> team name ("west" -> "Team West")."""
-    return dict(load_yaml(config_dir / "neighbourhoods.yml")["teams"])
+    return {key: team["name"] for key, team in load_yaml(config_dir / "neighbourhoods.yml")["teams"].items()}

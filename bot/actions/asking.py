@@ -32,7 +32,7 @@ def _was_uttered(tracker: Tracker, response: str) -> bool:
 
 
 def need_labels(language: str | None, needs: list[dict[str, Any]]) -> str:
-    return ", ".join(text(language, f"need_{need['id']}") for need in needs)
+    return text(language, "list_separator").join(text(language, f"need_{need['id']}") for need in needs)
 
 
 class ActionAskConsent(Action):
@@ -108,7 +108,7 @@ class AskMultiple(Action, ABC):
             if option not in chosen
         ]
         buttons.append({"title": text(language, "done_button"), "payload": "/done"})
-        labels = ", ".join(text(language, f"{self.slot}_{option}") for option in chosen)
+        labels = text(language, "list_separator").join(text(language, f"{self.slot}_{option}") for option in chosen)
         dispatcher.utter_message(response="utter_ask_more", buttons=buttons, chosen=labels)
         return []
 

@@ -40,7 +40,9 @@ def shown_answer(asked: Question, value: Any, language: str | None) -> str:
     if asked.kind == "neighbourhood":
         return neighbourhood_label(language, value)
     if asked.kind == "multi":
-        return ", ".join(text(language, f"{asked.slot}_{option}") for option in value) or text(language, "multi_none")
+        return text(language, "list_separator").join(
+            text(language, f"{asked.slot}_{option}") for option in value
+        ) or text(language, "multi_none")
     if value in asked.options:
         return text(language, f"{asked.slot}_{value}")
     return str(value)

@@ -141,6 +141,14 @@ async def test_the_read_back_lists_every_answer_in_the_persons_language(dispatch
     assert lines[-1] == "Also understood: trust in services"
 
 
+async def test_dari_lists_use_the_persian_comma(dispatcher):
+    tracker = make_tracker("/done", "done", **{**ANSWERS, "language": "prs", "health": ["body", "addiction"]})
+    await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN)
+    lines = dispatcher.messages[0]["summary"].splitlines()
+    assert "صحت: جسم من: درد، مریضی، معلولیت، الکول، مواد مخدر، قمار یا بازی‌های کمپیوتری" in lines
+    assert not any("," in line for line in lines if "0477" not in line and "Romanian" not in line)
+
+
 async def test_after_no_consent_everything_but_the_language_is_forgotten(dispatcher):
     tracker = make_tracker("/deny", "deny", language="sk", consent=False)
     events = await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN)
