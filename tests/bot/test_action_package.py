@@ -18,7 +18,6 @@ import bot.actions
 from tests.bot.conftest import ROOT
 
 
-
 def own_actions(module_name: str) -> list[type]:
     module = importlib.import_module(module_name)
     return [
