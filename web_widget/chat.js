@@ -5,11 +5,11 @@
  * Loaded by widget.js (the entry point), which sends the greeting before this module has even arrived.
  */
 
+import { speechAvailable } from "./dom.js";
 import { Outbox } from "./outbox.js";
 import { parseReplies } from "./parse.js";
 import { setEnabled, View } from "./render.js";
 import { HANDED_OFF_TTL_MS, mentionsReference, newId, newSenderId } from "./session.js";
-import { Reader, speechAvailable } from "./speech.js";
 import { DEFAULT_LANGUAGE } from "./strings.js";
 import { greeting, messageMetadata } from "./transport.js";
 
@@ -37,7 +37,8 @@ export class ChatWidget {
     this.prefs = prefs;
     this.desk = desk;
     this.startLanguage = /^[a-z]{2,3}$/.test(startLanguage) ? startLanguage : "";
-    this.reader = speechAvailable() ? new Reader() : null;
+    this.canReadAloud = speechAvailable();
+    this.reader = null; // speech.js, loaded after the first answer: the first render does not need it
     this.generation = 0; // bumped by "start again" and "delete": answers to an older conversation are dropped
     this.history = [];
     this.handedOff = false;
@@ -106,6 +107,15 @@ export class ChatWidget {
       this.enqueue(this.startMessage, early ? { id: early.entry.id } : {});
       await this.resetChrome();
     }
+  }
+
+  /** Read-aloud, loaded once (after the first answer, or at the first "read aloud" if that comes sooner). */
+  loadReader() {
+    this.readerLoaded ??= import("./speech.js").then(({ Reader }) => {
+      this.reader = new Reader();
+      return this.reader;
+    });
+    return this.readerLoaded;
   }
 
   /** Loads the six packs for the language menu, once; not before the first answer (it would compete with it). */
@@ -244,14 +254,16 @@ export class ChatWidget {
   async delivered(entry, replies) {
     const generation = this.generation;
     if (!entry.silent && entry.sender === this.sender) await this.show(replies, generation);
-    if (generation === this.generation) this.loadLanguages();
+    if (generation !== this.generation) return;
+    this.loadLanguages();
+    if (this.canReadAloud) this.loadReader();
   }
 
   renderAssistant(entry) {
     return this.view.addAssistantMessage(entry.item, {
       chosen: entry.chosen ?? null,
       onChoose: (index) => this.choose(entry, index),
-      onRead: this.reader ? (item, node) => this.readAloud(item, node) : null,
+      onRead: this.canReadAloud ? (item, node) => this.readAloud(item, node) : null,
     });
   }
 
@@ -289,9 +301,10 @@ export class ChatWidget {
   }
 
   /** Reads a message and its answer buttons aloud; the multilingual language choice line by line. */
-  readAloud(item, node) {
+  async readAloud(item, node) {
+    const reader = await this.loadReader();
     if (node.getAttribute("aria-pressed") === "true") {
-      this.reader.stop();
+      reader.stop();
       return;
     }
     const chrome = this.strings.pack.code;
@@ -305,7 +318,7 @@ export class ChatWidget {
       parts = [{ text: item.lines.map((line) => line.text).join(". "), lang: chrome }];
     }
     node.setAttribute("aria-pressed", "true");
-    const spoken = this.reader.speak(parts, () => node.setAttribute("aria-pressed", "false"));
+    const spoken = reader.speak(parts, () => node.setAttribute("aria-pressed", "false"));
     if (!spoken) {
       node.setAttribute("aria-pressed", "false");
       this.view.showNotice("widget_no_voice");

@@ -1,5 +1,6 @@
 /**
- * Small DOM building blocks shared by the widget's views (render.js, messages.js, staff_panel.js).
+ * Small DOM building blocks shared by the widget's views (render.js, messages.js, staff_panel.js), and what the
+ * browser offers them.
  *
  * Text only ever goes in through textContent: message text comes from the network and from the person.
  */
@@ -32,4 +33,9 @@ export function toolButton(className, icon, key, attrs = {}) {
 
 export function setEnabled(buttons, enabled) {
   for (const button of buttons) button.disabled = !enabled;
+}
+
+/** Whether the browser can read aloud (speech.js does it; chat.js loads it only after the first answer). */
+export function speechAvailable() {
+  return typeof window !== "undefined" && "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
 }

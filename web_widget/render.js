@@ -180,7 +180,11 @@ export class View {
 
   /** Shows the widget's own words in the pack's language; lang and dir follow the conversation language. */
   applyChrome(strings, { lang, dir }) {
+    const chrome = { pack: strings.pack, lang, dir };
+    // The same words again (the built-in English at the start, then as the start language): nothing to redo.
+    if (strings === this.strings && ["pack", "lang", "dir"].every((key) => this.chrome[key] === chrome[key])) return;
     this.strings = strings;
+    this.chrome = chrome;
     for (const node of this.root.querySelectorAll("[data-text]")) {
       node.textContent = strings.t(node.dataset.text);
     }
