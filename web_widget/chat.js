@@ -1,18 +1,19 @@
 /**
- * The conversation: outbox, history, language, read-aloud, start again, delete, the reception desk's staff panel.
+ * The conversation: history, language, answers, read-aloud, start again, delete. The outbox (outbox.js) sends,
+ * the view (render.js) shows and raises what the person does, the reception desk (reception.js) adds its part.
  *
  * Loaded by widget.js (the entry point), which sends the greeting before this module has even arrived.
  */
 
+import { speechAvailable } from "./dom.js";
+import { Outbox } from "./outbox.js";
 import { parseReplies } from "./parse.js";
 import { setEnabled, View } from "./render.js";
 import { HANDED_OFF_TTL_MS, mentionsReference, newId, newSenderId } from "./session.js";
-import { Reader, speechAvailable } from "./speech.js";
-import { DEFAULT_LANGUAGE, Strings } from "./strings.js";
-import { greeting, messageMetadata, TransportError } from "./transport.js";
+import { DEFAULT_LANGUAGE } from "./strings.js";
+import { greeting, messageMetadata } from "./transport.js";
 
 const PREFS_KEY = "onthaal.prefs";
-const RETRY_MS = 5000;
 
 function readPrefs(storage) {
   try {
@@ -25,72 +26,62 @@ function readPrefs(storage) {
 export class ChatWidget {
   /**
    * @param {{root: HTMLElement, transport: {send(sender: string, message: string, metadata?: object):
-   *          Promise<unknown[]>}, strings: Strings, startLanguage?: string, fullPage?: boolean,
-   *          store: SessionStore, prefs: {getItem, setItem}, reception?: {staff: string, token: string} | null}}
-   *   options
+   *          Promise<unknown[]>}, strings: import("./strings.js").Strings, startLanguage?: string,
+   *          fullPage?: boolean, store: import("./session.js").SessionStore, prefs: {getItem, setItem},
+   *          desk?: import("./reception.js").ReceptionDesk | null}} options desk: the reception desk, or none
    */
-  constructor({ root, transport, strings, store, prefs, startLanguage = "", fullPage = false, reception = null }) {
+  constructor({ root, transport, strings, store, prefs, startLanguage = "", fullPage = false, desk = null }) {
     this.transport = transport;
     this.strings = strings;
     this.store = store;
     this.prefs = prefs;
-    this.reception = reception;
+    this.desk = desk;
     this.startLanguage = /^[a-z]{2,3}$/.test(startLanguage) ? startLanguage : "";
-    this.view = new View(root, { fullPage, reception });
-    this.reader = speechAvailable() ? new Reader() : null;
+    this.canReadAloud = speechAvailable();
+    this.reader = null; // speech.js, loaded after the first answer: the first render does not need it
     this.generation = 0; // bumped by "start again" and "delete": answers to an older conversation are dropped
-    this.outbox = [];
     this.history = [];
-    this.remarks = [];
     this.handedOff = false;
-    this.flushing = false;
-    this.retryTimer = null;
     this.expiryTimer = null;
     this.language = null; // set by the language marker
     this.latestChoices = [];
     this.lastAction = "start";
-
-    const view = this.view;
-    view.restartButton.addEventListener("click", () => this.restart());
-    view.deleteConfirm.addEventListener("click", () => {
-      view.deleteDialog.close();
-      this.deleteAnswers();
+    this.outbox = new Outbox({
+      send: (entry) => this.transport.send(entry.sender, entry.message, messageMetadata(entry, desk?.reception)),
+      onDelivered: (entry, replies) => this.delivered(entry, replies),
+      onWaiting: (waiting) => this.view.showTyping(waiting),
+      onNotice: (key) => this.view.showNotice(key),
+      onLost: () => {
+        this.view.showNotice("widget_error");
+        setEnabled(this.latestChoices, true);
+      },
+      onChange: () => this.save(),
     });
-    view.languageButton.addEventListener("click", async () => {
-      if (view.languageMenu.hidden) await this.loadLanguages();
-      view.toggleLanguageMenu();
+    desk?.listen({
+      onChange: () => this.save(),
+      onInfo: (key, words) => this.view.showInfo(key, words),
+      onHandBack: () => this.view.focusOpenQuestion(this.latestChoices),
     });
-    view.languageMenu.addEventListener("keydown", (event) => {
-      if (event.key !== "Escape") return;
-      view.toggleLanguageMenu(false);
-      view.languageButton.focus();
-    });
-    view.largerButton.addEventListener("click", () => {
-      const large = view.largerButton.getAttribute("aria-pressed") !== "true";
-      view.setLarger(large);
-      this.prefs.setItem(PREFS_KEY, JSON.stringify({ ...readPrefs(this.prefs), large }));
-    });
-    view.setLarger(Boolean(readPrefs(this.prefs).large));
+    this.view = new View(
+      root,
+      { fullPage, staffPanel: desk ? (id) => desk.buildPanel(id) : null },
+      {
+        onText: (text) => this.answerText(text),
+        onLanguage: (pack) => this.chooseLanguage(pack),
+        onOpenLanguages: () => this.loadLanguages(),
+        onLarger: (large) => this.prefs.setItem(PREFS_KEY, JSON.stringify({ ...readPrefs(this.prefs), large })),
+        onStartAgain: () => this.restart(),
+        onDelete: () => this.deleteAnswers(),
+      },
+    );
+    this.view.setLarger(Boolean(readPrefs(this.prefs).large));
     // Never a blank frame: the built-in English words until a pack arrives.
-    view.applyChrome(strings, { lang: strings.pack.code, dir: strings.pack.direction });
-    view.form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.submitText();
-    });
-    if (reception) {
-      view.remarkButton.addEventListener("click", () => this.addRemark());
-      view.handBackButton.addEventListener("click", () => this.handBack());
-      view.takeOverButton.addEventListener("click", () => {
-        view.showStaffPanel(true);
-        view.remarkInput.focus();
-      });
-    }
-    window.addEventListener("online", () => this.flush());
+    this.view.applyChrome(strings, { lang: strings.pack.code, dir: strings.pack.direction });
   }
 
   /** A new conversation id: `web-` + UUID, or `desk-` + UUID at the reception desk (the channels accept no other). */
   newSender() {
-    return newSenderId(this.reception ? "desk" : "web");
+    return newSenderId(this.desk ? "desk" : "web");
   }
 
   get startMessage() {
@@ -102,28 +93,34 @@ export class ChatWidget {
    *   this module loaded (one round trip less before the first buttons on a slow phone)
    */
   async start(early = null) {
-    if (this.reception) {
-      this.staffStrings = new Strings({ moduleUrl: this.strings.moduleUrl });
-      await this.staffStrings.use("nl");
-      this.view.applyStaffChrome(this.staffStrings);
+    if (this.desk) {
+      await this.desk.start();
+      this.view.useDutchWords(this.desk.strings);
     }
     const state = this.store.load();
     if (state) {
       await this.restore(state);
     } else {
       this.sender = early?.entry.sender ?? this.newSender();
-      this.early = early;
+      this.outbox.adopt(early);
       // The greeting travels while the language pack loads: one round trip less before the first buttons.
       this.enqueue(this.startMessage, early ? { id: early.entry.id } : {});
       await this.resetChrome();
     }
   }
 
+  /** Read-aloud, loaded once (after the first answer, or at the first "read aloud" if that comes sooner). */
+  loadReader() {
+    this.readerLoaded ??= import("./speech.js").then(({ Reader }) => {
+      this.reader = new Reader();
+      return this.reader;
+    });
+    return this.readerLoaded;
+  }
+
   /** Loads the six packs for the language menu, once; not before the first answer (it would compete with it). */
   loadLanguages() {
-    this.languages ??= this.strings.all().then((packs) => {
-      this.view.showLanguages(packs, (pack) => this.chooseLanguage(pack));
-    });
+    this.languages ??= this.strings.all().then((packs) => this.view.showLanguages(packs));
     return this.languages;
   }
 
@@ -141,10 +138,9 @@ export class ChatWidget {
       sender: state.sender,
       language: state.language,
       history: state.history,
-      outbox: state.outbox,
-      remarks: state.remarks,
       handedOff: state.handedOff,
     });
+    this.outbox.entries = state.outbox;
     if (this.language) await this.switchLanguage(this.language);
     else await this.resetChrome();
     let open = [];
@@ -153,24 +149,25 @@ export class ChatWidget {
         this.view.addPersonMessage(entry.text, entry);
         open = [];
       } else {
-        open.push(...this.renderAssistant(entry));
+        open.push(...this.renderAssistant(entry).buttons);
       }
     }
-    const all = [...this.view.log.querySelectorAll(".onthaal-choice")];
-    setEnabled(all, false);
+    this.view.disableAllChoices();
     this.latestChoices = open;
-    this.view.showRemarks(this.remarks.map((remark) => remark.text));
+    this.desk?.setRemarks(state.remarks);
     this.view.scrollToEnd();
-    if (this.outbox.some((entry) => entry.sender === this.sender && !entry.silent)) this.flush();
+    const entries = this.outbox.entries;
+    if (entries.some((entry) => entry.sender === this.sender && !entry.silent)) this.outbox.flush();
     else {
       setEnabled(open, true);
-      if (this.outbox.length) this.flush();
+      if (entries.length) this.outbox.flush();
     }
   }
 
   save() {
-    const { sender, language, history, outbox, remarks, handedOff } = this;
-    this.store.save({ sender, language, history, outbox, remarks, handedOff });
+    const { sender, language, history, handedOff } = this;
+    const remarks = this.desk?.remarks ?? [];
+    this.store.save({ sender, language, history, outbox: this.outbox.entries, remarks, handedOff });
     clearTimeout(this.expiryTimer);
     if (handedOff) {
       // Shared phones: after the hand-off the stored chat goes after 30 minutes without activity.
@@ -185,17 +182,16 @@ export class ChatWidget {
     await this.resetChrome();
     this.enqueue("/restart", { silent: true, sender: old });
     // At the desk "start again" usually means the next client: a new conversation, never a shared one.
-    if (this.reception) this.sender = this.newSender();
+    if (this.desk) this.sender = this.newSender();
     this.enqueue(this.startMessage);
-    this.view.log.focus({ preventScroll: true });
+    this.view.focusLog();
   }
 
   /** "Delete my answers": the assistant forgets (/stop), this device forgets, and a new conversation starts. */
   async deleteAnswers() {
     const old = this.sender;
     this.reset();
-    this.remarks = [];
-    this.view.showRemarks([]);
+    this.desk?.setRemarks([]);
     this.store.clear();
     this.sender = this.newSender();
     await this.resetChrome();
@@ -203,16 +199,14 @@ export class ChatWidget {
     this.enqueue("/stop", { silent: true, sender: old });
     this.enqueue(this.startMessage);
     this.view.showInfo("widget_deleted");
-    this.view.log.focus({ preventScroll: true });
+    this.view.focusLog();
   }
 
   reset() {
     this.generation += 1;
-    this.flushing = false;
-    clearTimeout(this.retryTimer);
     this.reader?.stop();
     // Undelivered messages of this conversation are void; a /stop for an earlier one must still go.
-    this.outbox = this.outbox.filter((entry) => entry.sender !== this.sender && entry.message === "/stop");
+    this.outbox.cancel((entry) => entry.sender !== this.sender && entry.message === "/stop");
     this.history = [];
     this.handedOff = false;
     this.language = null;
@@ -221,13 +215,7 @@ export class ChatWidget {
     this.view.clear();
   }
 
-  submitText() {
-    const text = this.view.input.value.trim();
-    if (!text) {
-      this.view.input.focus();
-      return;
-    }
-    this.view.input.value = "";
+  answerText(text) {
     this.lastAction = "text";
     this.answer(text, text, { lang: this.language?.code ?? null, dir: "auto" });
   }
@@ -241,11 +229,9 @@ export class ChatWidget {
 
   /** The language menu: switch at any moment; the assistant repeats its open question in that language. */
   chooseLanguage(pack) {
-    this.view.toggleLanguageMenu(false);
     this.lastAction = "button";
     this.answer(`/choose_language{"language":"${pack.code}"}`, pack.name, { lang: pack.code, dir: "auto" });
     this.switchLanguage({ code: pack.code, direction: pack.direction }).then(() => this.save());
-    this.view.languageButton.focus();
   }
 
   answer(message, shown, { lang, dir }) {
@@ -260,82 +246,25 @@ export class ChatWidget {
 
   enqueue(message, { id = newId(), silent = false, sender = this.sender } = {}) {
     const entry = { id, sender, message, silent };
-    if (this.reception && !silent) {
-      const pending = this.remarks.filter((remark) => !remark.sent);
-      if (pending.length) entry.remarks = pending.map((remark) => remark.text);
-      for (const remark of pending) remark.sent = true;
-    }
+    if (!silent) this.desk?.attachRemarks(entry);
     this.outbox.push(entry);
-    this.save();
-    this.flush();
   }
 
-  metadata(entry) {
-    return messageMetadata(entry, this.reception);
-  }
-
-  /** Sends queued messages one at a time, in order, so Rasa sees them as they were given. */
-  async flush() {
-    if (this.flushing || this.outbox.length === 0) return;
+  /** Rasa answered a message: show the answer if it belongs to this conversation and was not a silent one. */
+  async delivered(entry, replies) {
     const generation = this.generation;
-    this.flushing = true;
-    clearTimeout(this.retryTimer);
-    this.view.showTyping(true);
-    try {
-      while (this.outbox.length > 0) {
-        const entry = this.outbox[0];
-        let replies;
-        const early = this.early?.entry.id === entry.id ? this.early : null;
-        this.early = null;
-        try {
-          replies = await (early ? early.promise : this.transport.send(entry.sender, entry.message, this.metadata(entry)));
-        } catch (error) {
-          if (generation !== this.generation) return;
-          this.handleFailure(error, entry);
-          return;
-        }
-        if (generation !== this.generation) return;
-        this.outbox.shift();
-        this.view.showNotice(null);
-        if (!entry.silent && entry.sender === this.sender) await this.show(replies, generation);
-        if (generation !== this.generation) return;
-        this.save();
-        this.loadLanguages();
-      }
-    } finally {
-      if (generation === this.generation) {
-        this.flushing = false;
-        this.view.showTyping(false);
-      }
-    }
-  }
-
-  handleFailure(error, entry) {
-    if (error instanceof TransportError && (error.kind === "offline" || error.kind === "busy")) {
-      // Keep the message; send it when the browser says it is online again, or on the next retry.
-      this.view.showNotice(error.kind === "busy" ? "widget_busy" : "widget_offline");
-      this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
-      return;
-    }
-    // Rasa answered but failed: drop this message and let the person try again.
-    this.outbox.shift();
-    this.save();
-    if (entry.silent) {
-      this.flushing = false;
-      this.flush();
-      return;
-    }
-    this.view.showNotice("widget_error");
-    setEnabled(this.latestChoices, true);
+    if (!entry.silent && entry.sender === this.sender) await this.show(replies, generation);
+    if (generation !== this.generation) return;
+    this.loadLanguages();
+    if (this.canReadAloud) this.loadReader();
   }
 
   renderAssistant(entry) {
-    const { buttons } = this.view.addAssistantMessage(entry.item, {
+    return this.view.addAssistantMessage(entry.item, {
       chosen: entry.chosen ?? null,
       onChoose: (index) => this.choose(entry, index),
-      onRead: this.reader ? (item, node) => this.readAloud(item, node) : null,
+      onRead: this.canReadAloud ? (item, node) => this.readAloud(item, node) : null,
     });
-    return buttons;
   }
 
   async show(replies, generation) {
@@ -351,9 +280,9 @@ export class ChatWidget {
       const entry = { kind: "assistant", item, chosen: null };
       this.history.push(entry);
       if (item.lines.some((line) => mentionsReference(line.text))) this.handedOff = true;
-      const before = this.view.log.lastElementChild;
-      batchChoices.push(...this.renderAssistant(entry));
-      first ??= before ? before.nextElementSibling : this.view.log.firstElementChild;
+      const { node, buttons } = this.renderAssistant(entry);
+      batchChoices.push(...buttons);
+      first ??= node;
     }
     if (!first) {
       // Nothing to show (e.g. Rasa only listened): the previous question is still the open one.
@@ -362,7 +291,7 @@ export class ChatWidget {
     }
     this.view.reveal(first);
     this.latestChoices = batchChoices;
-    this.moveFocus(batchChoices);
+    if (this.lastAction === "button") this.view.keepFocusUseful(batchChoices);
   }
 
   async switchLanguage(language) {
@@ -372,9 +301,10 @@ export class ChatWidget {
   }
 
   /** Reads a message and its answer buttons aloud; the multilingual language choice line by line. */
-  readAloud(item, node) {
+  async readAloud(item, node) {
+    const reader = await this.loadReader();
     if (node.getAttribute("aria-pressed") === "true") {
-      this.reader.stop();
+      reader.stop();
       return;
     }
     const chrome = this.strings.pack.code;
@@ -388,40 +318,10 @@ export class ChatWidget {
       parts = [{ text: item.lines.map((line) => line.text).join(". "), lang: chrome }];
     }
     node.setAttribute("aria-pressed", "true");
-    const spoken = this.reader.speak(parts, () => node.setAttribute("aria-pressed", "false"));
+    const spoken = reader.speak(parts, () => node.setAttribute("aria-pressed", "false"));
     if (!spoken) {
       node.setAttribute("aria-pressed", "false");
       this.view.showNotice("widget_no_voice");
     }
-  }
-
-  addRemark() {
-    const text = this.view.remarkInput.value.trim();
-    if (!text) {
-      this.view.remarkInput.focus();
-      return;
-    }
-    this.remarks.push({ text, sent: false });
-    this.view.remarkInput.value = "";
-    this.view.showRemarks(this.remarks.map((remark) => remark.text));
-    this.view.showInfo("widget_reception_remark_saved", this.staffStrings);
-    this.save();
-  }
-
-  /** The staff member hands the screen back: the staff panel folds away, the client's question gets focus. */
-  handBack() {
-    this.view.showStaffPanel(false);
-    const open = this.latestChoices.find((button) => !button.disabled);
-    (open ?? this.view.input).focus();
-  }
-
-  moveFocus(choices) {
-    // After a button click the focused button is now disabled; put keyboard focus somewhere useful
-    // without popping up the phone keyboard.
-    if (this.lastAction !== "button") return;
-    const active = document.activeElement;
-    if (active && active !== document.body && !active.disabled) return;
-    if (choices.length > 0) choices[0].focus({ preventScroll: true });
-    else this.view.log.focus({ preventScroll: true });
   }
 }

@@ -1,38 +1,18 @@
 /**
- * Everything that touches the DOM: builds the widget, shows messages and the widget's own words.
+ * The widget's view: header, language menu, log, form, footer and dialogs. It owns its DOM and raises callbacks
+ * (onText, onLanguage, onStartAgain, onDelete, ...) for what the person does; chat.js decides what they mean.
  *
  * Text only ever goes in through textContent: message text comes from the network and from the person.
  * Widget words are marked `data-text="widget_..."` (text) or `data-label="widget_..."` (aria-label and title)
  * and refreshed by applyChrome() whenever the language changes.
  */
 
-import { pictogramFor, pictogramSvg } from "./pictograms.js";
+import { element, setEnabled, toolButton } from "./dom.js";
+import { assistantMessage, personMessage } from "./messages.js";
+
+export { setEnabled } from "./dom.js";
 
 let instances = 0;
-
-function element(tag, { className, attrs = {}, text } = {}) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined) node.setAttribute(name, value);
-  }
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** Sets lang and dir; a null lang means "not known yet" (lang=""), which is what HTML uses for unknown. */
-function setLanguage(node, lang, dir) {
-  node.setAttribute("lang", lang ?? "");
-  if (dir) node.setAttribute("dir", dir);
-}
-
-/** A button with a pictogram and a translated text (`key`). */
-function toolButton(className, icon, key, attrs = {}) {
-  const button = element("button", { className: `onthaal-tool ${className}`, attrs: { type: "button", ...attrs } });
-  if (icon) button.append(pictogramSvg(icon));
-  button.append(element("span", { attrs: { "data-text": key } }));
-  return button;
-}
 
 function dialog(id, titleKey) {
   const node = element("dialog", { className: "onthaal-dialog", attrs: { "aria-labelledby": `${id}-title` } });
@@ -41,19 +21,33 @@ function dialog(id, titleKey) {
   return node;
 }
 
+function openDialog(node) {
+  if (typeof node.showModal === "function") node.showModal();
+  else node.setAttribute("open", "");
+}
+
+/**
+ * What the person does in the view. onOpenLanguages runs before the language menu opens (it fills it).
+ * @typedef {{onText(text: string): void, onLanguage(pack: object): void, onOpenLanguages(): Promise<void>,
+ *            onLarger(large: boolean): void, onStartAgain(): void, onDelete(): void}} ViewCallbacks
+ */
+
 export class View {
   /**
    * @param {HTMLElement} root the element the widget lives in
-   * @param {{fullPage: boolean, reception?: {staff: string} | null}} options full page: the widget owns the
-   *   document's lang, dir and title; reception: the reception desk (Dutch lines, staff panel)
+   * @param {{fullPage: boolean, staffPanel?: ((id: string) => HTMLElement) | null}} options full page: the widget
+   *   owns the document's lang, dir and title; staffPanel: builds the reception desk's panel (reception.js), shown
+   *   above the log, from this widget's id prefix
+   * @param {ViewCallbacks} callbacks
    */
-  constructor(root, { fullPage, reception = null }) {
+  constructor(root, { fullPage, staffPanel = null }, callbacks) {
     this.root = root;
     this.fullPage = fullPage;
-    this.reception = reception;
+    this.on = callbacks;
+    this.dutchStrings = null;
     const id = `onthaal-${++instances}`;
     root.classList.add("onthaal");
-    root.classList.toggle("onthaal--reception", Boolean(reception));
+    root.classList.toggle("onthaal--reception", Boolean(staffPanel));
     root.replaceChildren();
 
     const header = element("header", { className: "onthaal-header" });
@@ -86,6 +80,15 @@ export class View {
     this.notice = element("p", { className: "onthaal-notice", attrs: { role: "alert" } });
     this.info = element("p", { className: "onthaal-info", attrs: { "aria-live": "polite" } });
 
+    root.append(header, this.languageMenu);
+    if (staffPanel) root.append(staffPanel(id));
+    root.append(this.log, this.typing, this.notice, this.info, this.buildForm(id), this.buildFooter(id));
+    root.append(this.privacyDialog, this.deleteDialog);
+    this.reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)");
+    this.listen();
+  }
+
+  buildForm(id) {
     this.form = element("form", { className: "onthaal-form" });
     const label = element("label", {
       className: "onthaal-label",
@@ -102,7 +105,11 @@ export class View {
     });
     row.append(this.input, this.sendButton);
     this.form.append(label, row);
+    return this.form;
+  }
 
+  /** The footer (privacy, start again, delete) and the two dialogs it opens. */
+  buildFooter(id) {
     const footer = element("nav", { className: "onthaal-footer", attrs: { "data-label": "widget_title" } });
     this.privacyButton = toolButton("onthaal-privacy-open", "private", "widget_privacy");
     this.restartButton = toolButton("onthaal-restart", "restart", "widget_restart");
@@ -111,106 +118,73 @@ export class View {
 
     this.privacyDialog = dialog(`${id}-privacy`, "widget_privacy_title");
     this.privacyText = element("div", { className: "onthaal-privacy-text" });
-    const closePrivacy = element("button", {
+    this.closePrivacy = element("button", {
       className: "onthaal-dialog-button",
       attrs: { type: "button", "data-text": "widget_close" },
     });
-    closePrivacy.addEventListener("click", () => this.privacyDialog.close());
-    this.privacyDialog.append(this.privacyText, closePrivacy);
+    this.privacyDialog.append(this.privacyText, this.closePrivacy);
 
     this.deleteDialog = dialog(`${id}-delete`, "widget_delete");
     this.deleteConfirm = element("button", {
       className: "onthaal-dialog-button onthaal-danger",
       attrs: { type: "button", "data-text": "widget_delete_yes" },
     });
-    const deleteCancel = element("button", {
+    this.deleteCancel = element("button", {
       className: "onthaal-dialog-button",
       attrs: { type: "button", "data-text": "widget_delete_no" },
     });
-    deleteCancel.addEventListener("click", () => this.deleteDialog.close());
     this.deleteDialog.append(
       element("p", { attrs: { "data-text": "widget_delete_question" } }),
       element("div", { className: "onthaal-dialog-actions" }),
     );
-    this.deleteDialog.lastChild.append(this.deleteConfirm, deleteCancel);
-    this.privacyButton.addEventListener("click", () => this.openDialog(this.privacyDialog));
-    this.deleteButton.addEventListener("click", () => this.openDialog(this.deleteDialog));
-
-    root.append(header, this.languageMenu);
-    if (reception) root.append(this.buildStaffPanel(id, reception));
-    root.append(this.log, this.typing, this.notice, this.info, this.form, footer, this.privacyDialog, this.deleteDialog);
-    this.reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)");
+    this.deleteDialog.lastChild.append(this.deleteConfirm, this.deleteCancel);
+    return footer;
   }
 
-  /** The reception desk's panel: always in Dutch, for the staff member (applyStaffChrome). */
-  buildStaffPanel(id, { staff }) {
-    this.staffPanel = element("section", {
-      className: "onthaal-staff",
-      attrs: { lang: "nl", dir: "ltr", "aria-labelledby": `${id}-staff` },
+  /** Turns clicks and keys into the callbacks. */
+  listen() {
+    this.closePrivacy.addEventListener("click", () => this.privacyDialog.close());
+    this.deleteCancel.addEventListener("click", () => this.deleteDialog.close());
+    this.privacyButton.addEventListener("click", () => openDialog(this.privacyDialog));
+    this.deleteButton.addEventListener("click", () => openDialog(this.deleteDialog));
+    this.restartButton.addEventListener("click", () => this.on.onStartAgain());
+    this.deleteConfirm.addEventListener("click", () => {
+      this.deleteDialog.close();
+      this.on.onDelete();
     });
-    const heading = element("h2", { className: "onthaal-staff-title", attrs: { id: `${id}-staff` } });
-    heading.append(element("span", { attrs: { "data-staff-text": "widget_reception" } }), ` · ${staff}`);
-    this.remarkInput = element("textarea", {
-      className: "onthaal-remark",
-      attrs: { id: `${id}-remark`, rows: "2", maxlength: "2000" },
+    this.languageButton.addEventListener("click", async () => {
+      if (this.languageMenu.hidden) await this.on.onOpenLanguages();
+      this.toggleLanguageMenu();
     });
-    this.remarkButton = element("button", {
-      className: "onthaal-tool",
-      attrs: { type: "button", "data-staff-text": "widget_reception_remark_add" },
+    this.languageMenu.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      this.toggleLanguageMenu(false);
+      this.languageButton.focus();
     });
-    this.handBackButton = element("button", {
-      className: "onthaal-tool",
-      attrs: { type: "button", "data-staff-text": "widget_reception_hand_back" },
+    this.largerButton.addEventListener("click", () => {
+      const large = this.largerButton.getAttribute("aria-pressed") !== "true";
+      this.setLarger(large);
+      this.on.onLarger(large);
     });
-    this.remarkList = element("ul", { className: "onthaal-remarks" });
-    const actions = element("div", { className: "onthaal-staff-actions" });
-    actions.append(this.remarkButton, this.handBackButton);
-    this.staffPanel.append(
-      heading,
-      element("label", {
-        className: "onthaal-label",
-        attrs: { for: `${id}-remark`, "data-staff-text": "widget_reception_remark_label" },
-      }),
-      this.remarkInput,
-      actions,
-      this.remarkList,
-    );
-    this.takeOverButton = element("button", {
-      className: "onthaal-tool onthaal-take-over",
-      attrs: { type: "button", lang: "nl", dir: "ltr", "data-staff-text": "widget_reception_take_over", hidden: "" },
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.input.value.trim();
+      if (!text) {
+        this.input.focus();
+        return;
+      }
+      this.input.value = "";
+      this.on.onText(text);
     });
-    const wrapper = element("div", { className: "onthaal-staff-wrap" });
-    wrapper.append(this.staffPanel, this.takeOverButton);
-    return wrapper;
-  }
-
-  applyStaffChrome(staffStrings) {
-    this.staffStrings = staffStrings;
-    for (const node of this.root.querySelectorAll("[data-staff-text]")) {
-      node.textContent = staffStrings.t(node.dataset.staffText);
-    }
-  }
-
-  /** Staff panel open (staff member at the keyboard) or closed (the screen is the client's). */
-  showStaffPanel(open) {
-    if (!this.staffPanel) return;
-    this.staffPanel.hidden = !open;
-    this.takeOverButton.hidden = open;
-  }
-
-  showRemarks(remarks) {
-    if (!this.remarkList) return;
-    this.remarkList.replaceChildren(...remarks.map((text) => element("li", { text })));
-  }
-
-  openDialog(node) {
-    if (typeof node.showModal === "function") node.showModal();
-    else node.setAttribute("open", "");
   }
 
   /** Shows the widget's own words in the pack's language; lang and dir follow the conversation language. */
   applyChrome(strings, { lang, dir }) {
+    const chrome = { pack: strings.pack, lang, dir };
+    // The same words again (the built-in English at the start, then as the start language): nothing to redo.
+    if (strings === this.strings && ["pack", "lang", "dir"].every((key) => this.chrome[key] === chrome[key])) return;
     this.strings = strings;
+    this.chrome = chrome;
     for (const node of this.root.querySelectorAll("[data-text]")) {
       node.textContent = strings.t(node.dataset.text);
     }
@@ -236,11 +210,15 @@ export class View {
       document.title = strings.t("widget_title");
     }
     if (this.typing.childElementCount) this.showTyping(true);
-    if (this.staffStrings) this.applyStaffChrome(this.staffStrings);
   }
 
-  /** Fills the language menu: each language named in its own language and script. */
-  showLanguages(packs, onChoose) {
+  /** The words of the "in Dutch" label under the reception desk's Dutch lines (the staff's, always Dutch). */
+  useDutchWords(strings) {
+    this.dutchStrings = strings;
+  }
+
+  /** Fills the language menu: each language named in its own language and script; a click raises onLanguage. */
+  showLanguages(packs) {
     const seen = new Set();
     const buttons = [];
     for (const pack of packs) {
@@ -251,7 +229,11 @@ export class View {
         attrs: { type: "button", lang: pack.code, dir: pack.direction },
         text: pack.name,
       });
-      button.addEventListener("click", () => onChoose(pack));
+      button.addEventListener("click", () => {
+        this.toggleLanguageMenu(false);
+        this.on.onLanguage(pack);
+        this.languageButton.focus();
+      });
       buttons.push(button);
     }
     this.languageMenu.replaceChildren(...buttons);
@@ -276,15 +258,6 @@ export class View {
     this.input.value = "";
   }
 
-  speakerLabel(key) {
-    // Screen readers hear who speaks; the visual difference is the bubble's side and colour.
-    return element("span", {
-      className: "onthaal-sr",
-      attrs: { lang: this.strings.pack.code },
-      text: `${this.strings.t(key)}: `,
-    });
-  }
-
   /**
    * Shows one assistant message; returns it and its buttons so the caller can decide when they are usable.
    * Call reveal() once the whole answer is shown.
@@ -292,83 +265,45 @@ export class View {
    * @param {{onChoose: (index: number) => void, onRead: ((item: object, node: HTMLButtonElement) => void) | null,
    *          chosen?: number | null}} handlers
    */
-  addAssistantMessage(item, { onChoose, onRead, chosen = null }) {
-    const message = element("div", { className: "onthaal-msg onthaal-msg--assistant" });
-    setLanguage(message, item.lang, item.dir);
-    const body = element("div", { className: "onthaal-msg-body" });
-    const text = element("div", { className: "onthaal-msg-text" });
-    text.append(this.speakerLabel("widget_assistant"));
-    for (const line of item.lines) {
-      text.append(element("p", { className: "onthaal-line", attrs: { dir: line.dir }, text: line.text }));
-    }
-    for (const line of item.dutch?.lines ?? []) {
-      const dutch = element("p", { className: "onthaal-line onthaal-nl", attrs: { lang: "nl", dir: "ltr" } });
-      dutch.append(this.dutchLabel(), line);
-      text.append(dutch);
-    }
-    body.append(text);
-    if (onRead && (item.lines.length || item.buttons.length)) {
-      const read = element("button", {
-        className: "onthaal-read",
-        attrs: { type: "button", "data-label": "widget_read_aloud", "aria-pressed": "false" },
-      });
-      read.setAttribute("aria-label", this.strings.t("widget_read_aloud"));
-      read.setAttribute("title", this.strings.t("widget_read_aloud"));
-      read.setAttribute("lang", this.strings.pack.code);
-      read.append(pictogramSvg("speaker"));
-      read.addEventListener("click", () => onRead(item, read));
-      body.append(read);
-    }
-    message.append(body);
-    const buttons = [];
-    if (item.buttons.length) {
-      const group = element("div", { className: "onthaal-choices" });
-      if (item.buttons.every((button) => button.choosesLanguage)) {
-        // The multilingual language choice: name the group so screen readers say what the buttons are for.
-        group.setAttribute("role", "group");
-        group.setAttribute("aria-label", this.strings.t("widget_language"));
-      }
-      item.buttons.forEach((button, index) => {
-        const node = element("button", { className: "onthaal-choice", attrs: { type: "button" } });
-        setLanguage(node, button.lang, button.dir);
-        const icon = button.choosesLanguage ? null : pictogramFor(button.payload);
-        if (icon) node.append(pictogramSvg(icon));
-        node.append(element("span", { className: "onthaal-choice-label", text: button.title }));
-        const dutch = item.dutch?.buttons[index];
-        if (dutch) node.append(element("span", { className: "onthaal-nl", attrs: { lang: "nl", dir: "ltr" }, text: dutch }));
-        if (chosen === index) node.classList.add("is-chosen");
-        node.addEventListener("click", () => {
-          node.classList.add("is-chosen");
-          onChoose(index);
-        });
-        group.append(node);
-        buttons.push(node);
-      });
-      message.append(group);
-    }
-    this.log.append(message);
-    return { node: message, buttons };
-  }
-
-  dutchLabel() {
-    // Seen: a small "NL" tag; heard: "In het Nederlands:".
-    const text = (this.staffStrings ?? this.strings).t("widget_dutch");
-    const label = element("span");
-    label.append(
-      element("span", { className: "onthaal-nl-tag", text: "NL", attrs: { title: text, "aria-hidden": "true" } }),
-      element("span", { className: "onthaal-sr", text: `${text}: ` }),
-    );
-    return label;
+  addAssistantMessage(item, handlers) {
+    const dutchStrings = this.dutchStrings ?? this.strings;
+    const message = assistantMessage(item, { ...handlers, strings: this.strings, dutchStrings });
+    this.log.append(message.node);
+    return message;
   }
 
   /** Shows what the person said (typed text or a button's title). */
   addPersonMessage(text, { lang, dir = "auto" }) {
-    const message = element("div", { className: "onthaal-msg onthaal-msg--person" });
-    setLanguage(message, lang, dir);
-    message.append(this.speakerLabel("widget_you"), element("p", { className: "onthaal-line", text }));
+    const message = personMessage(text, { lang, dir }, this.strings);
     this.log.append(message);
     this.scrollToEnd();
     return message;
+  }
+
+  /** Every answer button in the log off (a restored conversation: the open question's come back after). */
+  disableAllChoices() {
+    setEnabled(this.log.querySelectorAll(".onthaal-choice"), false);
+  }
+
+  /**
+   * After a button click the focused button is now disabled; put keyboard focus somewhere useful without popping
+   * up the phone keyboard: the first of the new answer buttons, or the log.
+   */
+  keepFocusUseful(choices) {
+    const active = document.activeElement;
+    if (active && active !== document.body && !active.disabled) return;
+    if (choices.length > 0) choices[0].focus({ preventScroll: true });
+    else this.focusLog();
+  }
+
+  /** Focus to the open question's first usable button, or to the text input. */
+  focusOpenQuestion(choices) {
+    const open = choices.find((button) => !button.disabled);
+    (open ?? this.input).focus();
+  }
+
+  focusLog() {
+    this.log.focus({ preventScroll: true });
   }
 
   showTyping(visible) {
@@ -385,7 +320,7 @@ export class View {
     this.scrollToEnd();
   }
 
-  /** @param {"widget_error" | "widget_offline" | "widget_no_voice" | null} key */
+  /** @param {"widget_error" | "widget_offline" | "widget_busy" | "widget_no_voice" | null} key */
   showNotice(key) {
     this.notice.textContent = key ? this.strings.t(key) : "";
     this.notice.setAttribute("lang", this.strings?.pack.code ?? "en");
@@ -415,8 +350,4 @@ export class View {
     const smooth = this.reducedMotion && !this.reducedMotion.matches;
     this.log.scrollTo({ top, behavior: smooth ? "smooth" : "auto" });
   }
-}
-
-export function setEnabled(buttons, enabled) {
-  for (const button of buttons) button.disabled = !enabled;
 }

@@ -6,12 +6,10 @@
  * rather than reading Dari with a Dutch voice.
  */
 
+import { speechAvailable } from "./dom.js";
+
 // BCP 47 prefixes per widget language; Dari is written fa-AF on most systems, Persian (fa) is close enough.
 const VOICE_LANGS = { nl: ["nl"], en: ["en"], bg: ["bg"], sk: ["sk"], ro: ["ro"], prs: ["prs", "fa-af", "fa"] };
-
-export function speechAvailable() {
-  return typeof window !== "undefined" && "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
-}
 
 /** The best voice for `code` among `voices`, or null. Exact regional matches (fa-AF for Dari) win. */
 export function pickVoice(voices, code) {

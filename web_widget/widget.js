@@ -11,7 +11,7 @@
  * Reception desk (coach service, /reception): data-mode="reception", data-staff="<username>",
  * data-token="<signed token>": Rasa's `reception` channel adds a Dutch line to every message and button, and
  * every message carries the staff member's token and remarks as metadata. data-token-url: where the page gets a
- * new token (the token lives 15 minutes; see keepTokenFresh).
+ * new token (the token lives 15 minutes; see reception.js, loaded only at the desk).
  *
  * This module is small on purpose: it sends the greeting at once and only then waits for the rest of the widget
  * (chat.js and what it imports), so the first answer is on its way while a slow phone is still loading.
@@ -33,26 +33,6 @@ function ownScript() {
     if (src.href === here.href) return script;
   }
   return null;
-}
-
-/**
- * The reception desk's staff token lives 15 minutes: fetch a new one from the coach service every 5 minutes and
- * when the tab is shown again. Only a live staff session gets one, so after logout the token runs out.
- * @param {{token: string}} reception updated in place (messages read it when they are sent)
- */
-function keepTokenFresh(reception, url) {
-  const refresh = async () => {
-    try {
-      const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-      if (response.ok) reception.token = (await response.json()).token;
-    } catch {
-      // offline: the next round tries again
-    }
-  };
-  setInterval(refresh, 5 * 60 * 1000);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") refresh();
-  });
 }
 
 async function mount() {
@@ -77,7 +57,6 @@ async function mount() {
   }
   const reception =
     data.mode === "reception" && data.token ? { staff: (data.staff || "").trim(), token: data.token.trim() } : null;
-  if (reception && data.tokenUrl) keepTokenFresh(reception, data.tokenUrl);
   const transport = new RestTransport(server, { channel: reception ? "reception" : "rest" });
   // The reception desk is a shared computer: its conversation lives only as long as the browser tab.
   const senderPrefix = reception ? "desk" : "web";
@@ -95,7 +74,11 @@ async function mount() {
     early = { entry, promise: transport.send(entry.sender, entry.message, messageMetadata(entry, reception)) };
     early.promise.catch(() => {}); // handled by the widget when it adopts the answer
   }
-  const [{ ChatWidget }, { Strings }] = await Promise.all([import("./chat.js"), import("./strings.js")]);
+  const [{ ChatWidget }, { Strings }, desk] = await Promise.all([
+    import("./chat.js"),
+    import("./strings.js"),
+    reception && import("./reception.js").then((module) => new module.ReceptionDesk(reception, { tokenUrl: data.tokenUrl })),
+  ]);
   const widget = new ChatWidget({
     root,
     transport,
@@ -104,7 +87,7 @@ async function mount() {
     prefs: safeStorage("local"),
     startLanguage,
     fullPage: root.hasAttribute("data-fullpage"),
-    reception,
+    desk,
   });
   await widget.start(early);
   return widget;
