@@ -4,9 +4,6 @@ messages at once, bounded memory, the client address behind a proxy."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 
@@ -23,6 +20,7 @@ from bot.channels.limits import (
     client_address,
     trusted_proxies,
 )
+from tests.conftest import run_coroutine
 
 CRISIS = "I want to kill myself"
 
@@ -35,10 +33,7 @@ class Clock:
         return self.now
 
 
-def run(coroutine: Coroutine[Any, Any, None]) -> None:
-    """In a thread of its own: Playwright's sync API (same test session) keeps an event loop in the main thread."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(asyncio.run, coroutine).result()
+run = run_coroutine
 
 
 def limits(clock: Clock | None = None, max_keys: int = 1000) -> Limits:

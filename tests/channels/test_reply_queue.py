@@ -19,6 +19,7 @@ import pytest
 
 from bot.channels.outgoing import ReplySender, backoff_seconds, queue_path_from_environment
 from bot.channels.reply_queue import ReplyQueue, ReplyQueueError, decode_keys
+from tests.conftest import run_coroutine
 
 PHONE = "whatsapp:+32470987654"
 OTHER_PHONE = "whatsapp:+32470111222"
@@ -91,12 +92,12 @@ def sender(queue: ReplyQueue, provider: Provider, clock: Clock) -> ReplySender:
 
 
 def send(sender: ReplySender, text: str, recipient: str = PHONE) -> None:
-    asyncio.run(sender.send(recipient, {"text": text}))
+    run_coroutine(sender.send(recipient, {"text": text}))
 
 
 def retry_at(sender: ReplySender, clock: Clock, seconds_later: float) -> None:
     clock.now += seconds_later
-    asyncio.run(sender.retry_due())
+    run_coroutine(sender.retry_due())
 
 
 def test_a_reply_the_provider_takes_is_not_queued(sender, provider, queue):
@@ -320,7 +321,7 @@ def test_the_retrier_runs_on_its_own_and_outlives_a_damaged_file(tmp_path, key, 
         await sender.stop()
 
     with caplog.at_level(logging.ERROR):
-        asyncio.run(scenario())
+        run_coroutine(scenario())
 
 
 async def wait_for(condition, seconds: float = 5.0) -> None:
