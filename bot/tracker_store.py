@@ -66,6 +66,8 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from rasa.shared.exceptions import RasaException
 
+from bot.fernet_keys import FernetKeyError, raw_fernet_keys
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,25 +96,20 @@ class TrackerStoreConfigurationError(RasaException):
 
 
 def _fernet_keys(setting: str | None) -> list[bytes]:
-    keys = [key.strip() for key in (setting or "").split(",") if key.strip()]
-    if not keys:
-        raise TrackerStoreConfigurationError(
-            f"{KEYS_VARIABLE} is not set: the conversation store encrypts every conversation and will not store "
-            f"them in clear. Set it to one or more Fernet keys, comma-separated, the first encrypting "
-            f'(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"); '
-            f"`make run` generates one into .env."
-        )
-    decoded = []
-    for position, key in enumerate(keys, start=1):
-        try:
-            Fernet(key)
-            decoded.append(base64.urlsafe_b64decode(key))
-        except (ValueError, TypeError) as error:
-            # The key itself is never echoed.
+    try:
+        return raw_fernet_keys(setting)
+    except FernetKeyError as error:
+        if error.position is None:
             raise TrackerStoreConfigurationError(
-                f"{KEYS_VARIABLE}: key {position} of {len(keys)} is not a Fernet key (url-safe base64 of 32 bytes)."
-            ) from error
-    return decoded
+                f"{KEYS_VARIABLE} is not set: the conversation store encrypts every conversation and will not store "
+                f"them in clear. Set it to one or more Fernet keys, comma-separated, the first encrypting "
+                f'(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"); '
+                f"`make run` generates one into .env."
+            ) from None
+        # The key itself is never echoed.
+        raise TrackerStoreConfigurationError(
+            f"{KEYS_VARIABLE}: key {error.position} of {error.count} is not a Fernet key (url-safe base64 of 32 bytes)."
+        ) from error
 
 
 def _ttl_hours(setting: str | float | None) -> float:

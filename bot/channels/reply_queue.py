@@ -35,6 +35,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.fernet_keys import FernetKeyError, raw_fernet_keys
+
 SEAL_INFO = b"onthaal reply queue: seal v1"
 CONVERSATION_INFO = b"onthaal reply queue: conversation v1"
 SQLITE_TIMEOUT_SECONDS = 5.0
@@ -78,17 +80,14 @@ def _derive(key: bytes, info: bytes) -> bytes:
 
 def decode_keys(setting: str | None) -> list[bytes]:
     """The raw keys of a comma-separated list of Fernet keys (`ONTHAAL_TRACKER_KEYS`); the key is never echoed."""
-    keys = [key.strip() for key in (setting or "").split(",") if key.strip()]
-    if not keys:
-        raise ReplyQueueError("ONTHAAL_TRACKER_KEYS is not set: replies waiting to be sent are stored encrypted.")
-    decoded = []
-    for position, key in enumerate(keys, start=1):
-        try:
-            Fernet(key)
-            decoded.append(base64.urlsafe_b64decode(key))
-        except (ValueError, TypeError) as error:
-            raise ReplyQueueError(f"ONTHAAL_TRACKER_KEYS: key {position} is not a Fernet key.") from error
-    return decoded
+    try:
+        return raw_fernet_keys(setting)
+    except FernetKeyError as error:
+        if error.position is None:
+            raise ReplyQueueError(
+                "ONTHAAL_TRACKER_KEYS is not set: replies waiting to be sent are stored encrypted."
+            ) from None
+        raise ReplyQueueError(f"ONTHAAL_TRACKER_KEYS: key {error.position} is not a Fernet key.") from error
 
 
 class ReplyQueue:
