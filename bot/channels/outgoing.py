@@ -242,6 +242,19 @@ class ReplySender:
             self._wake = asyncio.Event()
             self._task = asyncio.get_running_loop().create_task(self.run_forever(), name=f"{self.channel}-replies")
 
+    def run_with(self, blueprint: Any) -> None:
+        """Retry while the server of this Sanic blueprint runs: start once it has started (sending on what an
+        earlier run left waiting), stop before it stops."""
+
+        async def start_replies(*_: Any) -> None:
+            self.start()
+
+        async def stop_replies(*_: Any) -> None:
+            await self.stop()
+
+        blueprint.listener("after_server_start")(start_replies)
+        blueprint.listener("before_server_stop")(stop_replies)
+
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()

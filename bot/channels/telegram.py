@@ -200,13 +200,7 @@ class TelegramConnector(TelegramInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("telegram_webhook", __name__)
 
-        @webhook.listener("after_server_start")
-        async def start_replies(*_: Any) -> None:
-            self.replies.start()  # sends on what an earlier run left waiting
-
-        @webhook.listener("before_server_stop")
-        async def stop_replies(*_: Any) -> None:
-            await self.replies.stop()
+        self.replies.run_with(webhook)
 
         @webhook.listener("after_server_start")
         async def register_webhook(*_: Any) -> None:

@@ -209,13 +209,7 @@ class WhatsAppInput(TwilioInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("whatsapp_webhook", __name__)
 
-        @webhook.listener("after_server_start")
-        async def start_replies(*_: Any) -> None:
-            self.replies.start()  # sends on what an earlier run left waiting
-
-        @webhook.listener("before_server_stop")
-        async def stop_replies(*_: Any) -> None:
-            await self.replies.stop()
+        self.replies.run_with(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
