@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,27 +40,28 @@ def channel_credentials() -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def channel_stack(
-    tmp_path_factory: pytest.TempPathFactory, fake_provider: FakeProvider, channel_credentials: dict[str, str]
+@contextmanager
+def running_channel_stack(
+    state_dir: Path, provider: FakeProvider, credentials: dict[str, str], **extra_env: str
 ) -> Iterator[Stack]:
-    """Action server, coach service and Rasa server with both messaging channels; TWILIO_WEBHOOK_URL is the
-    URL the tests sign, as a proxy's public URL would be. ONTHAAL_TEST_MODEL may point at another model."""
+    """Action server, coach service and Rasa server with both messaging channels, their replies going to
+    `provider`; TWILIO_WEBHOOK_URL is the URL the tests sign, as a proxy's public URL would be.
+    ONTHAAL_TEST_MODEL may point at another model."""
     model = Path(os.environ.get("ONTHAAL_TEST_MODEL") or MODEL)
     if not model.exists():
         pytest.fail("No trained model: run `make train` (make test does this first).")
-    rasa_port = free_port()
     stack = Stack(
-        state_dir=tmp_path_factory.mktemp("channels"),
-        rasa_port=rasa_port,
+        state_dir=state_dir,
+        rasa_port=free_port(),
         actions_port=free_port(),
         coach_port=free_port(),
         model=model,
         extra_env={
-            **channel_credentials,
+            **credentials,
             "TWILIO_WEBHOOK_URL": PUBLIC_WHATSAPP_URL,
-            "TWILIO_API_BASE": fake_provider.url,
-            "TELEGRAM_API_BASE": fake_provider.url,
+            "TWILIO_API_BASE": provider.url,
+            "TELEGRAM_API_BASE": provider.url,
+            **extra_env,
         },
     )
     stack.start()
@@ -67,3 +69,11 @@ def channel_stack(
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def channel_stack(
+    tmp_path_factory: pytest.TempPathFactory, fake_provider: FakeProvider, channel_credentials: dict[str, str]
+) -> Iterator[Stack]:
+    with running_channel_stack(tmp_path_factory.mktemp("channels"), fake_provider, channel_credentials) as stack:
+        yield stack

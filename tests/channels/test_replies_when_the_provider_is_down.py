@@ -5,21 +5,18 @@ window with a log line that holds neither the text nor the number.
 
 from __future__ import annotations
 
-import os
 import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 
 from bot.channels.messaging import TELEGRAM_MAX_CHARS, WHATSAPP_MAX_CHARS, numbered_options, pseudonym, split_text
-from tests.channels.conftest import PUBLIC_WHATSAPP_URL
+from tests.channels.conftest import PUBLIC_WHATSAPP_URL, running_channel_stack
 from tests.channels.fake_provider import FakeProvider
 from tests.channels.people import TelegramPerson, WhatsAppPerson
-from tests.conftest import MODEL, free_port
 from tests.e2e.chat import Chat
 from tools.stack import Stack
 
@@ -43,28 +40,10 @@ def provider() -> Iterator[FakeProvider]:
 def stack(tmp_path_factory, provider, channel_credentials) -> Iterator[Stack]:
     """The stack starts with a long retry window (a restart of Rasa fits in it); tests that need a short one
     restart Rasa with it (`use_retry_window`). Replies already queued keep the window they were queued with."""
-    model = Path(os.environ.get("ONTHAAL_TEST_MODEL") or MODEL)
-    if not model.exists():
-        pytest.fail("No trained model: run `make train` (make test does this first).")
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("replies"),
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        coach_port=free_port(),
-        model=model,
-        extra_env={
-            **channel_credentials,
-            "TWILIO_WEBHOOK_URL": PUBLIC_WHATSAPP_URL,
-            "TWILIO_API_BASE": provider.url,
-            "TELEGRAM_API_BASE": provider.url,
-            RETRY_VARIABLE: "600",
-        },
-    )
-    stack.start()
-    try:
+    with running_channel_stack(
+        tmp_path_factory.mktemp("replies"), provider, channel_credentials, **{RETRY_VARIABLE: "600"}
+    ) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(autouse=True)
