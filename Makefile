@@ -49,7 +49,7 @@ $(COACH_VENV)/.installed: requirements/coach.lock
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-bot/domain/responses.yml: bot/responses.yml bot/questions.yml $(wildcard languages/*.yml) config/neighbourhoods.yml tools/generate_responses.py tools/generated.py
+bot/domain/responses.yml: bot/responses.yml bot/questions.yml $(wildcard languages/*.yml) config/neighbourhoods.yml config/pictograms.yml tools/generate_responses.py tools/generated.py
 	$(COACH_PY) tools/generate_responses.py
 
 web_widget/english.js: languages/en.yml tools/generate_widget_strings.py tools/generated.py

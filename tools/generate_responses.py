@@ -39,6 +39,18 @@ def load_questions() -> list[dict[str, Any]]:
     return yaml.safe_load(QUESTIONS.read_text("utf-8"))["questions"]
 
 
+def load_pictograms() -> dict[str, str]:
+    return yaml.safe_load((ROOT / "config" / "pictograms.yml").read_text("utf-8"))["pictograms"]
+
+
+# Every question: its progress line first ("Question 3 of 7", the `progress` slot) and the two help buttons last.
+PROGRESS = "{progress}"
+HELP_BUTTONS = [
+    {"title": "why_button", "payload": "/why_ask"},
+    {"title": "person_button", "payload": "/talk_to_person"},
+]
+
+
 def _payload(intent: str, entities: dict[str, str] | None = None) -> str:
     return f"/{intent}" + (json.dumps(entities, separators=(",", ":")) if entities else "")
 
@@ -60,7 +72,7 @@ def question_responses() -> dict[str, dict[str, Any]]:
             if kind == "multi":
                 buttons.append({"title": "multi_none", "payload": "/deny"})
             buttons.append({"title": "skip_button", "payload": "/skip"})
-        responses[f"utter_ask_{slot}"] = {"text": f"ask_{slot}", "buttons": buttons}
+        responses[f"utter_ask_{slot}"] = {"text": f"ask_{slot}", "buttons": buttons, "question": True}
     return responses
 
 
@@ -71,6 +83,7 @@ def _text(spec: str | list[str], texts: dict[str, str]) -> str:
 
 def _buttons(spec: Any, code: str, packs: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     texts = packs[code]["texts"]
+    pictograms = load_pictograms()
     if spec == "languages":
         return [
             {
@@ -84,17 +97,21 @@ def _buttons(spec: Any, code: str, packs: dict[str, dict[str, Any]]) -> list[dic
         wijken = sorted(config["neighbourhoods"], key=lambda wijk: wijk["name"])
         buttons = [
             {
-                "title": wijk["name"],
+                "title": f"{pictograms['neighbourhood']} {wijk['name']}",
                 "payload": _payload("choose_neighbourhood", {"neighbourhood": wijk["id"]}),
             }
             for wijk in wijken
         ]
         for special in config["special"]:
             payload = _payload("choose_neighbourhood", {"neighbourhood": special["id"]})
-            buttons.append({"title": texts[f"neighbourhood_{special['id']}"], "payload": payload})
-        buttons.append({"title": texts["skip_button"], "payload": "/skip"})
+            key = f"neighbourhood_{special['id']}"
+            buttons.append({"title": f"{pictograms[key]} {texts[key]}", "payload": payload})
+        buttons.append({"title": f"{pictograms['skip_button']} {texts['skip_button']}", "payload": "/skip"})
         return buttons
-    return [{"title": texts[button["title"]], "payload": button["payload"]} for button in spec or []]
+    return [
+        {"title": f"{pictograms[button['title']]} {texts[button['title']]}", "payload": button["payload"]}
+        for button in spec or []
+    ]
 
 
 def _variation(spec: dict[str, Any], code: str | None, packs: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -106,8 +123,10 @@ def _variation(spec: dict[str, Any], code: str | None, packs: dict[str, dict[str
     variation: dict[str, Any] = {}
     if code and not spec.get("multilingual"):
         variation["condition"] = [{"type": "slot", "name": "language", "value": code}]
-    variation["text"] = text
+    variation["text"] = f"{PROGRESS}\n{text}" if spec.get("question") or spec.get("progress") else text
     buttons = _buttons(spec.get("buttons"), language, packs)
+    if spec.get("question") or spec.get("help"):
+        buttons += _buttons(HELP_BUTTONS, language, packs)
     if buttons:
         variation["buttons"] = buttons
     return variation

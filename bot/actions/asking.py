@@ -1,8 +1,11 @@
-"""Questions whose wording or buttons depend on earlier answers.
+"""Questions whose wording or buttons depend on earlier answers, and what every question carries: the progress
+line ("Question 3 of 7", from the path ahead) and the two help buttons (why, a person).
 
-Responses used: utter_welcome, utter_ask_consent, utter_ask_contact_phone, utter_ask_contact_email,
-utter_ask_use_known_number, utter_ask_<multi slot>, utter_ask_more, utter_confirm_needs.
-Slots read: language, contact_method, known_phone, known_phone_declined, multi_choices, pending_needs.
+Responses used: utter_welcome, utter_ask_consent, utter_ask_contact_method(_for_person), utter_ask_contact_phone,
+utter_ask_contact_email, utter_ask_use_known_number, utter_ask_<multi slot>, utter_ask_more, utter_confirm_needs,
+utter_ask_name_confirmed.
+Slots read: language, contact_method, known_phone, known_phone_declined, multi_choices, pending_needs,
+pending_name, talk_requested, progress.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.intake.questions import questions
-from bot.intake.reference_data import pack, text
+from bot.intake.answers import KNOWN_NUMBER
+from bot.intake.questions import progress, question
+from bot.intake.reference_data import button_title, localised_digits, pack, text
 
 
 def language_marker(language: str) -> dict[str, Any]:
@@ -29,6 +33,33 @@ def _was_uttered(tracker: Tracker, response: str) -> bool:
         event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response
         for event in tracker.events
     )
+
+
+def progress_text(slots: dict[str, Any], next_slot: str | None) -> str | None:
+    """ "Question 3 of 7" for the open question, in the conversation's language and digits."""
+    where = progress(slots, next_slot)
+    if where is None:
+        return None
+    language = slots.get("language")
+    return text(language, "progress").format(
+        n=localised_digits(language, where[0]), m=localised_digits(language, where[1])
+    )
+
+
+def payload(intent_name: str, entities: dict[str, str] | None = None) -> str:
+    return f"/{intent_name}" + (json.dumps(entities, separators=(",", ":")) if entities else "")
+
+
+def help_buttons(language: str | None) -> list[dict[str, str]]:
+    """ "Why do you ask this?" and "Talk to a person", on every question (the widget shows them in a fixed row)."""
+    return [
+        {"title": button_title(language, "why_button"), "payload": "/why_ask"},
+        {"title": button_title(language, "person_button"), "payload": "/talk_to_person"},
+    ]
+
+
+def option_button(language: str | None, slot: str, option: str) -> dict[str, str]:
+    return {"title": button_title(language, f"{slot}_{option}"), "payload": payload("choose", {"choice": option})}
 
 
 def need_labels(language: str | None, needs: list[dict[str, Any]]) -> str:
@@ -68,6 +99,47 @@ class ActionAskContactDetail(Action):
         return []
 
 
+class ActionAskContactMethod(Action):
+    """How a coach can reach the person; first "this WhatsApp number" when the channel knows it (consent may have
+    come after the number did), and worded as the step before a person when the person asked for one."""
+
+    def name(self) -> str:
+        return "action_ask_contact_method"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        language = tracker.get_slot("language")
+        asked = question("contact_method")
+        buttons = []
+        known = tracker.get_slot("known_phone")
+        if known:
+            buttons.append(
+                {
+                    "title": button_title(language, "contact_method_known_number").format(known_phone=known),
+                    "payload": payload("choose", {"choice": KNOWN_NUMBER}),
+                }
+            )
+        buttons += [option_button(language, asked.slot, option) for option in asked.options]
+        buttons.append({"title": button_title(language, "skip_button"), "payload": "/skip"})
+        if not tracker.get_slot("talk_requested"):
+            buttons += help_buttons(language)
+        response = (
+            "utter_ask_contact_method_for_person" if tracker.get_slot("talk_requested") else "utter_ask_contact_method"
+        )
+        dispatcher.utter_message(response=response, buttons=buttons)
+        return []
+
+
+class ActionAskNameConfirmed(Action):
+    """ "Shall we call you Ionel?" after a name was taken out of a sentence."""
+
+    def name(self) -> str:
+        return "action_ask_name_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        dispatcher.utter_message(response="utter_ask_name_confirmed", name=tracker.get_slot("pending_name"))
+        return []
+
+
 class ActionAskNeedsConfirmed(Action):
     """'I understood: housing, money. Is that right?' for needs found in what the person typed."""
 
@@ -98,16 +170,10 @@ class AskMultiple(Action, ABC):
         if not chosen:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
             return []
-        asked = next(candidate for candidate in questions() if candidate.slot == self.slot)
-        buttons = [
-            {
-                "title": text(language, f"{self.slot}_{option}"),
-                "payload": "/choose" + json.dumps({"choice": option}, separators=(",", ":")),
-            }
-            for option in asked.options
-            if option not in chosen
-        ]
-        buttons.append({"title": text(language, "done_button"), "payload": "/done"})
+        asked = question(self.slot)
+        buttons = [option_button(language, self.slot, option) for option in asked.options if option not in chosen]
+        buttons.append({"title": button_title(language, "done_button"), "payload": "/done"})
+        buttons += help_buttons(language)
         labels = text(language, "list_separator").join(text(language, f"{self.slot}_{option}") for option in chosen)
         dispatcher.utter_message(response="utter_ask_more", buttons=buttons, chosen=labels)
         return []
@@ -119,3 +185,7 @@ class ActionAskHealth(AskMultiple):
 
 class ActionAskFamily(AskMultiple):
     slot = "family"  # type: ignore[assignment]
+
+
+class ActionAskHelpWith(AskMultiple):
+    slot = "help_with"  # type: ignore[assignment]

@@ -13,11 +13,10 @@ from urllib.parse import quote
 
 import requests
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.readback import keep_only_language
 from bot.intake.questions import question
 from bot.rasa_api import auth_headers
 
@@ -27,6 +26,11 @@ ERASE_AFTER_SECONDS = 2.0
 # still expires with ONTHAAL_CONVERSATION_TTL_HOURS, and the log says so (without the conversation id).
 ERASE_RETRY_SECONDS = (5.0, 15.0, 45.0, 120.0)
 _erasures: set[asyncio.Task] = set()
+
+
+def keep_only_language(tracker: Tracker) -> list[EventType]:
+    """Forget every answer; the conversation stays in its language."""
+    return [AllSlotsReset(), SlotSet("language", tracker.get_slot("language"))]
 
 
 def erase_conversation(sender_id: str, keep: list[dict] | None = None) -> bool:

@@ -1,9 +1,11 @@
 """The intake form: one question at a time, each answer read from a button or from what the person typed.
 
-Slots: language, consent, needs_confirmed and one slot per question of bot/questions.yml (the form's
-required slots, asked in that order when they apply), plus bookkeeping slots that are not asked:
-multi_choices, pending_needs, text_needs, messages, misses, known_phone, known_phone_declined, assisted_by,
-language_hint, media.
+Slots: language, consent, name_confirmed, needs_confirmed and one slot per question of bot/questions.yml (the
+form's required slots, in the order of bot.intake.questions.path), plus bookkeeping slots that are not asked:
+multi_choices, pending_name, pending_needs, text_needs, messages, misses, known_phone, known_phone_declined,
+assisted_by, language_hint, media, talk_requested, progress.
+"Talk to a person" during the intake, after consent, is read here: when no way to reach the person is known yet,
+the contact questions come first (each skippable), then the form ends and the intake is handed over.
 Messages meant for the whole conversation (stop, talk to a person, why, crisis, small talk, media) are left
 alone here: the form rejects them and the rules in bot/data/rules/ answer them.
 Whatever the person types also feeds the checklist: need entities found in it wait in `pending_needs` until
@@ -21,9 +23,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.actions.asking import language_marker
+from bot.actions.asking import language_marker, progress_text
 from bot.intake.answers import Reading, entity, intent, read_answer, says_dont_know, typed_text
-from bot.intake.questions import question, questions, reported_needs
+from bot.intake.places import services_for
+from bot.intake.questions import path, question, reported_needs
 from bot.intake.reference_data import LANGUAGES, normalise, short_commands
 
 GLOBAL_INTENTS = {
@@ -35,6 +38,7 @@ GLOBAL_INTENTS = {
     "out_of_scope",
     "bot_challenge",
     "thanks",
+    "ask_status",
 }
 MEDIA_KINDS = ("voice", "image", "video", "file", "other")
 # A typed message switches the conversation's language only on clear evidence.
@@ -49,8 +53,16 @@ def required_slots(slots: dict[str, Any]) -> list[str]:
     """The form's questions that apply now, in the order they are asked."""
     if slots.get("consent") is False:
         return []
-    head = ["language", "consent"] + (["needs_confirmed"] if slots.get("pending_needs") else [])
-    return head + [asked.slot for asked in questions() if asked.applies(slots)]
+    head = ["language", "consent"]
+    head += ["name_confirmed"] if slots.get("pending_name") else []
+    head += ["needs_confirmed"] if slots.get("pending_needs") else []
+    return head + path(slots)
+
+
+def next_question(slots: dict[str, Any]) -> list[EventType]:
+    """requested_slot and the progress line for it ("Question 3 of 7"), from the path ahead."""
+    next_slot = next((slot for slot in required_slots(slots) if slots.get(slot) is None), None)
+    return [SlotSet("requested_slot", next_slot), SlotSet("progress", progress_text(slots, next_slot))]
 
 
 def _language_updates(tracker: Tracker, dispatcher: CollectingDispatcher, hint: str | None) -> dict[str, Any]:
@@ -133,6 +145,16 @@ def _consent_reading(tracker: Tracker) -> Reading:
     return Reading({"consent": None}, "utter_not_understood")
 
 
+def _name_confirmation_reading(tracker: Tracker) -> Reading:
+    """ "Shall we call you Ionel?": yes keeps the name taken from the sentence, no asks for the name again."""
+    name, _ = intent(tracker)
+    if name == "affirm":
+        return Reading({"contact_name": tracker.get_slot("pending_name"), "pending_name": None})
+    if name == "deny":
+        return Reading({"contact_name": None, "pending_name": None})
+    return Reading({}, "utter_not_understood")
+
+
 def _needs_confirmation_reading(tracker: Tracker) -> Reading:
     name, _ = intent(tracker)
     if name not in ("affirm", "deny"):
@@ -161,8 +183,7 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if not _person_just_spoke(tracker):
             # Back in the form after a rule answered (why, small talk): only say which question comes next.
-            next_slot = next((slot for slot in required_slots(tracker.slots) if tracker.slots.get(slot) is None), None)
-            return [SlotSet("requested_slot", next_slot)]
+            return next_question(dict(tracker.slots))
         name, confidence = intent(tracker)
         if name == "media":
             return self._note_media(tracker, dispatcher)
@@ -174,12 +195,18 @@ class ValidateIntakeForm(FormValidationAction):
 
         requested = slots.get("requested_slot")
         if _meant_for_the_whole_conversation(tracker, requested, name, confidence):
+            if name == "talk_to_person" and slots.get("consent") and not slots.get("talk_requested"):
+                # A person, now: first one (skippable) question for a way to reach them, unless it is known.
+                updates["talk_requested"] = slots["talk_requested"] = True
+                return [SlotSet(slot, value) for slot, value in updates.items()] + next_question(slots)
             return []  # rejected: a rule answers it, then the form asks its question again
         reading = Reading()
         if name == "choose_language" and "language" in updates:
             pass  # only the language changed; the open question is asked again
         elif requested == "consent":
             reading = _consent_reading(tracker)
+        elif requested == "name_confirmed":
+            reading = _name_confirmation_reading(tracker)
         elif requested == "needs_confirmed":
             reading = _needs_confirmation_reading(tracker)
         elif question(requested):
@@ -187,7 +214,7 @@ class ValidateIntakeForm(FormValidationAction):
         slots.update(reading.updates)
         updates.update(reading.updates)
 
-        if slots.get("consent") and requested not in (None, "language", "consent", "needs_confirmed"):
+        if slots.get("consent") and requested not in (None, "language", "consent", "needs_confirmed", "name_confirmed"):
             found = _found_needs(tracker, slots)
             if found:
                 updates["pending_needs"] = slots["pending_needs"] = [*(slots.get("pending_needs") or []), *found]
@@ -196,8 +223,20 @@ class ValidateIntakeForm(FormValidationAction):
                 self._keep_words(tracker, slots, updates, requested)
 
         updates["misses"] = self._count_misses(tracker, reading, dispatcher)
-        next_slot = next((slot for slot in required_slots(slots) if slots.get(slot) is None), None)
-        return [SlotSet(slot, value) for slot, value in updates.items()] + [SlotSet("requested_slot", next_slot)]
+        self._show_services(tracker, dispatcher, reading)
+        return [SlotSet(slot, value) for slot, value in updates.items()] + next_question(slots)
+
+    @staticmethod
+    def _show_services(tracker: Tracker, dispatcher: CollectingDispatcher, reading: Reading) -> None:
+        """No place to sleep tonight, no income at all: where to go, in the same turn (not only a coach's flag)."""
+        language = tracker.get_slot("language")
+        for slot, value in reading.updates.items():
+            asked = question(slot)
+            flag = asked.flags.get(value) if asked and isinstance(value, str) else None
+            if flag:
+                places = services_for(language, flag)
+                if places:
+                    dispatcher.utter_message(response=f"utter_services_{flag}", places=places)
 
     @staticmethod
     def _note_media(tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:

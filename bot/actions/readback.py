@@ -1,37 +1,37 @@
-"""The end of the form: read every answer back, let the person change one, or say goodbye after 'no'.
+"""The end of the form: read the answers back in short sections, let the person change one, or say goodbye after 'no'.
 
-Responses used: utter_readback ({summary}), utter_consent_declined, utter_ask_which_change.
-Slots read: language, consent, every question slot, text_needs.
+The read-back groups the answers (about you, contact, your situation, and what was told after "tell a bit more")
+with one "change" button per section, so that no message has more than MAX_BUTTONS buttons.
+Responses used: utter_readback ({summary}), utter_consent_declined ({place}), utter_ask_which_change.
+Slots read: language, consent, every question slot, text_needs, talk_requested.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.asking import need_labels
-from bot.intake.questions import Question, question, questions
-from bot.intake.reference_data import SKIPPED, neighbourhood_label, text
+from bot.actions.asking import need_labels, payload
+from bot.actions.conversation import keep_only_language
+from bot.actions.handoff import hand_over_to_a_person
+from bot.intake.places import team_place
+from bot.intake.questions import SECTIONS, Question, question, section_slots
+from bot.intake.reference_data import SKIPPED, button_title, neighbourhood_label, text
 
-LIFE_DOMAINS = ("home", "money", "health", "family", "papers", "reading", "network", "daytime", "justice")
+MAX_BUTTONS = 8
+LIFE_DOMAINS = ("help_with", "home", "money", "health", "family", "papers", "reading", "network", "daytime", "justice")
 # Answers that depend on another: changing the first asks the second again too.
 DEPENDENT = {
-    "contact_method": ("contact_detail", "contact_time", "known_phone_declined"),
+    "contact_method": ("contact_detail", "contact_time", "social_worker", "known_phone_declined"),
     "dutch_level": ("interpreter",),
     "schooling": ("diploma_abroad",),
 }
 # The fields of the older "change" buttons and typed requests ("change my name").
 FIELD_ALIASES = {"name": ("contact_name",), "contact": ("contact_method",), "needs": LIFE_DOMAINS}
-
-
-def keep_only_language(tracker: Tracker) -> list[EventType]:
-    """Forget every answer; the conversation stays in its language."""
-    return [AllSlotsReset(), SlotSet("language", tracker.get_slot("language"))]
 
 
 def shown_answer(asked: Question, value: Any, language: str | None) -> str:
@@ -48,18 +48,45 @@ def shown_answer(asked: Question, value: Any, language: str | None) -> str:
     return str(value)
 
 
+def answered_sections(tracker: Tracker) -> dict[str, list[Question]]:
+    """The sections that hold an answer, each with its answered questions, in the order they are read back."""
+    result: dict[str, list[Question]] = {}
+    for section in SECTIONS:
+        answered = [question(slot) for slot in section_slots(section) if tracker.get_slot(slot) is not None]
+        if answered:
+            result[section] = answered
+    return result
+
+
 def summary(tracker: Tracker) -> str:
-    """One line per answered question, in the conversation's language."""
+    """Short sections with a heading, one line per answer, in the conversation's language."""
     language = tracker.get_slot("language")
-    lines = [
-        f"{text(language, 'label_' + asked.slot)}: {shown_answer(asked, tracker.get_slot(asked.slot), language)}"
-        for asked in questions()
-        if tracker.get_slot(asked.slot) is not None
-    ]
-    understood = tracker.get_slot("text_needs") or []
-    if understood:
-        lines.append(f"{text(language, 'readback_needs_text')}: {need_labels(language, understood)}")
-    return "\n".join(lines)
+    blocks = []
+    for section, answered in answered_sections(tracker).items():
+        lines = [f"{text(language, 'readback_section_' + section)}"]
+        lines += [
+            f"• {text(language, 'label_' + asked.slot)}: {shown_answer(asked, tracker.get_slot(asked.slot), language)}"
+            for asked in answered
+        ]
+        if section == "situation" and tracker.get_slot("text_needs"):
+            understood = need_labels(language, tracker.get_slot("text_needs"))
+            lines.append(f"• {text(language, 'readback_needs_text')}: {understood}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def readback_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    """ "Yes, send it" and one "change" button per section that holds an answer."""
+    language = tracker.get_slot("language")
+    buttons = [{"title": button_title(language, "readback_confirm"), "payload": "/confirm"}]
+    for section in answered_sections(tracker):
+        buttons.append(
+            {
+                "title": button_title(language, f"readback_change_{section}"),
+                "payload": payload("change_answer", {"section": section}),
+            }
+        )
+    return buttons[:MAX_BUTTONS]
 
 
 class ActionFinishIntakeForm(Action):
@@ -67,31 +94,41 @@ class ActionFinishIntakeForm(Action):
         return "action_finish_intake_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        language = tracker.get_slot("language")
         if tracker.get_slot("consent") is False:
             # Nothing was asked yet and nothing is kept: a kind goodbye and the way to the desk.
-            dispatcher.utter_message(response="utter_consent_declined")
+            dispatcher.utter_message(response="utter_consent_declined", place=team_place(language, None))
             return keep_only_language(tracker)
-        dispatcher.utter_message(response="utter_readback", summary=summary(tracker))
+        if tracker.get_slot("talk_requested"):
+            # The person asked for a person and has answered (or skipped) the way to reach them: hand over now.
+            return await hand_over_to_a_person(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_readback", summary=summary(tracker), buttons=readback_buttons(tracker))
         return []
 
 
 class ActionAskWhichChange(Action):
-    """Buttons for every answer given so far."""
+    """Which answer to change: those of the chosen section (or, without one, the sections), at most MAX_BUTTONS."""
 
     def name(self) -> str:
         return "action_ask_which_change"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         language = tracker.get_slot("language")
-        buttons = [
-            {
-                "title": text(language, f"label_{asked.slot}"),
-                "payload": "/change" + json.dumps({"field": asked.slot}, separators=(",", ":")),
-            }
-            for asked in questions()
-            if tracker.get_slot(asked.slot) is not None
-        ]
-        dispatcher.utter_message(response="utter_ask_which_change", buttons=buttons)
+        sections = answered_sections(tracker)
+        section = next(tracker.get_latest_entity_values("section"), None)
+        if section in sections:
+            buttons = [
+                {
+                    "title": button_title(
+                        language, "readback_change_" + section, text(language, f"label_{asked.slot}")
+                    ),
+                    "payload": payload("change", {"field": asked.slot}),
+                }
+                for asked in sections[section]
+            ]
+        else:
+            buttons = readback_buttons(tracker)[1:]
+        dispatcher.utter_message(response="utter_ask_which_change", buttons=buttons[:MAX_BUTTONS])
         return []
 
 

@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 
 from bot.intake.questions import Question
 from bot.intake.reference_data import SKIPPED, neighbourhood_ids, neighbourhoods, normalise, short_commands, text
+from bot.intake.sentences import email_in, name_in, phone_in
 
 SKIP_CONFIDENCE = 0.9
 _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s./()-]+$")
@@ -124,6 +125,20 @@ def read_text(asked: Question, tracker: Tracker) -> Reading:
     return Reading({asked.slot: typed[: asked.max_length]})
 
 
+def read_name(asked: Question, tracker: Tracker) -> Reading:
+    """A name as typed, or the name inside a sentence ("Hello, my name is Ionel and I look for work"), which the
+    person then confirms ("Shall we call you Ionel?"). A sentence without a name asks for the name alone."""
+    typed = typed_text(tracker)
+    if typed is None:
+        return read_text(asked, tracker)
+    found = name_in(typed)
+    if not found.sentence and found.name:
+        return Reading({asked.slot: found.name[: asked.max_length]})
+    if found.name:
+        return Reading({asked.slot: None, "pending_name": found.name[: asked.max_length]})
+    return Reading({asked.slot: None}, "utter_name_only")
+
+
 def read_contact_detail(asked: Question, tracker: Tracker) -> Reading:
     method = tracker.get_slot("contact_method")
     known = tracker.get_slot("known_phone")
@@ -133,14 +148,20 @@ def read_contact_detail(asked: Question, tracker: Tracker) -> Reading:
             return Reading({asked.slot: known})
         if name == "deny":
             return Reading({asked.slot: None, "known_phone_declined": True})
-    typed = typed_text(tracker) or ""
+    typed = (typed_text(tracker) or "")[:2000]
     if method == "email":
         if len(typed) <= asked.max_length and looks_like_email(typed):
             return Reading({asked.slot: typed})
+        found = email_in(typed)  # "my e-mail is ana@example.com, thanks"
+        if found and len(found) <= asked.max_length:
+            return Reading({asked.slot: found})
         return Reading({asked.slot: None}, "utter_invalid_email")
     digits = sum(char.isdigit() for char in typed)
     if _PHONE_CHARACTERS.match(typed) and 8 <= digits <= 15:
         return Reading({asked.slot: typed})
+    found = phone_in(typed)  # "my number is 0470 12 34 56, call me after 5"
+    if found and len(found) <= asked.max_length:
+        return Reading({asked.slot: found})
     return Reading({asked.slot: None}, "utter_invalid_phone")
 
 
@@ -154,7 +175,14 @@ def read_neighbourhood(asked: Question, tracker: Tracker) -> Reading:
     return Reading({asked.slot: None}, "utter_neighbourhood_not_understood")
 
 
+# The button "this WhatsApp number" (bot/actions/asking.py), offered when the channel knows the person's number.
+KNOWN_NUMBER = "known_number"
+
+
 def read_contact_method(asked: Question, tracker: Tracker) -> Reading:
+    known = tracker.get_slot("known_phone")
+    if known and entity(tracker, "choice") == KNOWN_NUMBER:
+        return Reading({asked.slot: "whatsapp", "contact_detail": known})
     chosen = entity(tracker, "contact_method")
     if chosen in asked.options:
         return Reading({asked.slot: chosen})
@@ -162,6 +190,7 @@ def read_contact_method(asked: Question, tracker: Tracker) -> Reading:
 
 
 SPECIAL_READERS = {
+    "contact_name": read_name,
     "contact_detail": read_contact_detail,
     "contact_method": read_contact_method,
 }

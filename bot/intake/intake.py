@@ -1,4 +1,4 @@
-"""Builds the structured intake (schema version 2, docs/architecture.md) from a conversation."""
+"""Builds the structured intake (schema version 3, docs/architecture.md) from a conversation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from bot.intake import questions as checklist_rules
 from bot.intake.reference_data import SKIPPED
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 # Answer field in the intake -> the slot that holds it.
 ANSWERS = {
@@ -19,6 +19,8 @@ ANSWERS = {
     "contact_method": "contact_method",
     "contact_detail": "contact_detail",
     "contact_time": "contact_time",
+    "social_worker": "social_worker",
+    "help_with": "help_with",
     "neighbourhood": "neighbourhood",
     "age_band": "age_band",
     "referral": "referral",
@@ -40,6 +42,11 @@ NOT_AN_ANSWER = {"work_wish": "dont_know", "work_done": "never", "anything_else"
 def new_reference() -> str:
     """A short reference a person can read out on the phone: no 0/O, 1/I/L confusion."""
     return "ONT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def new_status_code() -> str:
+    """The second code a person gets with the reference: with both, they can ask what happens now."""
+    return "".join(secrets.choice("0123456789") for _ in range(6))
 
 
 def _answer(field: str, value: Any) -> Any:
@@ -70,12 +77,13 @@ def staff_remarks(tracker: Tracker) -> list[dict[str, str]]:
     return remarks
 
 
-def build_intake(tracker: Tracker, reference: str, complete: bool = True) -> dict[str, Any]:
+def build_intake(tracker: Tracker, reference: str, status_code: str, complete: bool = True) -> dict[str, Any]:
     slots = dict(tracker.slots)
     text_needs = slots.get("text_needs") or []
     return {
         "schema_version": SCHEMA_VERSION,
         "reference": reference,
+        "status_code": status_code,
         "conversation_id": tracker.sender_id,
         "language": slots.get("language"),
         "channel": tracker.get_latest_input_channel() or "unknown",

@@ -30,10 +30,17 @@ class Question:
     ask_if: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     skip_if: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     max_length: int = 2000
+    stage: str = "core"
+    domain: str | None = None
+    unless_chosen: str | None = None
+    last: bool = False
+    section: str = "situation"
 
     def applies(self, slots: Mapping[str, Any]) -> bool:
-        """Whether this question is asked, given the answers so far."""
+        """Whether this question is asked, given the answers so far (its place in the path aside)."""
         if any(slots.get(other) not in values for other, values in self.ask_if.items()):
+            return False
+        if self.unless_chosen and self.unless_chosen in chosen_domains(slots):
             return False
         return not any(slots.get(other) in values for other, values in self.skip_if.items())
 
@@ -61,6 +68,11 @@ def questions() -> tuple[Question, ...]:
                 ask_if={key: tuple(map(str, value)) for key, value in spec.get("ask_if", {}).items()},
                 skip_if={key: tuple(map(str, value)) for key, value in spec.get("skip_if", {}).items()},
                 max_length=spec.get("max_length", 2000),
+                stage=spec.get("stage", "core"),
+                domain=spec.get("domain"),
+                unless_chosen=spec.get("unless_chosen"),
+                last=bool(spec.get("last", False)),
+                section=spec.get("section", "situation"),
             )
         )
     return tuple(result)
@@ -68,6 +80,54 @@ def questions() -> tuple[Question, ...]:
 
 def question(slot: str | None) -> Question | None:
     return next((candidate for candidate in questions() if candidate.slot == slot), None)
+
+
+# The multi-select "What do you want help with?" and "Do you want to tell a bit more now?".
+DOMAINS_SLOT = "help_with"
+TELL_MORE_SLOT = "tell_more"
+# When the person asked for a person before giving a way to reach them: only these are asked, then the hand-off.
+CONTACT_SLOTS = ("contact_method", "contact_detail", "contact_time", "social_worker")
+
+
+def chosen_domains(slots: Mapping[str, Any]) -> list[str]:
+    value = slots.get(DOMAINS_SLOT)
+    return list(value) if isinstance(value, list) else []
+
+
+def path(slots: Mapping[str, Any]) -> list[str]:
+    """The questions of this person's intake that apply, in the order they are asked: the core, the follow-ups of
+    the chosen domains, "tell a bit more?", and after its "yes" the rest."""
+    if slots.get("talk_requested"):
+        return [asked.slot for asked in questions() if asked.slot in CONTACT_SLOTS and asked.applies(slots)]
+    chosen = chosen_domains(slots)
+    core, follow_ups, rest, last = [], [], [], []
+    for asked in questions():
+        if asked.slot == TELL_MORE_SLOT or not asked.applies(slots):
+            continue
+        if asked.domain in chosen:
+            follow_ups.append(asked.slot)
+        elif asked.stage == "core" and not asked.domain:
+            core.append(asked.slot)
+        else:
+            (last if asked.last else rest).append(asked.slot)
+    # "Tell a bit more?" comes once the core is answered; the rest only after its "yes".
+    more = rest + last if slots.get(TELL_MORE_SLOT) == "yes" else []
+    return [*core, *follow_ups, TELL_MORE_SLOT, *more]
+
+
+def progress(slots: Mapping[str, Any], next_slot: str | None) -> tuple[int, int] | None:
+    """(n, m): the open question is the n-th of the m this person's path holds now (None: no question open)."""
+    ahead = path(slots)
+    if next_slot not in ahead:
+        return None
+    return ahead.index(next_slot) + 1, len(ahead)
+
+
+SECTIONS = ("about_you", "contact", "situation", "school_work", "daily_life")
+
+
+def section_slots(section: str) -> list[str]:
+    return [asked.slot for asked in questions() if asked.section == section]
 
 
 def _stronger(current: str, new: str) -> str:

@@ -68,3 +68,20 @@ def normalise(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join("".join(char if char.isalnum() else " " for char in stripped).split())
+
+
+@lru_cache(maxsize=1)
+def pictograms() -> dict[str, str]:
+    return _read_yaml(ROOT / "config" / "pictograms.yml")["pictograms"]
+
+
+def button_title(code: str | None, key: str, label: str | None = None) -> str:
+    """A button's title: its pictogram, then its words (`label`, else the text `key`)."""
+    words = text(code, key) if label is None else label
+    return f"{pictograms()[key]} {words}"
+
+
+def localised_digits(code: str | None, number: int) -> str:
+    """A number in the digits the language writes (Dari: ۰۱۲۳۴۵۶۷۸۹)."""
+    digits = text(code, "digits")
+    return "".join(digits[int(char)] for char in str(number))

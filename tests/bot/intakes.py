@@ -1,4 +1,4 @@
-"""Schema v2 intakes for the outbox tests, built by the real intake builder from a small conversation."""
+"""Schema v3 intakes for the outbox tests, built by the real intake builder from a small conversation."""
 
 from __future__ import annotations
 
@@ -21,4 +21,4 @@ def valid_intake(reference: str) -> dict[str, Any]:
         contact_detail="0477 00 11 22",
         neighbourhood="no_fixed_address",
     )
-    return build_intake(tracker, reference)
+    return build_intake(tracker, reference, "123456")

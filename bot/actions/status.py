@@ -1,0 +1,33 @@
+""" "What happens now?": a person who handed in an intake gives the reference and the code they got with it, and
+hears the status the coach set (new, taken, contact made, closed) in their language, and nothing else.
+
+The reference alone reveals nothing: the coach service answers only for the pair, and limits guesses.
+Responses used: utter_ask_status, utter_status_<new|claimed|contacted|closed|unknown|busy|unavailable>.
+Entities read: reference, code (bot/nlu/status_request.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.delivery import coach_client
+
+
+class ActionIntakeStatus(Action):
+    def name(self) -> str:
+        return "action_intake_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        reference = next(tracker.get_latest_entity_values("reference"), None)
+        code = next(tracker.get_latest_entity_values("code"), None)
+        if not reference or not code:
+            dispatcher.utter_message(response="utter_ask_status")
+            return []
+        settings = coach_client.DeliverySettings.from_env()
+        status = await asyncio.to_thread(coach_client.intake_status, settings, reference, code)
+        dispatcher.utter_message(response=f"utter_status_{status}")
+        return []
