@@ -119,6 +119,7 @@ AUDIT_ACTIONS = {
     "erase": "gewist op verzoek",
     "retention_delete": "gewist (bewaartermijn)",
     "rasa_erasure": "gesprek in Rasa gewist",
+    "status_lookup": "status opgevraagd door de persoon",
 }
 
 NEEDS_ANSWERS = {
