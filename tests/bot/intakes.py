@@ -1,4 +1,4 @@
-"""Schema v2 intakes for the outbox tests, built by the real intake builder from a small conversation."""
+"""Schema v3 intakes for the outbox tests, built by the real intake builder from a small conversation."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from bot.intake.intake import build_intake
 from tests.bot.conftest import make_tracker
 
 PERSONAL = ("Rustov", "0477 00 11 22")  # words that must never appear in a log line or in the outbox file
+STATUS_CODE = "482913"
 
 
-def valid_intake(reference: str) -> dict[str, Any]:
+def valid_intake(reference: str, status_code: str = STATUS_CODE) -> dict[str, Any]:
     tracker = make_tracker(
         "/confirm",
         "confirm",
@@ -21,4 +22,10 @@ def valid_intake(reference: str) -> dict[str, Any]:
         contact_detail="0477 00 11 22",
         neighbourhood="no_fixed_address",
     )
-    return build_intake(tracker, reference)
+    intake = build_intake(tracker, reference)
+    # Until the builder writes schema v3 itself, the v3 fields it does not know yet are added here.
+    intake["schema_version"] = 3
+    intake["status_code"] = status_code
+    intake["answers"].setdefault("social_worker", None)
+    intake["answers"].setdefault("help_with", None)
+    return intake
