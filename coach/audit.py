@@ -21,6 +21,7 @@ ACTIONS = (
     "erase",
     "retention_delete",
     "rasa_erasure",
+    "status_lookup",
 )
 
 

@@ -17,6 +17,7 @@ KB = 1024
 BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/intakes", 256 * KB),  # the signed hand-off; 20 needs with 2000 characters of evidence stay far below
     ("/api/v1/outbox-status", 4 * KB),  # four numbers from the action server
+    ("/api/v1/intake-status", 1 * KB),  # a reference and a six-digit code
 )
 DEFAULT_BODY_LIMIT = 64 * KB  # a coach's note is at most 4,000 characters; a login is two short fields
 DETAIL = "body too large"

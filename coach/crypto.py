@@ -4,8 +4,17 @@
 Rotation: prepend a new key, run `tools/coach_admin.py rotate-keys` (re-encrypts every stored value with the
 first key), then drop the old key. Only non-personal columns (reference, language, wijk id, team, status, flags,
 need ids, timestamps) stay in clear so the inbox can filter without decrypting.
+
+Short secrets that must be checked but never read back (a status code) are kept as keyed hashes instead
+(`keyed_hash`, HMAC-SHA256 with a key derived from each data key): without ONTHAAL_DATA_KEYS a stolen database
+does not let anyone try the million six-digit codes. A keyed hash cannot be re-made with a new key without the
+value, so `keyed_hash_matches` accepts every key, and a caller that saw a match under an old key stores
+`keyed_hash` again.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -39,6 +48,10 @@ class DataCipher:
 
     def __init__(self, keys: list[bytes]) -> None:
         self._fernet = MultiFernet([Fernet(key) for key in keys])
+        # One hashing key per data key, derived for this purpose only (never the Fernet key itself).
+        self._hash_keys = [
+            hmac.new(base64.urlsafe_b64decode(key), b"onthaal keyed hash v1", hashlib.sha256).digest() for key in keys
+        ]
 
     @classmethod
     def from_setting(cls, value: str) -> "DataCipher":
@@ -60,6 +73,23 @@ class DataCipher:
         if not token:
             return default
         return json.loads(self.decrypt(token))
+
+    def keyed_hash(self, context: str, value: str) -> str:
+        """HMAC-SHA256 of `value` under the first key, hex; `context` keeps one purpose's hashes from another's."""
+        return self._keyed_hash(self._hash_keys[0], context, value)
+
+    def keyed_hash_matches(self, context: str, value: str, digest: str) -> tuple[bool, bool]:
+        """(matches under some key, matches under the first key), every key compared in constant time."""
+        results = [
+            hmac.compare_digest(self._keyed_hash(key, context, value).encode(), digest.encode())
+            for key in self._hash_keys
+        ]
+        return any(results), results[0]
+
+    @staticmethod
+    def _keyed_hash(key: bytes, context: str, value: str) -> str:
+        message = json.dumps([context, value]).encode()  # unambiguous: no (context, value) pair shares a message
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
 
     def rotate(self, token: str) -> str:
         """The same value encrypted with the first key (MultiFernet.rotate)."""

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from coach import audit, reference
+from coach import audit, reference, status_lookup
 from coach.crypto import DataCipher
 from coach.models import Intake, utcnow
-from coach.schemas import IntakeV2In
+from coach.schemas import IntakeV2In, IntakeV3In, stored_payload
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,11 @@ def team_of(neighbourhood: str | None) -> str | None:
 
 
 def new_intake(intake: IntakeV2In, webhook_id: str, schema_version: int, cipher: DataCipher) -> Intake:
+    """The row for a validated intake (v1 already read as v2); a v3 intake's status code only as a keyed hash."""
     now = utcnow()
+    code_hash = None
+    if isinstance(intake, IntakeV3In):
+        code_hash = status_lookup.code_hash(cipher, intake.reference, intake.status_code)
     return Intake(
         reference=intake.reference,
         webhook_id=webhook_id,
@@ -50,7 +54,8 @@ def new_intake(intake: IntakeV2In, webhook_id: str, schema_version: int, cipher:
         submitted_at=intake.submitted_at,
         received_at=now,
         updated_at=now,
-        payload_enc=cipher.encrypt(intake.model_dump_json()),
+        payload_enc=cipher.encrypt(stored_payload(intake)),
+        status_code_hash=code_hash,
     )
 
 

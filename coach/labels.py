@@ -1,4 +1,4 @@
-"""Dutch words of the coach view for the fixed values of intake schemas v1 and v2.
+"""Dutch words of the coach view for the fixed values of intake schemas v1, v2 and v3.
 
 The coach view is Dutch only; the person-facing words live in `languages/`, the needs and wijken in `config/`.
 """
@@ -16,7 +16,7 @@ CONTACT_METHODS = {
     "phone": "Telefoon",
     "whatsapp": "WhatsApp",
     "email": "E-mail",
-    "social_worker": "Via maatschappelijk werker",
+    "social_worker": "Via sociaal werker",
     "come_by": "Komt zelf langs",
 }
 
@@ -24,7 +24,11 @@ QUESTIONS = {
     "name": "Naam",
     "contact_method": "Contactwijze",
     "contact_detail": "Contactgegevens",
+    # Schema v3: the social worker's name and organisation as the person typed them.
+    "social_worker": "Via sociaal werker",
     "contact_time": "Bereikbaar",
+    # Schema v3: the domains the person wants help with (HELP_DOMAINS).
+    "help_with": "Wil hulp bij",
     "neighbourhood": "Wijk",
     "age_band": "Leeftijd",
     "referral": "Doorverwezen door",
@@ -85,6 +89,22 @@ ANSWER_VALUES = {
     },
 }
 
+# Schema v3 `answers.help_with` (coach.schemas.HELP_DOMAINS, a test keeps them equal).
+HELP_DOMAINS = {
+    "work": "werk",
+    "money": "geld",
+    "home": "wonen",
+    "health": "gezondheid",
+    "papers": "verblijfspapieren",
+    "family": "thuis en gezin",
+    "reading": "lezen, schrijven, gsm",
+    "dutch": "Nederlands",
+    "other": "iets anders",
+}
+
+# Answers of schema v3 shown only when given (or skipped): older intakes never had them.
+SHOWN_WHEN_GIVEN = ("social_worker", "help_with")
+
 STATUSES = {"new": "Nieuw", "claimed": "Opgenomen", "contacted": "Contact gelegd", "closed": "Afgesloten"}
 
 FLAGS = {
@@ -119,6 +139,7 @@ AUDIT_ACTIONS = {
     "erase": "gewist op verzoek",
     "retention_delete": "gewist (bewaartermijn)",
     "rasa_erasure": "gesprek in Rasa gewist",
+    "status_lookup": "status opgevraagd door de persoon",
 }
 
 NEEDS_ANSWERS = {

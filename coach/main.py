@@ -29,11 +29,24 @@ from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
 from coach.outbox_status import OutboxStatusIn
-from coach.routers import api, docs, health, login, outbox_status, pages, reception, webhook, widget
+from coach.routers import (
+    api,
+    docs,
+    health,
+    intake_status,
+    login,
+    outbox_status,
+    pages,
+    reception,
+    webhook,
+    widget,
+)
+from coach.routers.intake_status import StatusLookupIn
 from coach.routers.templating import render
-from coach.schemas import IntakeIn, IntakeV2In
+from coach.schemas import IntakeIn, IntakeV2In, IntakeV3In
 from coach.security_headers import SecurityHeadersMiddleware
 from coach.settings import Settings, get_settings
+from coach.status_lookup import WrongCodeLimiter
 from coach.translation import build_translator
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -68,6 +81,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     legacy.import_legacy(database, app.state.cipher)
     app.state.translator = build_translator(settings)
     app.state.login_limiter = LoginRateLimiter()
+    app.state.status_limiter = WrongCodeLimiter()
     job = None
     if settings.retention_interval_seconds:
         job = asyncio.create_task(retention.run_periodically(app, settings))
@@ -106,14 +120,21 @@ async def _coach_error(request: Request, error: Exception) -> Response:
 
 def _openapi_with_contracts(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """The signed routes read their raw body (to verify the signature first), so FastAPI cannot see their
-    models: add both intake contracts and the outbox report to the components their requestBody refers to."""
+    models: add the intake contracts, the outbox report and the status lookup to the components their
+    requestBody refers to."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         _, definitions = models_json_schema(
-            [(IntakeIn, "validation"), (IntakeV2In, "validation"), (OutboxStatusIn, "validation")],
+            [
+                (IntakeIn, "validation"),
+                (IntakeV2In, "validation"),
+                (IntakeV3In, "validation"),
+                (OutboxStatusIn, "validation"),
+                (StatusLookupIn, "validation"),
+            ],
             ref_template="#/components/schemas/{model}",
         )
         components = document.setdefault("components", {}).setdefault("schemas", {})
@@ -131,7 +152,8 @@ def create_app() -> FastAPI:
         title="Onthaal coach service",
         version="2",
         lifespan=lifespan,
-        description="Receives signed intakes (schema v1 and v2) and serves them to logged-in coaches.",
+        description="Receives signed intakes (schema v1, v2 and v3), serves them to logged-in coaches and tells the "
+        "action server an intake's status when it gives the reference and the status code.",
         # Swagger UI and ReDoc load from a CDN; coach/routers/docs.py serves the reference without it.
         docs_url=None,
         redoc_url=None,
@@ -147,6 +169,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(webhook.router)
     app.include_router(outbox_status.router)
+    app.include_router(intake_status.router)
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(pages.router)

@@ -93,6 +93,8 @@ class Intake(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     payload_enc: Mapped[str] = mapped_column(Text)
+    # A v3 intake's status code, only as a keyed hash (coach/status_lookup.py); null for v1 and v2 intakes.
+    status_code_hash: Mapped[str | None] = mapped_column(String(64))
     # {"observed": [need ids the coach ticked]} and {message index: {"text": ..., "backend": ...}}, encrypted.
     assessment_enc: Mapped[str | None] = mapped_column(Text)
     translations_enc: Mapped[str | None] = mapped_column(Text)

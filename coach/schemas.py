@@ -1,8 +1,9 @@
-"""Pydantic models per role: `IntakeIn` (schema v1) and `IntakeV2In` (schema v2) are the hand-off contracts,
-the others are what the API answers.
+"""Pydantic models per role: `IntakeIn` (schema v1), `IntakeV2In` (schema v2) and `IntakeV3In` (schema v3) are
+the hand-off contracts, the others are what the API answers.
 
-Both contracts are exported to `schemas/intake-v{1,2}.schema.json` (tools/export_schema.py); a test keeps them
-equal. A v1 body is read as a v2 intake with the missing fields empty (`upgrade_v1`).
+The contracts are exported to `schemas/intake-v{1,2,3}.schema.json` (tools/export_schema.py); a test keeps them
+equal. A v1 body is read as a v2 intake with the missing fields empty (`upgrade_v1`); v3 is v2 with the status
+code and two more answers, and is stored without its status code (`stored_payload`).
 """
 
 import json
@@ -305,7 +306,48 @@ class IntakeV2In(_Strict):
         return needs
 
 
-CONTRACTS: dict[int, type[BaseModel]] = {1: IntakeIn, 2: IntakeV2In}
+# --- Intake schema version 3 (docs/architecture.md, "The intake hand-off, schema version 3") -----------------
+
+SCHEMA_V3_ID = "urn:onthaal:schema:intake:v3"
+STATUS_CODE_PATTERN = r"^[0-9]{6}$"
+HelpDomain = Literal["work", "money", "home", "health", "papers", "family", "reading", "dutch", "other"]
+HELP_DOMAINS: tuple[str, ...] = HelpDomain.__args__
+StatusCode = Annotated[str, Field(pattern=STATUS_CODE_PATTERN)]
+
+
+class AnswersV3In(AnswersV2In):
+    """The answers of v2, and who the social worker is and what the person wants help with (null when not given)."""
+
+    social_worker: ShortText | None
+    help_with: (
+        Annotated[list[HelpDomain], Field(max_length=len(HELP_DOMAINS), json_schema_extra={"uniqueItems": True})] | None
+    )
+
+    @field_validator("help_with")
+    @classmethod
+    def _each_domain_once(cls, values: list[str] | None) -> list[str] | None:
+        if values is not None and len(set(values)) != len(values):
+            raise ValueError("a domain appears more than once")
+        return values
+
+
+class IntakeV3In(IntakeV2In):
+    """What the action server POSTs to /api/v1/intakes (docs/architecture.md, schema version 3)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="Onthaal intake, schema version 3",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_V3_ID},
+    )
+
+    schema_version: Literal[3]  # type: ignore[assignment]
+    # The second short code the person gets with the reference, to ask "what happens now?" later. The coach
+    # service keeps only a keyed hash of it (coach/status_lookup.py).
+    status_code: StatusCode
+    answers: AnswersV3In
+
+
+CONTRACTS: dict[int, type[BaseModel]] = {1: IntakeIn, 2: IntakeV2In, 3: IntakeV3In}
 
 
 def upgrade_v1(intake: IntakeIn) -> IntakeV2In:
@@ -346,6 +388,11 @@ def upgrade_v1(intake: IntakeIn) -> IntakeV2In:
             "media": [],
         }
     )
+
+
+def stored_payload(intake: IntakeV2In) -> str:
+    """The intake as it is kept (encrypted): v1 already read as v2, and never the status code of a v3 intake."""
+    return intake.model_dump_json(exclude={"status_code"})
 
 
 def intake_json_schema(version: int = 1) -> dict[str, Any]:
@@ -391,7 +438,7 @@ class NotePublic(BaseModel):
 
 
 class IntakeExport(BaseModel):
-    """One intake for the case file: the intake (schema v2), the coach's work on it, and the translations."""
+    """One intake for the case file: the intake (schema v2 or v3), the coach's work on it, and the translations."""
 
     reference: str
     status: str
@@ -399,7 +446,9 @@ class IntakeExport(BaseModel):
     claimed_by: str | None
     received_at: datetime
     closed_at: datetime | None
-    intake: dict[str, Any] = Field(description="The intake as received, read as schema v2")
+    intake: dict[str, Any] = Field(
+        description="The intake as received (v1 read as v2), without the status code of a v3 intake"
+    )
     observed: list[str]
     translations: list[TranslationPublic]
     notes: list[NotePublic]

@@ -1,7 +1,8 @@
-"""Write the JSON Schemas of the intake hand-off (coach.schemas: IntakeIn = version 1, IntakeV2In = version 2).
+"""Write the JSON Schemas of the intake hand-off (coach.schemas: IntakeIn = version 1, IntakeV2In = version 2,
+IntakeV3In = version 3).
 
-Usage: .venv/bin/python tools/export_schema.py [--version 1|2 --output PATH]
-Without arguments both are written to schemas/intake-v1.schema.json and schemas/intake-v2.schema.json.
+Usage: .venv/bin/python tools/export_schema.py [--version 1|2|3 --output PATH]
+Without arguments all three are written to schemas/intake-v{1,2,3}.schema.json.
 A test fails when a checked-in schema differs from a fresh export.
 """
 
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-VERSIONS = (1, 2)
+VERSIONS = (1, 2, 3)
 
 
 def default_output(version: int) -> Path:

@@ -1,8 +1,9 @@
 """The action server's side of the signed webhooks to the coach service (Standard Webhooks, HMAC-SHA256).
 
 Where to post and how often to retry (`DeliverySettings`, read from the environment once per sender), how a
-request is signed, what an answer means for the intake (`Outcome`), and the outbox status report for admins.
-Nothing here logs a body: log lines carry webhook ids, status codes and exception types only.
+request is signed, what an answer means for the intake (`Outcome`), the outbox status report for admins, and the
+person's "what happens now?" (`intake_status`). Nothing here logs a body: log lines carry webhook ids, status
+codes and exception types only, never a reference or a status code.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import hmac
 import json
 import logging
 import os
+import re
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
+from typing import Literal
 
 import requests
 
@@ -33,6 +37,15 @@ REPORT_INTERVAL_SECONDS = 60.0
 # 401 (signature or clock off: a secret or clock fix makes it pass), 408 and 429 are worth retrying.
 RETRYABLE_CLIENT_ERRORS = {401, 408, 429}
 CONFLICT = 409  # the reference already belongs to another intake
+
+# The intake's status as the person may hear it: the coach service's four, "unknown" (no intake with this reference
+# and code), "busy" (too many wrong codes for this reference: try later), "unavailable" (no usable answer).
+IntakeStatus = Literal["new", "claimed", "contacted", "closed", "unknown", "busy", "unavailable"]
+INTAKE_STATUSES = ("new", "claimed", "contacted", "closed")
+STATUS_TIMEOUT_SECONDS = 5
+# The shapes the coach service accepts (coach/schemas.py); anything else cannot be an intake's, so it is not sent.
+REFERENCE_SHAPE = re.compile(r"ONT-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}")
+STATUS_CODE_SHAPE = re.compile(r"[0-9]{6}")
 
 # How a request goes out: requests.post's signature; tests inject one that fails on purpose.
 Transport = Callable[..., requests.Response]
@@ -70,6 +83,10 @@ class DeliverySettings:
     @property
     def status_url(self) -> str:
         return f"{self.coach_url}/api/v1/outbox-status"
+
+    @property
+    def intake_status_url(self) -> str:
+        return f"{self.coach_url}/api/v1/intake-status"
 
     def backoff_seconds(self, attempts: int) -> float:
         return backoff_seconds(attempts, self.first_retry_seconds, self.max_retry_seconds)
@@ -158,3 +175,43 @@ def report_status(
         logger.debug("outbox status report refused with status %s", response.status_code)
         return False
     return True
+
+
+def _ascii_digits(code: str) -> str:
+    """The code as ASCII digits: a phone keyboard in Dari gives ۴۸۲۹۱۳, and people type "482 913" as they read it."""
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in code if not char.isspace())
+
+
+def intake_status(
+    settings: DeliverySettings, reference: str, code: str, transport: Transport = requests.post
+) -> IntakeStatus:
+    """Ask the coach service where the intake with this reference and status code stands (signed, at most 5 s).
+
+    `new`, `claimed`, `contacted` or `closed`; `unknown` when no intake has this reference and code (also for a
+    reference or code of the wrong shape, which is not sent at all; spaces and Persian or Arabic digits in the code
+    are read as the digits they are); `busy` when the coach service refuses the
+    reference for a while after too many wrong codes; `unavailable` when no usable answer came.
+    """
+    reference, code = reference.strip().upper(), _ascii_digits(code)
+    if not REFERENCE_SHAPE.fullmatch(reference) or not STATUS_CODE_SHAPE.fullmatch(code):
+        return "unknown"
+    body = json.dumps({"reference": reference, "code": code}).encode()
+    try:
+        headers = signed_headers(settings.secret, new_webhook_id(), body)
+        response = transport(settings.intake_status_url, data=body, headers=headers, timeout=STATUS_TIMEOUT_SECONDS)
+    except (requests.RequestException, ValueError) as error:  # ValueError: no usable secret
+        logger.warning("status lookup: no answer from the coach service (%s)", type(error).__name__)
+        return "unavailable"
+    if response.status_code == 404:
+        return "unknown"
+    if response.status_code == 429:
+        return "busy"
+    if response.status_code == 200:
+        try:
+            status = response.json().get("status")
+        except (ValueError, AttributeError):
+            status = None
+        if status in INTAKE_STATUSES:
+            return status
+    logger.warning("status lookup: unusable answer from the coach service (status %s)", response.status_code)
+    return "unavailable"

@@ -1,8 +1,9 @@
-"""Checks an intake against the published contract (`schemas/intake-v2.schema.json`) before it is stored.
+"""Checks an intake against the published contract (`schemas/intake-v3.schema.json`) before it is stored.
 
 The coach service refuses an intake that breaks the contract for good, so such an intake must never wait in the
 outbox. The problems are named by their place in the schema (`properties/channel/maxLength`), never by the
-values, so that they can be logged and kept with the dead letter.
+values, so that they can be logged and kept with the dead letter. The action server sends schema v3 only: an
+intake of an older version breaks this contract (the coach service would still take v2, but nothing here builds one).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from bot.intake.reference_data import ROOT
 
-SCHEMA_PATH = ROOT / "schemas" / "intake-v2.schema.json"
+SCHEMA_PATH = ROOT / "schemas" / "intake-v3.schema.json"
 MAX_PROBLEMS = 5
 
 

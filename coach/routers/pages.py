@@ -176,10 +176,14 @@ def _detail_context(request: Request, intake: Intake, cipher: CipherDep, setting
         if field in ("needs", "neighbourhood") or field not in answers:
             continue
         value = answers[field]
+        if field in labels.SHOWN_WHEN_GIVEN and not value and field not in payload["skipped"]:
+            continue
         if isinstance(value, bool):
             shown = "ja" if value else "nee"
         elif field == "contact_method":
             shown = labels.CONTACT_METHODS.get(value or "", value)
+        elif field == "help_with":
+            shown = ", ".join(labels.HELP_DOMAINS.get(domain, domain) for domain in value) if value else None
         else:
             shown = labels.ANSWER_VALUES.get(field, {}).get(value or "", value)
         answer_rows.append({"field": field, "label": label, "value": shown, "skipped": field in payload["skipped"]})

@@ -61,7 +61,7 @@ def _collision(reference: str) -> JSONResponse:
             "stored or changed. Pick a new reference and send again under a new webhook-id.",
         },
         413: {"description": "Body over 256 KB (coach/body_limit.py)"},
-        422: {"description": "Body is not JSON or does not match intake schema v1 or v2"},
+        422: {"description": "Body is not JSON or does not match intake schema v1, v2 or v3"},
     },
     openapi_extra={
         "parameters": [
@@ -80,6 +80,7 @@ def _collision(reference: str) -> JSONResponse:
                         "oneOf": [
                             {"$ref": "#/components/schemas/IntakeIn"},
                             {"$ref": "#/components/schemas/IntakeV2In"},
+                            {"$ref": "#/components/schemas/IntakeV3In"},
                         ]
                     }
                 }
@@ -90,7 +91,7 @@ def _collision(reference: str) -> JSONResponse:
 async def receive_intake(
     request: Request, settings: SettingsDep, db: DbSession, cipher: CipherDep, background: BackgroundTasks
 ) -> JSONResponse:
-    """Store one intake (schemas/intake-v2.schema.json, or v1), signed with Standard Webhooks. Anonymous."""
+    """Store one intake (schemas/intake-v3.schema.json, or v2 or v1), signed with Standard Webhooks. Anonymous."""
     body = await request.body()  # at most 256 KB: coach/body_limit.py refuses more while it arrives
 
     try:
@@ -114,7 +115,7 @@ async def receive_intake(
         logger.warning("intake %s rejected: %d schema error(s)", webhook_id, len(errors))
         return _error(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "body does not match intake schema v1 or v2 (schemas/intake-v2.schema.json)",
+            "body does not match intake schema v1, v2 or v3 (schemas/intake-v3.schema.json)",
             errors=errors,
         )
 

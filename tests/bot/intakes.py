@@ -8,9 +8,10 @@ from bot.intake.intake import build_intake
 from tests.bot.conftest import make_tracker
 
 PERSONAL = ("Rustov", "0477 00 11 22")  # words that must never appear in a log line or in the outbox file
+STATUS_CODE = "482913"
 
 
-def valid_intake(reference: str) -> dict[str, Any]:
+def valid_intake(reference: str, status_code: str = STATUS_CODE) -> dict[str, Any]:
     tracker = make_tracker(
         "/confirm",
         "confirm",
@@ -21,4 +22,4 @@ def valid_intake(reference: str) -> dict[str, Any]:
         contact_detail="0477 00 11 22",
         neighbourhood="no_fixed_address",
     )
-    return build_intake(tracker, reference, "123456")
+    return build_intake(tracker, reference, status_code)

@@ -83,6 +83,25 @@ def _intake_v2_payload(**overrides: Any) -> dict[str, Any]:
     return payload
 
 
+def _architecture_v3_additions() -> dict[str, Any]:
+    document = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    example = document.split("## The intake hand-off, schema version 3")[1].split("```json")[1].split("```")[0]
+    return json.loads(example)
+
+
+STATUS_CODE = _architecture_v3_additions()["status_code"]
+
+
+def _intake_v3_payload(**overrides: Any) -> dict[str, Any]:
+    """A complete v3 intake: the v2 example with the v3 example's fields; keyword args replace top-level fields."""
+    additions = _architecture_v3_additions()
+    payload = _intake_v2_payload()
+    payload.update({key: value for key, value in additions.items() if key != "answers"})
+    payload["answers"] = {**payload["answers"], **additions["answers"]}
+    payload.update(overrides)
+    return payload
+
+
 @pytest.fixture
 def intake_payload() -> Callable[..., dict[str, Any]]:
     """Factory for a valid v1 intake body; keyword args replace fields."""
@@ -93,6 +112,12 @@ def intake_payload() -> Callable[..., dict[str, Any]]:
 def intake_v2() -> Callable[..., dict[str, Any]]:
     """Factory for a valid v2 intake body; keyword args replace fields."""
     return _intake_v2_payload
+
+
+@pytest.fixture
+def intake_v3() -> Callable[..., dict[str, Any]]:
+    """Factory for a valid v3 intake body (status code STATUS_CODE); keyword args replace fields."""
+    return _intake_v3_payload
 
 
 @pytest.fixture(params=BACKENDS)

@@ -19,6 +19,7 @@ def test_the_table_gives_the_webhook_256_kb_and_everything_else_the_small_cap():
     assert limit_for("/coach/login") == DEFAULT_BODY_LIMIT == 64 * 1024
     assert limit_for("/coach/intakes/ONT-7K3M9Q/notes") == DEFAULT_BODY_LIMIT
     assert limit_for("/api/v1/outbox-status") < DEFAULT_BODY_LIMIT
+    assert limit_for("/api/v1/intake-status") == 1024  # a reference and a six-digit code
 
 
 def test_an_oversized_login_form_is_413_before_any_check(client):

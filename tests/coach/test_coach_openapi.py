@@ -39,6 +39,14 @@ def test_the_schema_documents_the_webhook_and_its_401(api):
     ]
     assert "401" in document["paths"]["/api/v1/intakes/{reference_code}"]["get"]["responses"]
     assert {"204", "401", "413", "422"} <= set(document["paths"]["/api/v1/outbox-status"]["post"]["responses"])
+    lookup = document["paths"]["/api/v1/intake-status"]["post"]
+    assert {"200", "401", "404", "413", "422", "429"} <= set(lookup["responses"])
+    assert [parameter["name"] for parameter in lookup["parameters"]] == [p["name"] for p in webhook["parameters"]]
+    body = lookup["requestBody"]["content"]["application/json"]["schema"]
+    assert document["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]["required"] == ["reference", "code"]
+    intakes = webhook["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert {"$ref": "#/components/schemas/IntakeV3In"} in intakes
+    assert "IntakeV3In" in document["components"]["schemas"]
 
 
 CHECKS = [
@@ -49,7 +57,7 @@ CHECKS = [
 ]
 
 
-SIGNED_PATHS = ("/api/v1/intakes", "/api/v1/outbox-status")
+SIGNED_PATHS = ("/api/v1/intakes", "/api/v1/outbox-status", "/api/v1/intake-status")
 
 
 def exercise(operation, token: str, secret: str) -> None:
@@ -79,6 +87,7 @@ def test_api_conforms_to_its_schema(api):
         ("GET", "/api/v1/intakes"),
         ("GET", "/api/v1/intakes/{reference_code}"),
         ("POST", "/api/v1/outbox-status"),
+        ("POST", "/api/v1/intake-status"),
         ("GET", "/api/v1/health/outbox"),
     }
     for operation in operations:

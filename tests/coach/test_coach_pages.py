@@ -1,11 +1,13 @@
 """The Dutch coach pages: login required, the inbox with its filters, one intake, and the work on it."""
 
+import json
 import re
 
 from sqlalchemy import select
 
-from coach import reference
+from coach import labels, reference
 from coach.models import AuditEntry, Intake
+from coach.schemas import HELP_DOMAINS
 from tests.coach.conftest import add_user, log_in, post_form
 
 
@@ -143,6 +145,50 @@ def test_detail_shows_flags_answers_own_words_checklist_support_and_team(intake_
         assert kind in page
     assert needs["childcare"].support[0] not in page  # support only for reported or observed needs
     assert response.headers["cache-control"] == "no-store"
+
+
+def answer_rows(page: str) -> dict[str, str]:
+    answers = page.split('<dl class="answers">')[1].split("</dl>")[0]
+    return {
+        label.strip(): re.sub(r"<[^>]+>", "", value).strip()
+        for label, value in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", answers, flags=re.S)
+    }
+
+
+def test_v3_detail_print_and_export_show_the_social_worker_and_the_help_domains_in_dutch(
+    intake_v3, coach_client, post_intake
+):
+    assert post_intake(intake_v3()).status_code == 201
+    page_url = "/coach/intakes/ONT-7K3M9Q"
+
+    for page in (coach_client.get(page_url).text, coach_client.get(f"{page_url}/print").text):
+        rows = answer_rows(page)
+        assert rows["Via sociaal werker"] == "Sara, OCMW Ledeberg"
+        assert rows["Wil hulp bij"] == "werk, geld, verblijfspapieren"
+        assert rows["Contactwijze"] == "Via sociaal werker"
+        assert "483920" not in page
+    document = coach_client.get(f"{page_url}/export.json").json()
+    assert document["intake"]["answers"]["social_worker"] == "Sara, OCMW Ledeberg"
+    assert document["intake"]["answers"]["help_with"] == ["work", "money", "papers"]
+    assert "status_code" not in document["intake"] and "483920" not in json.dumps(document)
+
+
+def test_v3_answers_not_given_are_left_out_and_skipped_ones_say_so(intake_v3, intake_v2, coach_client, post_intake):
+    answers = {**intake_v3()["answers"], "social_worker": None, "help_with": None}
+    assert post_intake(intake_v3(answers=answers, skipped=["help_with"])).status_code == 201
+    assert post_intake(intake_v2(reference="ONT-22222A")).status_code == 201
+
+    rows = answer_rows(coach_client.get("/coach/intakes/ONT-7K3M9Q").text)
+    assert "Via sociaal werker" not in rows
+    assert rows["Wil hulp bij"] == "overgeslagen"
+    rows = answer_rows(coach_client.get("/coach/intakes/ONT-22222A").text)
+    assert "Via sociaal werker" not in rows and "Wil hulp bij" not in rows
+    assert rows["Naam"] == "Milena"
+
+
+def test_every_help_domain_has_a_dutch_label():
+    assert tuple(labels.HELP_DOMAINS) == HELP_DOMAINS
+    assert all(labels.HELP_DOMAINS.values())
 
 
 def test_detail_escapes_what_the_person_typed(intake_payload, coach_client, post_intake):

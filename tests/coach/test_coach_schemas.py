@@ -9,20 +9,28 @@ import pytest
 import yaml
 
 from coach import reference
-from coach.schemas import IntakeIn, IntakeV2In, NeedId, intake_json_schema, intake_json_schema_text
+from coach.schemas import (
+    HELP_DOMAINS,
+    IntakeIn,
+    IntakeV2In,
+    IntakeV3In,
+    NeedId,
+    intake_json_schema,
+    intake_json_schema_text,
+)
 from coach.settings import CONFIG_DIR, REPO_ROOT, generate_webhook_secret
 from coach.signing import WebhookVerificationError, sign, verify
 
 SCHEMA_FILE = REPO_ROOT / "schemas" / "intake-v1.schema.json"
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_checked_in_schema_equals_a_fresh_export(version):
     checked_in = REPO_ROOT / "schemas" / f"intake-v{version}.schema.json"
     assert checked_in.read_text(encoding="utf-8") == intake_json_schema_text(version)
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_export_tool_writes_the_schema(tmp_path, version):
     output = tmp_path / "intake.schema.json"
     subprocess.run(
@@ -49,6 +57,47 @@ def test_schema_v2_lists_every_need_in_the_checklist_and_the_flags():
     assert checklist["required"] == list(NeedId.__args__)
     assert checklist["additionalProperties"] is False
     assert set(schema["required"]) == set(IntakeV2In.model_fields)
+
+
+def test_schema_v3_is_v2_with_a_required_status_code_and_two_more_answers():
+    v2, v3 = intake_json_schema(2), intake_json_schema(3)
+    assert v3["$id"].endswith("v3") and "version 3" in v3["title"]
+    assert v3["properties"]["schema_version"]["const"] == 3
+    assert set(v3["required"]) == set(v2["required"]) | {"status_code"}
+    assert v3["properties"]["status_code"] == {"pattern": "^[0-9]{6}$", "title": "Status Code", "type": "string"}
+    answers_v2, answers_v3 = v2["$defs"]["AnswersV2In"], v3["$defs"]["AnswersV3In"]
+    assert set(answers_v3["required"]) == set(answers_v2["required"]) | {"social_worker", "help_with"}
+    assert answers_v3["additionalProperties"] is False
+    social_worker = answers_v3["properties"]["social_worker"]["anyOf"]
+    assert {"maxLength": 200, "minLength": 1, "type": "string"} in social_worker and {"type": "null"} in social_worker
+    help_with = answers_v3["properties"]["help_with"]["anyOf"][0]
+    assert help_with["items"]["enum"] == list(HELP_DOMAINS)
+    assert HELP_DOMAINS == ("work", "money", "home", "health", "papers", "family", "reading", "dutch", "other")
+    assert help_with["maxItems"] == 9 and help_with["uniqueItems"] is True
+
+
+def test_architecture_v3_example_is_valid_and_its_limits_hold(intake_v3):
+    intake = IntakeV3In.model_validate_json(json.dumps(intake_v3()), strict=True)
+    assert intake.status_code == "483920"
+    assert intake.answers.social_worker == "Sara, OCMW Ledeberg"
+    assert intake.answers.help_with == ["work", "money", "papers"]
+
+    def refused(**answers):
+        body = intake_v3()
+        body["answers"].update(answers)
+        with pytest.raises(ValueError):
+            IntakeV3In.model_validate_json(json.dumps(body), strict=True)
+
+    refused(help_with=["work", "work"])
+    refused(help_with=["cooking"])
+    refused(social_worker="x" * 201)
+    refused(social_worker="")
+    for code in ("48392", "4839201", "48392a", "٤٨٣٩٢٠", None):
+        with pytest.raises(ValueError):
+            IntakeV3In.model_validate_json(json.dumps(intake_v3(status_code=code)), strict=True)
+    without = {key: value for key, value in intake_v3().items() if key != "status_code"}
+    with pytest.raises(ValueError):
+        IntakeV3In.model_validate_json(json.dumps(without), strict=True)
 
 
 def test_architecture_v2_example_is_valid_once_its_checklist_is_complete(intake_v2):

@@ -1,7 +1,9 @@
 """POST /api/v1/intakes: signatures, replays, validation and what ends up stored."""
 
+import hashlib
 import json
 import time
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -120,6 +122,60 @@ def test_v2_intake_is_stored_with_its_clear_filter_columns(intake_v2, client, po
     assert stored == json.loads(json.dumps(payload)) | {"submitted_at": "2026-11-27T10:15:00Z"}
 
 
+def test_v3_intake_is_stored_with_its_answers_and_only_a_keyed_hash_of_its_status_code(
+    intake_v3, client, post_intake, settings
+):
+    payload = intake_v3()
+    response = post_intake(payload)
+
+    assert response.status_code == 201, response.text
+    with client.app.state.database.sessions() as session:
+        intake = session.scalars(select(Intake)).one()
+    assert intake.schema_version == 3
+    stored = client.app.state.cipher.decrypt_json(intake.payload_enc)
+    assert stored["answers"]["social_worker"] == "Sara, OCMW Ledeberg"
+    assert stored["answers"]["help_with"] == ["work", "money", "papers"]
+    assert "status_code" not in stored
+    expected = {key: value for key, value in payload.items() if key != "status_code"}
+    assert stored == json.loads(json.dumps(expected)) | {"submitted_at": "2026-11-27T10:15:00Z"}
+    # The hash is keyed: a plain SHA-256 of the code (or of reference and code) is not what is stored.
+    assert len(intake.status_code_hash) == 64 and "483920" not in intake.status_code_hash
+    for guess in ("483920", "ONT-7K3M9Q483920", "ONT-7K3M9Q:483920"):
+        assert intake.status_code_hash != hashlib.sha256(guess.encode()).hexdigest()
+    if settings.database_url.startswith("sqlite:///"):
+        assert b"483920" not in Path(settings.database_url.removeprefix("sqlite:///")).read_bytes()
+
+
+def test_v2_intake_still_accepted_without_a_status_code(intake_v2, client, post_intake):
+    assert post_intake(intake_v2()).status_code == 201
+    with client.app.state.database.sessions() as session:
+        intake = session.scalars(select(Intake)).one()
+    assert intake.schema_version == 2 and intake.status_code_hash is None
+
+
+def test_v3_contract_violations_are_422_at_the_offending_field(intake_v3, client, post_intake):
+    answers = intake_v3()["answers"]
+    cases = {
+        "no status code": ({k: v for k, v in intake_v3().items() if k != "status_code"}, ("status_code",)),
+        "short status code": (intake_v3(status_code="12345"), ("status_code",)),
+        "status code as number": (intake_v3(status_code=483920), ("status_code",)),
+        "unknown help domain": (intake_v3(answers={**answers, "help_with": ["cooking"]}), ("answers", "help_with", 0)),
+        "help domain twice": (intake_v3(answers={**answers, "help_with": ["work", "work"]}), ("answers", "help_with")),
+        "social worker too long": (
+            intake_v3(answers={**answers, "social_worker": "S" * 201}),
+            ("answers", "social_worker"),
+        ),
+        "v3 answers missing": (
+            intake_v3(answers={k: v for k, v in answers.items() if k != "help_with"}),
+            ("answers", "help_with"),
+        ),
+        "v3 fields under version 2": (intake_v3(schema_version=2), ("status_code",)),
+    }
+    for name, (payload, location) in cases.items():
+        assert location in schema_error_locations(post_intake(payload)), name
+    assert stored_count(client) == 0
+
+
 def test_v1_intake_is_read_as_v2(intake_payload, client, post_intake):
     assert post_intake(intake_payload()).status_code == 201
     with client.app.state.database.sessions() as session:
@@ -220,7 +276,7 @@ def test_contract_violations_are_422_at_the_offending_field(intake_payload, clie
     housing = {"id": "housing", "source": "button", "evidence": None}
     cases = {
         "extra field": (intake_payload(age=36), ("age",)),
-        "version 3": (intake_payload(schema_version=3), ("schema_version",)),
+        "version 4": (intake_payload(schema_version=4), ("schema_version",)),
         "version as text": (intake_payload(schema_version="1"), ("schema_version",)),
         "reference with O": (intake_payload(reference="ONT-7K3M9O"), ("reference",)),
         "reference lower case": (intake_payload(reference="ont-7k3m9q"), ("reference",)),
