@@ -270,7 +270,7 @@ async def test_a_storage_error_after_the_post_still_answers_the_person(coach, mo
     await ActionSubmitIntake().run(dispatcher, make_tracker("/confirm", "confirm", language="ro", consent=True), DOMAIN)
 
     [message] = dispatcher.messages
-    assert message["response"] == "utter_submit_delayed" and message["reference"].startswith("ONT-")
+    assert message["response"] == "utter_submit_delayed_come_by" and message["reference"].startswith("ONT-")
     assert any(line.endswith("hand-off attempt failed with OperationalError") for line in caplog.messages)
     monkeypatch.setattr(outbox, "remove", working_remove)
     assert delivery.Sender(clock=lambda: time.time() + 60).run_once()  # delivered again: a duplicate, then gone

@@ -18,7 +18,7 @@ from tests.bot.intakes import valid_intake
 
 INTAKES = "/api/v1/intakes"
 REFERENCE = re.compile(r"ONT-[23456789A-Z]{6}")
-ANSWERS = {"language": "ro", "consent": True, "contact_name": "Rustov", "contact_method": "come_by"}
+ANSWERS = {"language": "ro", "consent": True, "contact_name": "Rustov", "contact_method": "social_worker"}
 
 
 def posted(coach) -> list[tuple[str, dict]]:

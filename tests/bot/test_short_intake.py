@@ -115,11 +115,14 @@ async def test_talk_to_a_person_when_the_contact_is_known_ends_the_form_at_once(
     assert result["talk_requested"] is True and result["requested_slot"] is None
 
 
-async def test_the_finished_form_hands_over_when_a_person_was_asked_for(dispatcher):
+async def test_the_finished_form_hands_over_when_a_person_was_asked_for(dispatcher, coach):
     tracker = make_tracker(talk_requested=True, **CORE)
     events = await ActionFinishIntakeForm().run(dispatcher, tracker, DOMAIN)
-    assert events == [{"event": "followup", "timestamp": None, "name": "action_talk_to_person"}]
-    assert dispatcher.messages == []
+    assert [event["event"] for event in events] == ["active_loop", "reset_slots", "slot"]
+    [message] = dispatcher.messages
+    # "I'll come by": no way to reach the person, so the team's desk comes with the reference.
+    assert message["response"] == "utter_handed_over_come_by" and "Team Noord" in message["place"]
+    assert message["reference"].startswith("ONT-") and len(message["code"]) == 6
 
 
 async def test_before_consent_talk_to_a_person_is_left_to_the_rules(dispatcher):
