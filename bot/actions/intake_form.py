@@ -252,7 +252,7 @@ class ValidateIntakeForm(FormValidationAction):
     @staticmethod
     def _keep_words(tracker: Tracker, slots: dict[str, Any], updates: dict[str, Any], requested: str) -> None:
         words = typed_text(tracker)
-        if words and requested not in ("contact_name", "contact_detail"):
+        if words and requested not in ("contact_name", "contact_detail", "social_worker"):
             entry = {"question": requested, "text": words[:2000], "language": slots.get("language")}
             updates["messages"] = [*(slots.get("messages") or []), entry]
 

@@ -14,14 +14,10 @@ from rasa_sdk import Tracker
 
 from bot.intake.questions import Question
 from bot.intake.reference_data import SKIPPED, neighbourhood_ids, neighbourhoods, normalise, short_commands, text
-from bot.intake.sentences import email_in, name_in, phone_in
+from bot.intake.sentences import EMAIL_MAX_CHARS, EMAIL_PATTERN, email_in, name_in, phone_in
 
 SKIP_CONFIDENCE = 0.9
 _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s./()-]+$")
-# Linear: the domain's labels cannot contain a dot, so there is one way to split it and nothing to backtrack
-# into (the old `[^@\s]+\.[^@\s]{2,}` rescanned the rest of the text at every dot: quadratic).
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[^@\s.]{2,}")
-EMAIL_MAX_CHARS = 254  # RFC 5321's limit for a whole address
 
 
 def looks_like_email(typed: str) -> bool:

@@ -327,10 +327,11 @@ def phone_in(text: str) -> str | None:
     return None
 
 
-# The same address check as bot/intake/answers.py (EMAIL_PATTERN, EMAIL_MAX_CHARS; a test keeps them equal),
-# here without Rasa. Linear: the domain's labels cannot contain a dot, so there is one way to split it.
+# The address check of the whole intake (bot/intake/answers.py looks_like_email uses it too). Linear: the domain's
+# labels cannot contain a dot, so there is one way to split it and nothing to backtrack into (the old
+# `[^@\s]+\.[^@\s]{2,}` rescanned the rest of the text at every dot: quadratic).
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[^@\s.]{2,}")
-EMAIL_MAX_CHARS = 254
+EMAIL_MAX_CHARS = 254  # RFC 5321's limit for a whole address
 _AROUND_EMAIL = "\"'“”„‘’«»()[]{}<>.,;:!?…،؛؟"
 
 
