@@ -65,6 +65,10 @@ class Chat:
         """Title -> payload of the buttons in the last reply."""
         return {button["title"]: button["payload"] for reply in self.replies for button in reply.get("buttons", [])}
 
+    def offers(self, title: str) -> bool:
+        """Whether the last reply has a button with these words (pictogram aside)."""
+        return title in {words(shown) for shown in self.buttons()}
+
     def click(self, title: str) -> list[dict[str, Any]]:
         """Tap the button with these words (its pictogram in front is not part of them)."""
         buttons = {words(shown): payload for shown, payload in self.buttons().items()}

@@ -13,6 +13,7 @@ Every tap and every typed answer counts in `taps`, from the language button to "
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,12 @@ def wijk_names() -> dict[str, str]:
 
 def _prefix(template: str) -> str:
     return template.split("{")[0]
+
+
+def fills(template: str, text: str) -> bool:
+    """Whether `text` is `template` with its placeholders filled in."""
+    pattern = ".+".join(re.escape(part) for part in re.split(r"\{[a-z_]+\}", template))
+    return re.fullmatch(pattern, text, re.DOTALL) is not None
 
 
 class IntakeScript:
@@ -86,7 +93,7 @@ class IntakeScript:
             return "readback"
         if last.startswith(_prefix(self.texts["confirm_needs"])):
             return "confirm_needs"
-        if last.startswith(_prefix(self.texts["ask_name_confirmed"])):
+        if last != self.texts["ask_contact_name"] and fills(self.texts["ask_name_confirmed"], last):
             return "name_confirmed"
         if last.startswith(_prefix(self.texts["ask_more"])):
             return self.asked[-1]  # the same multiple question, with what is chosen so far
@@ -119,7 +126,7 @@ class IntakeScript:
                 self.click(self.texts[f"{slot}_{option}"])
             if not answer:
                 self.click(self.texts["multi_none"])
-            elif self.texts["done_button"] in self.chat.buttons():  # choosing every option ends it by itself
+            elif self.chat.offers(self.texts["done_button"]):  # choosing every option ends it by itself
                 self.click(self.texts["done_button"])
         elif slot == "neighbourhood":
             self.click(wijk_names().get(answer) or self.texts[f"neighbourhood_{answer}"])
