@@ -68,6 +68,12 @@ export class Strings {
     return this.pack;
   }
 
+  /** A text of the current pack or, missing there, of English; null when neither has it (a word not written yet). */
+  optional(key, pack = this.pack) {
+    const text = pack.texts[key] || FALLBACK_PACK.texts[key];
+    return typeof text === "string" && text !== "" ? text : null;
+  }
+
   /** A text of the current pack; missing keys fall back to English so the chrome is never blank. */
   t(key, pack = this.pack) {
     const text = pack.texts[key];
