@@ -48,7 +48,8 @@ async function mount() {
     root.id = "onthaal";
     document.body.append(root);
   }
-  if (!document.querySelector('link[data-onthaal-style], link[href$="widget.css"]')) {
+  // The full page carries the stylesheet inline (the coach service inlines it), a host page may link it.
+  if (!document.querySelector('[data-onthaal-style], link[href$="widget.css"]')) {
     const link = document.createElement("link");
     link.rel = "stylesheet";
     link.href = new URL("widget.css", import.meta.url).href;

@@ -10,7 +10,10 @@ from typing import Any
 
 from playwright.sync_api import Page, Route
 
+from coach.widget_page import inline_stylesheet
+
 WIDGET_DIR = Path(__file__).resolve().parents[2] / "web_widget"
+WIDGET_CSS = (WIDGET_DIR / "widget.css").read_text(encoding="utf-8")
 SITE = "http://onthaal.test"
 RASA = "http://rasa.test"
 CORS = {
@@ -57,7 +60,8 @@ class FakeSite:
     def serve_site(self, route: Route) -> None:
         path = route.request.url.removeprefix(SITE).split("?")[0]
         if path == "/":
-            html = self.index_html.replace("{{RASA_URL}}", RASA)
+            # As the coach service serves it (coach/widget_page.py): the stylesheet inline.
+            html, _ = inline_stylesheet(self.index_html.replace("{{RASA_URL}}", RASA), WIDGET_CSS)
             route.fulfill(status=200, content_type="text/html", body=html)
             return
         if path.startswith("/widget/languages/"):
