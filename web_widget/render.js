@@ -205,7 +205,6 @@ export class View {
         .map((line) => element("p", { text: line })),
     );
     this.input.placeholder = strings.t("widget_input_placeholder");
-    this.labelHelpRow();
     this.root.setAttribute("lang", lang);
     this.root.setAttribute("dir", dir);
     if (this.fullPage) {
@@ -270,12 +269,10 @@ export class View {
     return buttons;
   }
 
-  /** The help row's name for screen readers: the pack's `widget_help`, else what its buttons say. */
+  /** The help row's name for screen readers: what its buttons say, in the words Rasa sent (no word of its own). */
   labelHelpRow() {
-    const words = this.strings?.optional("widget_help");
     const labels = [...this.helpRow.querySelectorAll(".onthaal-choice-label")].map((node) => node.textContent);
-    const label = words ?? labels.join(" · ");
-    if (label) this.helpRow.setAttribute("aria-label", label);
+    if (labels.length) this.helpRow.setAttribute("aria-label", labels.join(" · "));
     else this.helpRow.removeAttribute("aria-label");
   }
 

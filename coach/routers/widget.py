@@ -1,6 +1,7 @@
 """Serves the web widget (web_widget/, owned by the widget) and the language packs it reads.
 
-`GET /` is the widget's index.html with `{{RASA_URL}}` filled in and its stylesheet inlined (coach/widget_page.py);
+`GET /` is the widget's index.html with `{{RASA_URL}}` filled in, its stylesheet and English words inlined
+(coach/widget_page.py);
 `/widget/...` are its static files;
 `/widget/languages/<code>.json` is `languages/<code>.yml` as JSON.
 """
@@ -24,7 +25,7 @@ def widget_page(settings: SettingsDep) -> HTMLResponse:
     index = settings.widget_dir / "index.html"
     if not index.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "web widget not installed")
-    html, inline_style = served_page(settings.widget_dir, settings.rasa_public_url)
+    html, inline_style = served_page(settings.widget_dir, settings.languages_dir, settings.rasa_public_url)
     policy = page_policy(settings, inline_style)
     return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": policy})
 
