@@ -365,6 +365,8 @@ export class View {
   }
 
   scrollToEnd() {
+    // An empty log has nothing to scroll; reading its height would only force a layout before the first answer.
+    if (this.log.childElementCount === 0) return;
     this.scrollTo(this.log.scrollHeight);
   }
 
