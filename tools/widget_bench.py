@@ -5,10 +5,11 @@ and the median of 5 cold loads of the full-page widget in Debian's chromium with
 (`Emulation.setCPUThrottlingRate`) and a slow-4G-like network (`Network.emulateNetworkConditions`: 150 ms
 round trip, 1.6 Mbit/s down, 750 kbit/s up, the profile Lighthouse uses for mobile). "First render" is the time
 from navigation start to the first visible language button, i.e. including the greeting's round trip to Rasa.
-The widget is served gzipped (as behind any reverse proxy, or FastAPI's GZipMiddleware) by a small local server
+The widget is served gzipped (as behind any reverse proxy, or FastAPI's GZipMiddleware), its page as the coach
+service serves it (coach/widget_page.py: the stylesheet and the English words inline), by a small local server
 (same origin) that answers Rasa's REST webhook from the generated domain responses, so the number measures the
-widget, not the model. `--profile devtools-slow-4g` uses Chrome
-DevTools' harsher "Slow 4G" preset (562.5 ms round trip) instead. Exits 1 when a budget is exceeded.
+widget, not the model. `--profile devtools-slow-4g` uses Chrome DevTools' harsher "Slow 4G" preset (562.5 ms round trip)
+instead. Exits 1 when a budget is exceeded.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coach.widget_page import served_page  # noqa: E402
+
 WIDGET_DIR = ROOT / "web_widget"
 LANGUAGES_DIR = ROOT / "languages"
 RESPONSES = ROOT / "bot" / "domain" / "responses.yml"
@@ -101,7 +106,8 @@ def serve(index_html: str | None = None) -> Iterator[str]:
     """A local server: `/` the widget page, `/widget/...` its files and packs, Rasa's REST and reception webhooks.
     Yields its base URL."""
     rasa = FakeRasa()
-    html = (index_html or (WIDGET_DIR / "index.html").read_text("utf-8")).replace("{{RASA_URL}}", "")
+    page = index_html or (WIDGET_DIR / "index.html").read_text("utf-8")
+    html, _ = served_page(page, (WIDGET_DIR / "widget.css").read_text("utf-8"), rasa.packs["en"], "")
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

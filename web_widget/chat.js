@@ -7,7 +7,7 @@
 
 import { speechAvailable } from "./dom.js";
 import { Outbox } from "./outbox.js";
-import { parseReplies } from "./parse.js";
+import { parseReplies, withoutPictograms } from "./parse.js";
 import { setEnabled, View } from "./render.js";
 import { HANDED_OFF_TTL_MS, mentionsReference, newId, newSenderId } from "./session.js";
 import { DEFAULT_LANGUAGE } from "./strings.js";
@@ -45,6 +45,7 @@ export class ChatWidget {
     this.expiryTimer = null;
     this.language = null; // set by the language marker
     this.latestChoices = [];
+    this.latestHelp = []; // the help row's buttons: those of the latest assistant message
     this.lastAction = "start";
     this.outbox = new Outbox({
       send: (entry) => this.transport.send(entry.sender, entry.message, messageMetadata(entry, desk?.reception)),
@@ -53,7 +54,7 @@ export class ChatWidget {
       onNotice: (key) => this.view.showNotice(key),
       onLost: () => {
         this.view.showNotice("widget_error");
-        setEnabled(this.latestChoices, true);
+        this.openQuestion(true);
       },
       onChange: () => this.save(),
     });
@@ -144,14 +145,17 @@ export class ChatWidget {
     if (this.language) await this.switchLanguage(this.language);
     else await this.resetChrome();
     let open = [];
+    let latest = null;
     for (const entry of this.history) {
       if (entry.kind === "person") {
         this.view.addPersonMessage(entry.text, entry);
         open = [];
       } else {
         open.push(...this.renderAssistant(entry).buttons);
+        latest = entry;
       }
     }
+    this.showHelpOf(latest);
     this.view.disableAllChoices();
     this.latestChoices = open;
     this.desk?.setRemarks(state.remarks);
@@ -159,7 +163,7 @@ export class ChatWidget {
     const entries = this.outbox.entries;
     if (entries.some((entry) => entry.sender === this.sender && !entry.silent)) this.outbox.flush();
     else {
-      setEnabled(open, true);
+      this.openQuestion(true);
       if (entries.length) this.outbox.flush();
     }
   }
@@ -211,6 +215,7 @@ export class ChatWidget {
     this.handedOff = false;
     this.language = null;
     this.latestChoices = [];
+    this.latestHelp = [];
     this.lastAction = "start";
     this.view.clear();
   }
@@ -224,7 +229,25 @@ export class ChatWidget {
     const button = entry.item.buttons[index];
     entry.chosen = index;
     this.lastAction = "button";
-    this.answer(button.payload, button.title, { lang: button.lang, dir: "auto" });
+    this.answer(button.payload, button.title, { lang: button.lang, dir: "auto", button: true });
+  }
+
+  /** A help button ("why do you ask this?", "talk to a person"): sent like an answer button. */
+  chooseHelp(entry, index) {
+    const button = entry.item.help[index];
+    this.lastAction = "button";
+    this.answer(button.payload, button.title, { lang: button.lang, dir: "auto", button: true });
+  }
+
+  /** The help row shows the help buttons of `entry`, the latest assistant message (none: the row is hidden). */
+  showHelpOf(entry) {
+    this.latestHelp = this.view.showHelp(entry?.item ?? null, { onChoose: (index) => this.chooseHelp(entry, index) });
+  }
+
+  /** The open question's answer and help buttons on (it can be answered) or off (an answer is on its way). */
+  openQuestion(open) {
+    setEnabled(this.latestChoices, open);
+    setEnabled(this.latestHelp, open);
   }
 
   /** The language menu: switch at any moment; the assistant repeats its open question in that language. */
@@ -234,12 +257,12 @@ export class ChatWidget {
     this.switchLanguage({ code: pack.code, direction: pack.direction }).then(() => this.save());
   }
 
-  answer(message, shown, { lang, dir }) {
+  answer(message, shown, { lang, dir, button = false }) {
     // Answering closes the current question; its buttons come back only if the answer cannot be delivered.
-    setEnabled(this.latestChoices, false);
+    this.openQuestion(false);
     const id = newId();
-    this.history.push({ kind: "person", id, text: shown, lang, dir });
-    this.view.addPersonMessage(shown, { lang, dir });
+    this.history.push({ kind: "person", id, text: shown, lang, dir, button });
+    this.view.addPersonMessage(shown, { lang, dir, button });
     this.view.showInfo(null);
     this.enqueue(message, { id });
   }
@@ -271,6 +294,7 @@ export class ChatWidget {
     const { items } = parseReplies(replies, this.language);
     const batchChoices = [];
     let first = null;
+    let latest = null;
     for (const item of items) {
       if (item.type === "language") {
         await this.switchLanguage(item.language);
@@ -283,14 +307,16 @@ export class ChatWidget {
       const { node, buttons } = this.renderAssistant(entry);
       batchChoices.push(...buttons);
       first ??= node;
+      latest = entry;
     }
     if (!first) {
       // Nothing to show (e.g. Rasa only listened): the previous question is still the open one.
-      setEnabled(this.latestChoices, true);
+      this.openQuestion(true);
       return;
     }
     this.view.reveal(first);
     this.latestChoices = batchChoices;
+    this.showHelpOf(latest);
     if (this.lastAction === "button") this.view.keepFocusUseful(batchChoices);
   }
 
@@ -308,14 +334,16 @@ export class ChatWidget {
       return;
     }
     const chrome = this.strings.pack.code;
+    // The words only: a speech engine reads a pictogram as its name ("check mark button").
+    const lines = [item.progress?.text, ...item.lines.map((line) => line.text)].filter(Boolean).map(withoutPictograms);
     let parts;
     if (item.lang) {
-      const words = [...item.lines.map((line) => line.text), ...item.buttons.map((button) => button.title)];
-      parts = [{ text: words.join(". "), lang: item.lang }];
-    } else if (item.buttons.length === item.lines.length) {
-      parts = item.lines.map((line, index) => ({ text: line.text, lang: item.buttons[index].lang || chrome }));
+      const words = [...lines, ...item.buttons.map((button) => withoutPictograms(button.label ?? button.title))];
+      parts = [{ text: words.filter(Boolean).join(". "), lang: item.lang }];
+    } else if (item.buttons.length === lines.length) {
+      parts = lines.map((text, index) => ({ text, lang: item.buttons[index].lang || chrome }));
     } else {
-      parts = [{ text: item.lines.map((line) => line.text).join(". "), lang: chrome }];
+      parts = [{ text: lines.join(". "), lang: chrome }];
     }
     node.setAttribute("aria-pressed", "true");
     const spoken = reader.speak(parts, () => node.setAttribute("aria-pressed", "false"));

@@ -1,9 +1,10 @@
 /**
- * The messages in the log: the assistant's (lines, Dutch lines at the reception desk, read-aloud button, answer
- * buttons with pictograms) and the person's. Builds nodes only; render.js puts them in the log.
+ * The messages in the log: the assistant's (progress label, lines, Dutch lines at the reception desk, read-aloud
+ * button, answer buttons with pictograms) and the person's. Builds nodes only; render.js puts them in the log.
  */
 
 import { element, setLanguage } from "./dom.js";
+import { splitPictogram } from "./parse.js";
 import { pictogramFor, pictogramSvg } from "./pictograms.js";
 
 function speakerLabel(strings, key) {
@@ -35,6 +36,42 @@ function readButton(strings, onRead, item) {
   return read;
 }
 
+/**
+ * A pictogram written in the text (an emoji), larger, for people who read with difficulty; hidden from screen
+ * readers, which read the words.
+ */
+function pictogramSpan(pictogram) {
+  return element("span", { className: "onthaal-pictogram", attrs: { "aria-hidden": "true" }, text: pictogram });
+}
+
+/**
+ * One button of a message: its pictogram (the title's emoji, else one chosen by the payload), its words and, at the
+ * reception desk, its Dutch words. Answer buttons and the help row's buttons are built alike.
+ * @param {import("./parse.js").Button} button @param {string | null | undefined} dutch
+ */
+export function choiceButton(button, dutch, className, onClick) {
+  const node = element("button", { className, attrs: { type: "button" } });
+  setLanguage(node, button.lang, button.dir);
+  const icon = button.pictogram || button.choosesLanguage ? null : pictogramFor(button.payload);
+  if (button.pictogram) node.append(pictogramSpan(button.pictogram));
+  else if (icon) node.append(pictogramSvg(icon));
+  node.append(element("span", { className: "onthaal-choice-label", text: button.label ?? button.title }));
+  if (dutch) node.append(element("span", { className: "onthaal-nl", attrs: { lang: "nl", dir: "ltr" }, text: dutch }));
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+/** "Question 3 of 7": a small label above the question, and a thin bar that only shows the same. */
+function progressLabel(progress) {
+  const label = element("p", { className: "onthaal-progress" });
+  const bar = element("span", { className: "onthaal-progress-bar", attrs: { "aria-hidden": "true" } });
+  const done = element("span", { className: "onthaal-progress-done" });
+  done.style.inlineSize = `${Math.round((100 * progress.current) / progress.total)}%`; // CSSOM: allowed by the CSP
+  bar.append(done);
+  label.append(element("span", { className: "onthaal-progress-text", text: progress.text }), bar);
+  return label;
+}
+
 function answerButtons(item, strings, { onChoose, chosen }) {
   const group = element("div", { className: "onthaal-choices" });
   if (item.buttons.every((button) => button.choosesLanguage)) {
@@ -43,18 +80,11 @@ function answerButtons(item, strings, { onChoose, chosen }) {
     group.setAttribute("aria-label", strings.t("widget_language"));
   }
   const buttons = item.buttons.map((button, index) => {
-    const node = element("button", { className: "onthaal-choice", attrs: { type: "button" } });
-    setLanguage(node, button.lang, button.dir);
-    const icon = button.choosesLanguage ? null : pictogramFor(button.payload);
-    if (icon) node.append(pictogramSvg(icon));
-    node.append(element("span", { className: "onthaal-choice-label", text: button.title }));
-    const dutch = item.dutch?.buttons[index];
-    if (dutch) node.append(element("span", { className: "onthaal-nl", attrs: { lang: "nl", dir: "ltr" }, text: dutch }));
-    if (chosen === index) node.classList.add("is-chosen");
-    node.addEventListener("click", () => {
+    const node = choiceButton(button, item.dutch?.buttons[index], "onthaal-choice", () => {
       node.classList.add("is-chosen");
       onChoose(index);
     });
+    if (chosen === index) node.classList.add("is-chosen");
     return node;
   });
   group.append(...buttons);
@@ -75,6 +105,7 @@ export function assistantMessage(item, { strings, dutchStrings, onChoose, onRead
   const body = element("div", { className: "onthaal-msg-body" });
   const text = element("div", { className: "onthaal-msg-text" });
   text.append(speakerLabel(strings, "widget_assistant"));
+  if (item.progress) text.append(progressLabel(item.progress));
   for (const line of item.lines) {
     text.append(element("p", { className: "onthaal-line", attrs: { dir: line.dir }, text: line.text }));
   }
@@ -92,10 +123,17 @@ export function assistantMessage(item, { strings, dutchStrings, onChoose, onRead
   return { node: message, buttons };
 }
 
-/** What the person said (typed text or a button's title). */
-export function personMessage(text, { lang, dir = "auto" }, strings) {
+/**
+ * What the person said (typed text or a button's title). A button's pictogram is shown as on the button, hidden
+ * from screen readers; what the person typed is shown as typed.
+ */
+export function personMessage(text, { lang, dir = "auto", button = false }, strings) {
   const message = element("div", { className: "onthaal-msg onthaal-msg--person" });
   setLanguage(message, lang, dir);
-  message.append(speakerLabel(strings, "widget_you"), element("p", { className: "onthaal-line", text }));
+  const line = element("p", { className: "onthaal-line" });
+  const { pictogram, label } = button ? splitPictogram(text) : { pictogram: null, label: text };
+  if (pictogram) line.append(pictogramSpan(pictogram), " ");
+  line.append(label);
+  message.append(speakerLabel(strings, "widget_you"), line);
   return message;
 }

@@ -35,12 +35,13 @@ export function keepTokenFresh(reception, url) {
 export class ReceptionDesk {
   /**
    * @param {{staff: string, token: string}} reception the staff member and their token (sent with every message)
-   * @param {{tokenUrl?: string}} options tokenUrl: where a new token comes from (none: the token is not renewed)
+   * @param {{tokenUrl?: string, english: object}} options tokenUrl: where a new token comes from (none: the token is
+   *   not renewed); english: the built-in English words (strings.js builtInEnglish())
    */
-  constructor(reception, { tokenUrl = "" } = {}) {
+  constructor(reception, { tokenUrl = "", english }) {
     this.reception = reception;
     this.remarks = []; // {text, sent}: sent once they went along with a message
-    this.strings = new Strings();
+    this.strings = new Strings({ english });
     this.on = { onChange() {}, onInfo() {}, onHandBack() {} };
     if (tokenUrl) keepTokenFresh(reception, tokenUrl);
   }

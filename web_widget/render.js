@@ -8,7 +8,7 @@
  */
 
 import { element, setEnabled, toolButton } from "./dom.js";
-import { assistantMessage, personMessage } from "./messages.js";
+import { assistantMessage, choiceButton, personMessage } from "./messages.js";
 
 export { setEnabled } from "./dom.js";
 
@@ -79,10 +79,13 @@ export class View {
     this.typing = element("div", { className: "onthaal-typing", attrs: { role: "status" } });
     this.notice = element("p", { className: "onthaal-notice", attrs: { role: "alert" } });
     this.info = element("p", { className: "onthaal-info", attrs: { "aria-live": "polite" } });
+    // The open question's help buttons ("why do you ask this?", "talk to a person"): outside the log, just above
+    // the input, so they never scroll away.
+    this.helpRow = element("nav", { className: "onthaal-help", attrs: { hidden: "" } });
 
     root.append(header, this.languageMenu);
     if (staffPanel) root.append(staffPanel(id));
-    root.append(this.log, this.typing, this.notice, this.info, this.buildForm(id), this.buildFooter(id));
+    root.append(this.log, this.typing, this.notice, this.info, this.helpRow, this.buildForm(id), this.buildFooter(id));
     root.append(this.privacyDialog, this.deleteDialog);
     this.reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)");
     this.listen();
@@ -250,7 +253,31 @@ export class View {
     this.largerButton.setAttribute("aria-pressed", String(on));
   }
 
+  /**
+   * Shows the help buttons of the latest assistant message in the help row, or hides the row when it has none.
+   * Returns the buttons, so the caller can decide when they are usable (as with answer buttons).
+   * @param {import("./parse.js").MessageItem | null} item @param {{onChoose: (index: number) => void}} handlers
+   */
+  showHelp(item, { onChoose }) {
+    const help = item?.help ?? [];
+    const buttons = help.map((button, index) =>
+      choiceButton(button, item.dutch?.help?.[index], "onthaal-help-button", () => onChoose(index)),
+    );
+    this.helpRow.replaceChildren(...buttons);
+    this.helpRow.hidden = buttons.length === 0;
+    this.labelHelpRow();
+    return buttons;
+  }
+
+  /** The help row's name for screen readers: what its buttons say, in the words Rasa sent (no word of its own). */
+  labelHelpRow() {
+    const labels = [...this.helpRow.querySelectorAll(".onthaal-choice-label")].map((node) => node.textContent);
+    if (labels.length) this.helpRow.setAttribute("aria-label", labels.join(" · "));
+    else this.helpRow.removeAttribute("aria-label");
+  }
+
   clear() {
+    this.showHelp(null, { onChoose() {} });
     this.log.replaceChildren();
     this.showNotice(null);
     this.showInfo(null);
@@ -272,9 +299,9 @@ export class View {
     return message;
   }
 
-  /** Shows what the person said (typed text or a button's title). */
-  addPersonMessage(text, { lang, dir = "auto" }) {
-    const message = personMessage(text, { lang, dir }, this.strings);
+  /** Shows what the person said (typed text, or a button's title: `button`). */
+  addPersonMessage(text, { lang, dir = "auto", button = false }) {
+    const message = personMessage(text, { lang, dir, button }, this.strings);
     this.log.append(message);
     this.scrollToEnd();
     return message;
@@ -283,6 +310,7 @@ export class View {
   /** Every answer button in the log off (a restored conversation: the open question's come back after). */
   disableAllChoices() {
     setEnabled(this.log.querySelectorAll(".onthaal-choice"), false);
+    setEnabled(this.helpRow.querySelectorAll("button"), false);
   }
 
   /**
@@ -337,6 +365,8 @@ export class View {
   }
 
   scrollToEnd() {
+    // An empty log has nothing to scroll; reading its height would only force a layout before the first answer.
+    if (this.log.childElementCount === 0) return;
     this.scrollTo(this.log.scrollHeight);
   }
 

@@ -6,14 +6,36 @@
  * its own location and the widget works wherever it is mounted.
  */
 
-import { ENGLISH_PACK } from "./english.js";
-
 export const DEFAULT_LANGUAGE = "en";
 /** The six languages, in the order the language menu shows them. */
 export const LANGUAGE_CODES = Object.freeze(["nl", "en", "bg", "sk", "ro", "prs"]);
+/** The id of the JSON block in which the full page served by the coach service carries the English words. */
+const ENGLISH_BLOCK = "onthaal-english";
 
-/** Last resort when even the English pack cannot be fetched: generated from languages/en.yml. */
-export const FALLBACK_PACK = ENGLISH_PACK;
+/** A pack as the widget uses it, or null when `pack` is not one. */
+function asPack(pack, code) {
+  if (!pack || typeof pack.texts !== "object" || pack.texts === null) return null;
+  return {
+    code: typeof pack.code === "string" ? pack.code : code,
+    name: typeof pack.name === "string" ? pack.name : code,
+    direction: pack.direction === "rtl" ? "rtl" : "ltr",
+    texts: pack.texts,
+  };
+}
+
+/**
+ * The built-in English words (languages/en.yml's `widget_*`): the first screen needs them before any pack. The
+ * full page carries them itself (one module less to wait for); elsewhere they come from english.js.
+ */
+export async function builtInEnglish(doc = globalThis.document) {
+  try {
+    const pack = asPack(JSON.parse(doc?.getElementById(ENGLISH_BLOCK)?.textContent ?? "null"), DEFAULT_LANGUAGE);
+    if (pack) return pack;
+  } catch {
+    // not valid JSON: the module has the same words
+  }
+  return (await import("./english.js")).ENGLISH_PACK;
+}
 
 export function packUrl(code, moduleUrl = import.meta.url) {
   return new URL(`languages/${encodeURIComponent(code)}.json`, moduleUrl).href;
@@ -21,37 +43,32 @@ export function packUrl(code, moduleUrl = import.meta.url) {
 
 /** Fetches and caches language packs; a pack that fails to load falls back to English. */
 export class Strings {
-  constructor({ fetch: fetchImpl = globalThis.fetch.bind(globalThis), moduleUrl = import.meta.url } = {}) {
+  /** @param {{english: object}} options english: the built-in English (builtInEnglish()), also the last resort */
+  constructor({ english, fetch: fetchImpl = globalThis.fetch.bind(globalThis), moduleUrl = import.meta.url }) {
+    this.english = english;
     this.fetch = fetchImpl;
     this.moduleUrl = moduleUrl;
     this.cache = new Map();
-    this.pack = FALLBACK_PACK;
+    this.pack = english;
   }
 
   async load(code) {
-    // English is built in (FALLBACK_PACK equals languages/en.yml's widget words, a test checks): no request.
-    if (code === DEFAULT_LANGUAGE) return FALLBACK_PACK;
+    // English is built in (equal to languages/en.yml's widget words, a test checks): no request.
+    if (code === DEFAULT_LANGUAGE) return this.english;
     if (!this.cache.has(code)) {
       this.cache.set(code, this.fetchPack(code));
     }
     const pack = await this.cache.get(code);
     if (pack) return pack;
     this.cache.delete(code); // let a later attempt try again, e.g. when the connection is back
-    return code === DEFAULT_LANGUAGE ? FALLBACK_PACK : this.load(DEFAULT_LANGUAGE);
+    return this.english;
   }
 
   async fetchPack(code) {
     try {
       const response = await this.fetch(packUrl(code, this.moduleUrl));
       if (!response.ok) return null;
-      const pack = await response.json();
-      if (!pack || typeof pack.texts !== "object" || pack.texts === null) return null;
-      return {
-        code: typeof pack.code === "string" ? pack.code : code,
-        name: typeof pack.name === "string" ? pack.name : code,
-        direction: pack.direction === "rtl" ? "rtl" : "ltr",
-        texts: pack.texts,
-      };
+      return asPack(await response.json(), code);
     } catch {
       return null;
     }
@@ -71,6 +88,6 @@ export class Strings {
   /** A text of the current pack; missing keys fall back to English so the chrome is never blank. */
   t(key, pack = this.pack) {
     const text = pack.texts[key];
-    return typeof text === "string" && text !== "" ? text : FALLBACK_PACK.texts[key] ?? key;
+    return typeof text === "string" && text !== "" ? text : this.english.texts[key] ?? key;
   }
 }

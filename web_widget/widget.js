@@ -48,7 +48,8 @@ async function mount() {
     root.id = "onthaal";
     document.body.append(root);
   }
-  if (!document.querySelector('link[data-onthaal-style], link[href$="widget.css"]')) {
+  // The full page carries the stylesheet inline (the coach service inlines it), a host page may link it.
+  if (!document.querySelector('[data-onthaal-style], link[href$="widget.css"]')) {
     const link = document.createElement("link");
     link.rel = "stylesheet";
     link.href = new URL("widget.css", import.meta.url).href;
@@ -74,15 +75,19 @@ async function mount() {
     early = { entry, promise: transport.send(entry.sender, entry.message, messageMetadata(entry, reception)) };
     early.promise.catch(() => {}); // handled by the widget when it adopts the answer
   }
-  const [{ ChatWidget }, { Strings }, desk] = await Promise.all([
+  const words = import("./strings.js").then(async (module) => ({ ...module, english: await module.builtInEnglish() }));
+  const [{ ChatWidget }, { Strings, english }, desk] = await Promise.all([
     import("./chat.js"),
-    import("./strings.js"),
-    reception && import("./reception.js").then((module) => new module.ReceptionDesk(reception, { tokenUrl: data.tokenUrl })),
+    words,
+    reception &&
+      Promise.all([import("./reception.js"), words]).then(
+        ([module, { english }]) => new module.ReceptionDesk(reception, { tokenUrl: data.tokenUrl, english }),
+      ),
   ]);
   const widget = new ChatWidget({
     root,
     transport,
-    strings: new Strings(),
+    strings: new Strings({ english }),
     store,
     prefs: safeStorage("local"),
     startLanguage,

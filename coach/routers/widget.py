@@ -1,6 +1,8 @@
 """Serves the web widget (web_widget/, owned by the widget) and the language packs it reads.
 
-`GET /` is the widget's index.html with `{{RASA_URL}}` filled in; `/widget/...` are its static files;
+`GET /` is the widget's index.html with `{{RASA_URL}}` filled in, its stylesheet and English words inlined
+(coach/widget_page.py);
+`/widget/...` are its static files;
 `/widget/languages/<code>.json` is `languages/<code>.yml` as JSON.
 """
 
@@ -13,10 +15,9 @@ from coach.deps import SettingsDep
 from coach.reference import load_yaml
 from coach.schemas import LANGUAGE_CODES
 from coach.settings import Settings
+from coach.widget_page import widget_page as served_page
 
 router = APIRouter(tags=["widget"])
-
-RASA_URL_PLACEHOLDER = "{{RASA_URL}}"
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -24,16 +25,19 @@ def widget_page(settings: SettingsDep) -> HTMLResponse:
     index = settings.widget_dir / "index.html"
     if not index.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "web widget not installed")
-    html = index.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, settings.rasa_public_url)
-    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": page_policy(settings)})
+    html, inline_style = served_page(settings.widget_dir, settings.languages_dir, settings.rasa_public_url)
+    policy = page_policy(settings, inline_style)
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": policy})
 
 
-def page_policy(settings: Settings) -> str:
-    """The chat page loads only its own files and talks only to Rasa. Other sites embed the widget with a
-    script tag (its files carry CORS headers), never in a frame."""
+def page_policy(settings: Settings, inline_style: str = "") -> str:
+    """The chat page loads only its own files and talks only to Rasa; its one inline stylesheet is allowed by its
+    hash (`inline_style`), nothing else inline. Other sites embed the widget with a script tag (its files carry
+    CORS headers), never in a frame."""
+    style = f"style-src 'self' {inline_style}; " if inline_style else ""
     return (
-        f"default-src 'self'; connect-src 'self' {settings.rasa_public_url}; object-src 'none'; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'none'"
+        f"default-src 'self'; {style}connect-src 'self' {settings.rasa_public_url}; object-src 'none'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
 
 

@@ -10,7 +10,10 @@ from typing import Any
 
 from playwright.sync_api import Page, Route
 
+from coach.widget_page import served_page
+
 WIDGET_DIR = Path(__file__).resolve().parents[2] / "web_widget"
+WIDGET_CSS = (WIDGET_DIR / "widget.css").read_text(encoding="utf-8")
 SITE = "http://onthaal.test"
 RASA = "http://rasa.test"
 CORS = {
@@ -49,6 +52,7 @@ class FakeSite:
     def __init__(self, page: Page, packs: dict[str, dict[str, Any]], index_html: str | None = None) -> None:
         self.packs = packs
         self.received: list[dict[str, Any]] = []
+        self.requested: list[str] = []  # paths asked of the site, in order
         self.bot: Bot = lambda message: language_choice(packs)
         self.index_html = index_html or (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
         page.route(f"{SITE}/**", self.serve_site)
@@ -56,8 +60,10 @@ class FakeSite:
 
     def serve_site(self, route: Route) -> None:
         path = route.request.url.removeprefix(SITE).split("?")[0]
+        self.requested.append(path)
         if path == "/":
-            html = self.index_html.replace("{{RASA_URL}}", RASA)
+            # As the coach service serves it (coach/widget_page.py): the stylesheet and the English words inline.
+            html, _ = served_page(self.index_html, WIDGET_CSS, self.packs["en"], RASA)
             route.fulfill(status=200, content_type="text/html", body=html)
             return
         if path.startswith("/widget/languages/"):

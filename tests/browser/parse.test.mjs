@@ -2,7 +2,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { chosenLanguage, languageMarker, parseReplies } from "../../web_widget/parse.js";
+import {
+  chosenLanguage,
+  isHelpPayload,
+  languageMarker,
+  parseReplies,
+  progressOf,
+  splitPictogram,
+} from "../../web_widget/parse.js";
 
 const languageChoice = {
   recipient_id: "s",
@@ -32,6 +39,8 @@ test("before the language marker every line and language button is dir=auto", ()
     lang: "prs",
     dir: "auto",
     choosesLanguage: true,
+    pictogram: null,
+    label: "دری",
   });
 });
 
@@ -57,6 +66,8 @@ test("the marker switches lang and dir of the messages after it, not before", ()
     lang: "prs",
     dir: "rtl",
     choosesLanguage: false,
+    pictogram: null,
+    label: "بلی",
   });
 });
 
@@ -85,6 +96,109 @@ test("junk in the reply list does not throw", () => {
 test("a button without payload sends its title", () => {
   const { items } = parseReplies([{ text: "q", buttons: [{ title: "Gent" }] }]);
   assert.equal(items[0].buttons[0].payload, "Gent");
+});
+
+const dariQuestion = {
+  recipient_id: "s",
+  text: "پرسش ۳ از ۷\nشما چند سال دارید؟",
+  buttons: [
+    { title: "✅ بلی", payload: "/affirm" },
+    { title: "⏭️ نمی‌خواهم بگویم", payload: "/skip" },
+    { title: "❓ چرا این را می‌پرسید؟", payload: "/why_ask" },
+    { title: "🙋 با یک انسان صحبت کنم", payload: "/talk_to_person" },
+  ],
+};
+
+test("the help buttons are kept apart from the answers, in Rasa's order", () => {
+  const [, message] = parseReplies([dariMarker, dariQuestion]).items;
+  assert.deepEqual(
+    message.buttons.map((button) => button.payload),
+    ["/affirm", "/skip"],
+  );
+  assert.deepEqual(
+    message.help.map((button) => button.payload),
+    ["/why_ask", "/talk_to_person"],
+  );
+  assert.equal(message.help[1].title, "🙋 با یک انسان صحبت کنم"); // sent as the person's answer, as it was
+  assert.equal(message.help[1].label, "با یک انسان صحبت کنم");
+  assert.equal(message.help[1].dir, "rtl");
+  assert.ok(isHelpPayload(" /why_ask "));
+  assert.ok(!isHelpPayload('/why_ask{"x":1}') && !isHelpPayload("/affirm") && !isHelpPayload(undefined));
+  // A message without help buttons has none (the widget hides its help row then).
+  assert.deepEqual(parseReplies([{ text: "ok", buttons: [{ title: "Ja", payload: "/affirm" }] }]).items[0].help, []);
+});
+
+test("a leading pictogram is split from the button's words, also with variation selectors and ZWJ", () => {
+  const cases = [
+    ["✅ Yes", "✅", "Yes"],
+    ["⏭️ I'd rather not say", "⏭️", "I'd rather not say"],
+    ["🏠 A place to live", "🏠", "A place to live"],
+    ["👩🏽‍💻 Work with computers", "👩🏽‍💻", "Work with computers"],
+    ["🇧🇪 Belgium", "🇧🇪", "Belgium"],
+    ["1️⃣ One", "1️⃣", "One"],
+    ["Yes", null, "Yes"],
+    ["25 to 34", null, "25 to 34"],
+    ["✅", null, "✅"], // nothing after it: the title stays whole, a button needs words
+    ["✅Yes", null, "✅Yes"],
+  ];
+  for (const [title, pictogram, label] of cases) {
+    assert.deepEqual(splitPictogram(title), { pictogram, label }, title);
+  }
+  const [, message] = parseReplies([dariMarker, dariQuestion]).items;
+  assert.equal(message.buttons[1].pictogram, "⏭️");
+  assert.equal(message.buttons[1].label, "نمی‌خواهم بگویم");
+});
+
+test("the progress line is recognised by its shape, in any of the six languages' digits", () => {
+  for (const line of ["Question 3 of 7", "Vraag 3 van 7", "Въпрос 3 от 7", "Întrebarea 3 din 7", "Otázka 3 z 7"]) {
+    assert.deepEqual(progressOf(line), { text: line, current: 3, total: 7 }, line);
+  }
+  assert.deepEqual(progressOf("پرسش ۳ از ۷"), { text: "پرسش ۳ از ۷", current: 3, total: 7 });
+  assert.deepEqual(progressOf("سؤال ١٢ من ١٥"), { text: "سؤال ١٢ من ١٥", current: 12, total: 15 });
+  // Not a progress line: a sentence, one or three numbers, a range, a phone number, more done than there is.
+  for (const line of [
+    "Part 2 of 3: about you. How old are you?",
+    "Age: 25 to 34",
+    "Question 3",
+    "3/7",
+    "Call 112 or 1813",
+    "Question 8 of 7",
+    "Question 1 of 2 of 3",
+    "A very long first line that happens to say 3 and 7",
+  ]) {
+    assert.equal(progressOf(line), null, line);
+  }
+});
+
+test("a message starting with a progress line gets it apart; a one-line message keeps its line", () => {
+  const [, message] = parseReplies([dariMarker, dariQuestion]).items;
+  assert.deepEqual(message.progress, { text: "پرسش ۳ از ۷", current: 3, total: 7 });
+  assert.deepEqual(
+    message.lines.map((line) => line.text),
+    ["شما چند سال دارید؟"],
+  );
+  const [single] = parseReplies([{ text: "Question 3 of 7" }]).items;
+  assert.equal(single.progress, null);
+  assert.deepEqual(
+    single.lines.map((line) => line.text),
+    ["Question 3 of 7"],
+  );
+});
+
+test("the Dutch version at the desk leaves out the progress line and the pictograms, help apart", () => {
+  const reception = {
+    ...dariQuestion,
+    onthaal_nl: {
+      text: "Vraag 3 van 7\nHoe oud ben je?",
+      buttons: ["✅ Ja", "⏭️ Zeg ik liever niet", "❓ Waarom vraag je dit?", "🙋 Met een mens praten"],
+    },
+  };
+  const [, message] = parseReplies([dariMarker, reception]).items;
+  assert.deepEqual(message.dutch, {
+    lines: ["Hoe oud ben je?"],
+    buttons: ["Ja", "Zeg ik liever niet"],
+    help: ["Waarom vraag je dit?", "Met een mens praten"],
+  });
 });
 
 test("chosenLanguage reads only real choose_language payloads", () => {

@@ -1,7 +1,8 @@
 """axe-core (WCAG 2.0/2.1 A and AA rules) finds no violations in the widget, in each of the six languages.
 
 Runs against the real stack: the language choice, then the consent question in the chosen language with the
-language menu open, then the privacy notice. axe-core comes from npm into tests/browser/node_modules:
+language menu open, then the privacy notice, then the first question with its progress label and help row.
+axe-core comes from npm into tests/browser/node_modules:
     npm install --prefix tests/browser --no-save --no-package-lock axe-core@4
 """
 
@@ -56,3 +57,9 @@ def test_no_axe_violations(live_stack: Any, phone_page: Page, packs: dict[str, d
     page.get_by_role("button", name=texts["widget_privacy"]).click()
     expect(page.get_by_role("dialog")).to_be_visible()
     assert axe_violations(page) == [], f"privacy notice in {code}"
+
+    page.keyboard.press("Escape")
+    consent.get_by_role("button", name=texts["consent_yes"], exact=True).click()
+    expect(page.locator(".onthaal-help")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)  # a question: the help row
+    expect(page.locator(".onthaal-typing")).to_be_hidden(timeout=ANSWER_TIMEOUT_MS)
+    assert axe_violations(page) == [], f"question with its help row in {code}"

@@ -4,6 +4,7 @@ A person opens the page on a phone, picks a language from the multilingual choic
 the widget itself switch to that language, right-to-left for Dari. Expected texts come from languages/*.yml.
 """
 
+import re
 from typing import Any
 
 import pytest
@@ -64,7 +65,8 @@ def test_person_chooses_bulgarian_consents_and_is_asked_the_first_question(
 
     yes = consent.get_by_role("button", name=text(packs, "bg", "consent_yes"), exact=True)
     expect(yes).to_have_attribute("lang", "bg")
-    expect(yes.locator("svg[aria-hidden=true]")).to_have_count(1)  # the pictogram for "yes"
+    # One pictogram for "yes", hidden from screen readers: the title's own emoji (else one chosen by the payload).
+    expect(yes.locator(".onthaal-pictogram[aria-hidden=true], svg[aria-hidden=true]")).to_have_count(1)
     before = assistant.count()
     yes.click()
 
@@ -74,6 +76,18 @@ def test_person_chooses_bulgarian_consents_and_is_asked_the_first_question(
     expect(assistant.last).to_have_attribute("lang", "bg")
     expect(yes).to_be_disabled()
     expect(page.get_by_role("alert")).to_be_hidden()
+    # A question: its progress line as a label above it, its help buttons in the row above the input, not inline.
+    progress = re.escape(text(packs, "bg", "progress")).replace(r"\{n\}", r"\d+").replace(r"\{m\}", r"\d+")
+    expect(assistant.last.locator(".onthaal-progress")).to_have_text(re.compile(f"^{progress}$"))
+    row = page.get_by_role("navigation", name=re.compile(re.escape(text(packs, "bg", "why_button"))))
+    why = row.get_by_role("button", name=text(packs, "bg", "why_button"), exact=True)
+    expect(why).to_be_enabled()
+    expect(row.get_by_role("button", name=text(packs, "bg", "person_button"), exact=True)).to_be_enabled()
+    expect(assistant.last.get_by_role("button", name=text(packs, "bg", "why_button"))).to_have_count(0)
+    before = assistant.count()
+    why.click()
+    expect(page.locator(".onthaal-msg--person").last).to_contain_text(text(packs, "bg", "why_button"))
+    expect(assistant).not_to_have_count(before, timeout=ANSWER_TIMEOUT_MS)
 
 
 def test_typed_answers_and_a_reload_mid_conversation_keep_the_history(

@@ -198,8 +198,19 @@ def test_layout_fits_a_small_phone_with_big_targets(page: Page, packs) -> None:
 
 
 def test_built_in_english_fallback_matches_the_english_pack(page: Page, packs) -> None:
-    FakeSite(page, packs)
+    site = FakeSite(page, packs)
     page.goto(f"{SITE}/")
-    fallback = page.evaluate("import('/widget/strings.js').then((module) => module.FALLBACK_PACK.texts)")
     english = {key: value for key, value in packs["en"]["texts"].items() if key.startswith("widget_")}
+    # The full page carries the words itself (one module less before the first buttons) ...
+    expect(page.get_by_role("button", name=english["widget_send"], exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
+    assert "/widget/english.js" not in site.requested
+    assert page.evaluate("JSON.parse(document.getElementById('onthaal-english').textContent).texts") == english
+    # ... a site embedding the widget gets the same words from english.js.
+    fallback = page.evaluate("import('/widget/english.js').then((module) => module.ENGLISH_PACK.texts)")
     assert fallback == english
+    strings = page.evaluate(
+        "import('/widget/strings.js').then((module) => module.builtInEnglish({getElementById: () => null}))"
+        ".then((pack) => pack.texts)"
+    )
+    assert strings == english

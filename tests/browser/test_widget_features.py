@@ -346,3 +346,4 @@ def test_one_script_tag_embeds_the_widget_on_another_site(page: Page, packs) -> 
     expect(page.locator("html")).to_have_attribute("lang", "nl")  # the host page's own language is left alone
     assert page.locator("link[data-onthaal-style]").get_attribute("href") == f"{SITE}/widget/widget.css"
     assert site.messages == ['/choose_language{"language":"bg"}']
+    assert "/widget/english.js" in site.requested  # no words in the host page: the module brings them

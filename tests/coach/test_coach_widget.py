@@ -1,8 +1,14 @@
 """Widget serving: index with the Rasa URL filled in, static files, language packs as JSON, health."""
 
+import base64
+import hashlib
+import json
+import re
+
 import yaml
 
 from coach.settings import REPO_ROOT
+from coach.widget_page import inline_english, style_source, widget_page
 
 from_repo = REPO_ROOT / "languages"
 
@@ -72,3 +78,48 @@ def test_language_pack_not_written_yet_is_404(client, settings, tmp_path):
 
 def test_health(client):
     assert client.get("/api/v1/health").json() == {"status": "ok"}
+
+
+def test_index_carries_the_stylesheet_inline_allowed_by_its_hash_only(client, settings):
+    css = ".onthaal { color: #1b1b1b; }\n"
+    (settings.widget_dir / "widget.css").write_text(css, encoding="utf-8")
+    (settings.widget_dir / "index.html").write_text(
+        '<!doctype html><html><head><link rel="stylesheet" href="/widget/widget.css"></head><body></body></html>',
+        encoding="utf-8",
+    )
+
+    response = client.get("/")
+
+    assert f"<style data-onthaal-style>{css}</style>" in response.text
+    assert 'rel="stylesheet"' not in response.text  # no request of its own on the first render
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    policy = response.headers["content-security-policy"]
+    assert f"style-src 'self' 'sha256-{digest}';" in policy
+    assert "unsafe-inline" not in policy and "script-src" not in policy  # scripts: files of its own only
+
+
+def test_the_real_widget_page_inlines_the_real_stylesheet_and_english_words():
+    widget_dir = REPO_ROOT / "web_widget"
+    html, source = widget_page(widget_dir, from_repo, "http://rasa.test")
+
+    css = (widget_dir / "widget.css").read_text("utf-8")
+    assert f"<style data-onthaal-style>{css}</style>" in html
+    assert source == style_source(css)
+    assert "/widget/widget.css" not in html and 'data-server="http://rasa.test"' in html
+    block = re.search(r'<script type="application/json" id="onthaal-english">(.*?)</script>', html, re.DOTALL)
+    english = yaml.safe_load((from_repo / "en.yml").read_text("utf-8"))
+    assert block and json.loads(block.group(1)) == {
+        "code": "en",
+        "name": english["name"],
+        "direction": "ltr",
+        "texts": {key: value for key, value in english["texts"].items() if key.startswith("widget_")},
+    }
+    assert html.index("onthaal-english") < html.index("</head>")
+
+
+def test_english_words_cannot_end_their_block_early():
+    html = inline_english(
+        "<head></head>", {"code": "en", "name": "English", "direction": "ltr", "texts": {"widget_x": "a</script>b"}}
+    )
+    block = html.removeprefix('<head><script type="application/json" id="onthaal-english">').split("</script>")[0]
+    assert json.loads(block)["texts"]["widget_x"] == "a</script>b"
