@@ -46,8 +46,10 @@ $(COACH_VENV)/.installed: requirements/coach.lock
 .env:
 	@$(PYTHON) tools/stack.py dotenv
 
+# Chromium from Debian, and an emoji font so that the buttons' pictograms show in screenshots as on a phone.
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@fc-list 2>/dev/null | grep -q "Noto Color Emoji" || (apt-get update -qq && apt-get install -y -qq fonts-noto-color-emoji >/dev/null)
 
 bot/domain/responses.yml: bot/responses.yml bot/questions.yml $(wildcard languages/*.yml) config/neighbourhoods.yml config/pictograms.yml tools/generate_responses.py tools/generated.py
 	$(COACH_PY) tools/generate_responses.py

@@ -201,13 +201,10 @@ def test_log_lines_carry_neither_the_reference_nor_the_code(odd_coach, caplog, t
         assert "ONT-AAAAA2" not in record.getMessage() and "987654" not in record.getMessage()
 
 
-async def test_the_person_hears_the_status_in_their_language_only_for_reference_and_code(
-    real_coach, tmp_path, monkeypatch
-):
+async def test_the_person_hears_the_status_only_for_reference_and_code(real_coach, tmp_path, monkeypatch):
     from rasa_sdk.executor import CollectingDispatcher
 
     from bot.actions.status import ActionIntakeStatus
-    from bot.intake.reference_data import text
     from tests.bot.conftest import DOMAIN, entity, make_tracker
 
     coach, secret = real_coach
@@ -221,19 +218,16 @@ async def test_the_person_hears_the_status_in_their_language_only_for_reference_
         dispatcher = CollectingDispatcher()
         tracker = make_tracker(typed, "ask_status", entities=entities, **slots)
         events = await ActionIntakeStatus().run(dispatcher, tracker, DOMAIN)
-        return [message.get("text") for message in dispatcher.messages if message.get("text")], events
+        return [message.get("response") or message.get("custom") for message in dispatcher.messages], events
 
     both = [entity("reference", "ONT-EEEEE6"), entity("code", STATUS_CODE)]
-    texts, _ = await ask(f"ONT-EEEEE6 {STATUS_CODE}", both, language="nl")
-    assert texts == ["Een coach heeft je antwoorden opgenomen en neemt snel contact met je op."]
-    texts, _ = await ask(
-        "ONT-EEEEE6 000000", [entity("reference", "ONT-EEEEE6"), entity("code", "000000")], language="en"
-    )
-    assert texts == ["I cannot find this reference with this code. Please check both and try again."]
+    assert (await ask(f"ONT-EEEEE6 {STATUS_CODE}", both, language="nl"))[0] == ["utter_status_claimed"]
+    wrong = [entity("reference", "ONT-EEEEE6"), entity("code", "000000")]
+    assert (await ask("ONT-EEEEE6 000000", wrong, language="en"))[0] == ["utter_status_unknown"]
     # Only the reference: nothing about the intake, the person is asked for both.
-    texts, _ = await ask("ONT-EEEEE6", [entity("reference", "ONT-EEEEE6")], language="en")
-    assert texts == ["Type your reference and your code, for example: ONT-ABC234 123456."]
-    # A first message in Romanian, no language yet: the answer is in Romanian, and the conversation takes it.
-    texts, events = await ask("ce se întâmplă acum", [], detected={"code": "ro", "confidence": 0.99})
-    assert texts == [text("ro", "ask_status")]
-    assert {"event": "slot", "timestamp": None, "name": "language", "value": "ro"} in events
+    only = [entity("reference", "ONT-EEEEE6")]
+    assert (await ask("ONT-EEEEE6", only, language="en"))[0] == ["utter_ask_status"]
+    # A first message in Romanian, no language yet: the conversation takes Romanian and the action runs again in it.
+    said, events = await ask("ce se întâmplă acum", [], detected={"code": "ro", "confidence": 0.99})
+    assert said == [{"onthaal": {"language": "ro", "direction": "ltr"}}]
+    assert [event["event"] for event in events] == ["slot", "followup"] and events[0]["value"] == "ro"

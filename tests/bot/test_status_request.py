@@ -1,4 +1,4 @@
-""""What happens now?": the reference and code found in what a person types, and the status action's answers."""
+""" "What happens now?": the reference and code found in what a person types, and the status action's answers."""
 
 from __future__ import annotations
 
