@@ -3,7 +3,9 @@
 Run: `make screenshots` (`.venv/bin/python tools/screenshots.py`). Writes `screenshots/widget-<code>.png` (a
 360 x 740 phone: the language was chosen by clicking, the consent question shows), `screenshots/widget-start.png`
 (the multilingual language choice), `screenshots/widget-prs-large.png` (Dari, larger text) and
-`screenshots/reception-bg.png` (the desk: Bulgarian with the Dutch lines). The widget is served by the local
+`screenshots/reception-bg.png` (the desk: Bulgarian with the Dutch lines), and `screenshots/widget-nl-question.png`
+and `widget-prs-question.png` (after consent: a question with its progress label, pictograms and the help row).
+The widget is served by the local
 server of tools/widget_bench.py, which answers with the generated domain responses (no model needed).
 """
 
@@ -35,7 +37,9 @@ def take(out: Path) -> list[Path]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-        def shoot(url: str, code: str | None, name: str, viewport: dict[str, int], larger: bool = False) -> None:
+        def shoot(
+            url: str, code: str | None, name: str, viewport: dict[str, int], larger: bool = False, ask: bool = False
+        ) -> None:
             context = browser.new_context(viewport=viewport, device_scale_factor=2, locale="nl-BE")
             page = context.new_page()
             page.goto(url)
@@ -47,10 +51,20 @@ def take(out: Path) -> list[Path]:
                 question = packs[code]["texts"]["consent_yes"]
                 expect(page.get_by_role("button", name=question).first).to_be_visible()
                 expect(page.locator("#onthaal")).to_have_attribute("lang", code)
+            if ask:
+                # Consent given: the first question with its progress label and the help row.
+                page.get_by_role("button", name=packs[code]["texts"]["consent_yes"]).first.click()
+                expect(page.locator(".onthaal-help button").first).to_be_visible()
             if larger:
                 page.locator(".onthaal-larger").click()
             page.wait_for_timeout(300)
-            log.evaluate("node => { node.scrollTop = node.scrollHeight; }")  # show the answer buttons
+            if ask:  # the question from its progress label down, as the person first sees it
+                log.evaluate(
+                    "node => { const label = node.querySelector('.onthaal-progress');"
+                    " node.scrollTop = label.offsetTop - node.offsetTop - 8; }"
+                )
+            else:
+                log.evaluate("node => { node.scrollTop = node.scrollHeight; }")  # show the answer buttons
             page.wait_for_timeout(100)
             path = out / f"{name}.png"
             page.screenshot(path=str(path))
@@ -62,6 +76,8 @@ def take(out: Path) -> list[Path]:
             for code in packs:
                 shoot(url + "/", code, f"widget-{code}", PHONE)
             shoot(url + "/", "prs", "widget-prs-large", PHONE, larger=True)
+            for code in ("nl", "prs"):
+                shoot(url + "/", code, f"widget-{code}-question", PHONE, ask=True)
         with serve(reception_index()) as url:
             shoot(url + "/", "bg", "reception-bg", DESK)
         browser.close()

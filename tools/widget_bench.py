@@ -71,6 +71,7 @@ class FakeRasa:
     def __init__(self) -> None:
         self.responses = yaml.safe_load(RESPONSES.read_text("utf-8"))["responses"]
         self.packs = {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in LANGUAGES_DIR.glob("*.yml")}
+        self.languages: dict[str, str] = {}  # sender -> the language chosen
 
     def variation(self, name: str, code: str | None) -> dict[str, Any]:
         for variation in self.responses[name]:
@@ -91,11 +92,26 @@ class FakeRasa:
             message["onthaal_nl"] = {"text": nl["text"], "buttons": [b["title"] for b in nl.get("buttons") or []]}
         return message
 
-    def reply(self, text: str, dutch: bool = False) -> list[dict[str, Any]]:
+    def question(self, code: str, dutch: bool) -> dict[str, Any]:
+        """The question after consent, as the screenshots show it: "What do you want help with?", 6th of 7."""
+        message = self.message("utter_ask_help_with", code, dutch)
+        texts = self.packs[code]["texts"]
+        digits = texts["digits"]
+        progress = texts["progress"].format(n=digits[6], m=digits[7])
+        message["text"] = message["text"].replace("{progress}", progress)
+        if "onthaal_nl" in message:
+            nl = self.packs["nl"]["texts"]["progress"].format(n=6, m=7)
+            message["onthaal_nl"]["text"] = message["onthaal_nl"]["text"].replace("{progress}", nl)
+        return message
+
+    def reply(self, text: str, dutch: bool = False, sender: str = "") -> list[dict[str, Any]]:
         chosen = CHOOSE_LANGUAGE.match(text.strip())
+        if text.strip() == "/affirm" and sender in self.languages:
+            return [self.question(self.languages[sender], dutch)]
         if not chosen or chosen.group(1) not in self.packs:
             return [self.message("utter_ask_language", None, dutch)] if text == "/greet" else []
         code = chosen.group(1)
+        self.languages[sender] = code
         marker = {"recipient_id": "bench", "custom": {"onthaal": {"language": code, "direction": "ltr"}}}
         marker["custom"]["onthaal"]["direction"] = self.packs[code]["direction"]
         return [marker, *(self.message(name, code, dutch) for name in ("utter_welcome", "utter_ask_consent"))]
@@ -145,7 +161,8 @@ def serve(index_html: str | None = None) -> Iterator[str]:
             if self.path not in ("/webhooks/rest/webhook", "/webhooks/reception/webhook"):
                 self.answer(b"not found", "text/plain", 404)
                 return
-            reply = rasa.reply(str(body.get("message", "")), dutch=self.path.startswith("/webhooks/reception"))
+            reception = self.path.startswith("/webhooks/reception")
+            reply = rasa.reply(str(body.get("message", "")), dutch=reception, sender=str(body.get("sender", "")))
             self.answer(json.dumps(reply).encode(), "application/json")
 
         def log_message(self, *args: Any) -> None:
