@@ -68,6 +68,13 @@ def next_question(slots: dict[str, Any]) -> list[EventType]:
 def _language_updates(tracker: Tracker, dispatcher: CollectingDispatcher, hint: str | None) -> dict[str, Any]:
     current = tracker.get_slot("language")
     chosen = entity(tracker, "language")
+    name, _ = intent(tracker)
+    if typed_text(tracker) is not None and (
+        name != "choose_language" or tracker.get_slot("requested_slot") == "languages_spoken"
+    ):
+        # A language named in a typed answer ("Nederlands en Engels" to "Which languages do you speak?") is an
+        # answer, not a choice: only a button, or a message meant as a choice, switches by name.
+        chosen = None
     if chosen not in LANGUAGES:
         chosen = None
         detected = tracker.latest_message.get("language") or {}

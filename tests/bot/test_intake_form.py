@@ -326,3 +326,27 @@ async def test_back_in_the_form_after_a_rule_only_the_next_question_is_chosen(di
         SlotSet("requested_slot", "income"),
         SlotSet("progress", "Question 7 of 10"),
     ]
+
+
+async def test_languages_named_in_a_typed_answer_do_not_switch_the_conversation(dispatcher):
+    words = "Nederlands en Engels"
+    tracker = make_tracker(
+        words,
+        "choose_language",
+        entities=[entity("language", "en")],
+        requested_slot="languages_spoken",
+        **{**ASKED_UP_TO_INCOME, "language": "nl", "tell_more": "yes"},
+    )
+    slots = await run(dispatcher, tracker)
+    assert "language" not in slots and slots["languages_spoken"] == words
+
+
+async def test_a_language_button_still_switches_at_a_free_text_question(dispatcher):
+    tracker = make_tracker(
+        '/choose_language{"language":"en"}',
+        "choose_language",
+        entities=[entity("language", "en")],
+        requested_slot="languages_spoken",
+        **{**ASKED_UP_TO_INCOME, "language": "nl", "tell_more": "yes"},
+    )
+    assert (await run(dispatcher, tracker))["language"] == "en"
