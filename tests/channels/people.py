@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from tests.channels.fake_provider import FakeProvider
+from tests.e2e.chat import words
 
 _update_ids = itertools.count(int(time.time()))
 _NUMBERED = re.compile(r"^(\d+)\. (.+)$")
@@ -193,3 +194,50 @@ class TelegramPerson(Person):
             "data": buttons[title],
         }
         return self.send(self.update(callback_query=query))
+
+
+class ChannelChat:
+    """A person on WhatsApp or Telegram seen as tests/e2e/chat.py's `Chat`, so that tests/e2e/intake.py's
+    IntakeScript can hold a whole intake over the channel: the last turn's messages as Rasa-like replies (text, and
+    the numbered options on WhatsApp or the inline keyboard on Telegram as buttons), taps by the button's words."""
+
+    def __init__(self, person: Person, greeting: str = "/start") -> None:
+        self.person = person
+        self.greeting = greeting
+
+    def greet(self) -> None:
+        self.person.say(self.greeting)
+
+    def say(self, message: str) -> None:
+        self.person.say(message)
+
+    @property
+    def replies(self) -> list[dict[str, Any]]:
+        replies = []
+        for sent in self.person.replies:
+            text, buttons = sent["text"], []
+            if markup := sent.get("reply_markup"):  # Telegram
+                buttons = [button["text"] for row in markup["inline_keyboard"] for button in row]
+            else:  # WhatsApp: the options are numbered lines after the text
+                head, _, tail = text.rpartition("\n\n")
+                numbered = [_NUMBERED.match(line) for line in tail.splitlines()]
+                if tail and all(numbered):
+                    text, buttons = head, [match[2] for match in numbered if match]
+            replies.append({"text": text, "buttons": [{"title": title, "payload": title} for title in buttons]})
+        return replies
+
+    @property
+    def texts(self) -> list[str]:
+        return [reply["text"] for reply in self.replies if reply["text"]]
+
+    def buttons(self) -> dict[str, str]:
+        return {button["title"]: button["payload"] for reply in self.replies for button in reply["buttons"]}
+
+    def offers(self, title: str) -> bool:
+        return title in {words(shown) for shown in self.buttons()}
+
+    def click(self, title: str) -> None:
+        """Tap the option with these words (the pictogram in front is not part of them)."""
+        shown = {words(option): option for option in self.person.options()}
+        assert title in shown, f"no option {title!r} in {list(shown)}"
+        self.person.choose(shown[title])
