@@ -69,6 +69,11 @@ class Chat:
     def texts(self) -> list[str]:
         return [reply["text"] for reply in self.replies if "text" in reply]
 
+    @property
+    def bare_texts(self) -> list[str]:
+        """The texts without the progress line in front of a question ("Question 3 of 7")."""
+        return [without_progress(text) for text in self.texts]
+
     def buttons(self) -> dict[str, str]:
         """Title -> payload of the buttons in the last reply."""
         return {button["title"]: button["payload"] for reply in self.replies for button in reply.get("buttons", [])}
