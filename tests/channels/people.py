@@ -51,6 +51,13 @@ class Person:
     def options(self) -> list[str]:
         raise NotImplementedError
 
+    def shown(self, title: str) -> str:
+        """The option as shown for these words: the words alone, or with the pictogram in front."""
+        options = self.options()
+        found = [option for option in options if title in (option, words(option))]
+        assert found, f"no option {title!r} in {options}"
+        return found[0]
+
     def choose(self, title: str) -> int:
         raise NotImplementedError
 
@@ -123,9 +130,7 @@ class WhatsAppPerson(Person):
         return []
 
     def choose(self, title: str) -> int:
-        options = self.options()
-        assert title in options, f"no option {title!r} in {options}"
-        return self.say(str(options.index(title) + 1))
+        return self.say(str(self.options().index(self.shown(title)) + 1))
 
 
 class TelegramPerson(Person):
@@ -183,15 +188,14 @@ class TelegramPerson(Person):
         return list(self.buttons())
 
     def choose(self, title: str) -> int:
-        buttons = self.buttons()
-        assert title in buttons, f"no button {title!r} in {list(buttons)}"
+        title = self.shown(title)
         bot_message = {"message_id": 1, "date": int(time.time()), "chat": {"id": self.chat_id, "type": "private"}}
         query = {
             "id": str(next(_update_ids)),
             "from": self.user,
             "message": bot_message,
             "chat_instance": "1",
-            "data": buttons[title],
+            "data": self.buttons()[title],
         }
         return self.send(self.update(callback_query=query))
 
@@ -238,6 +242,4 @@ class ChannelChat:
 
     def click(self, title: str) -> None:
         """Tap the option with these words (the pictogram in front is not part of them)."""
-        shown = {words(option): option for option in self.person.options()}
-        assert title in shown, f"no option {title!r} in {list(shown)}"
-        self.person.choose(shown[title])
+        self.person.choose(title)
