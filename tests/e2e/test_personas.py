@@ -45,10 +45,6 @@ def test_jozef_reaches_the_end_in_slovak_with_buttons_only(live_stack):
     assert_intake_follows(persona, stored(live_stack, reference))
 
 
-# A bug in the assistant, not in the test: on "Which languages do you speak?" a typed answer that names one of the
-# six languages ("Nederlands en Engels") carries a `language` entity, which the form takes as a language choice: the
-# conversation switches to English, the answer is dropped and the question comes again in English.
-@pytest.mark.xfail(strict=True, reason="languages_spoken: 'Nederlands en Engels' switches the conversation to English")
 def test_lorenzo_has_worked_wants_a_bike_repair_internship_and_came_back_through_his_former_coach(live_stack):
     persona = PERSONAS["Lorenzo"]
     script = IntakeScript(Chat(live_stack.rasa_url), "nl", persona.script)
