@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from tests.channels.fake_provider import FakeProvider
+from tests.e2e.chat import words
 
 _update_ids = itertools.count(int(time.time()))
 _NUMBERED = re.compile(r"^(\d+)\. (.+)$")
@@ -49,6 +50,13 @@ class Person:
 
     def options(self) -> list[str]:
         raise NotImplementedError
+
+    def shown(self, title: str) -> str:
+        """The option as shown for these words: the words alone, or with the pictogram in front."""
+        options = self.options()
+        found = [option for option in options if title in (option, words(option))]
+        assert found, f"no option {title!r} in {options}"
+        return found[0]
 
     def choose(self, title: str) -> int:
         raise NotImplementedError
@@ -122,9 +130,7 @@ class WhatsAppPerson(Person):
         return []
 
     def choose(self, title: str) -> int:
-        options = self.options()
-        assert title in options, f"no option {title!r} in {options}"
-        return self.say(str(options.index(title) + 1))
+        return self.say(str(self.options().index(self.shown(title)) + 1))
 
 
 class TelegramPerson(Person):
@@ -182,14 +188,58 @@ class TelegramPerson(Person):
         return list(self.buttons())
 
     def choose(self, title: str) -> int:
-        buttons = self.buttons()
-        assert title in buttons, f"no button {title!r} in {list(buttons)}"
+        title = self.shown(title)
         bot_message = {"message_id": 1, "date": int(time.time()), "chat": {"id": self.chat_id, "type": "private"}}
         query = {
             "id": str(next(_update_ids)),
             "from": self.user,
             "message": bot_message,
             "chat_instance": "1",
-            "data": buttons[title],
+            "data": self.buttons()[title],
         }
         return self.send(self.update(callback_query=query))
+
+
+class ChannelChat:
+    """A person on WhatsApp or Telegram seen as tests/e2e/chat.py's `Chat`, so that tests/e2e/intake.py's
+    IntakeScript can hold a whole intake over the channel: the last turn's messages as Rasa-like replies (text, and
+    the numbered options on WhatsApp or the inline keyboard on Telegram as buttons), taps by the button's words."""
+
+    def __init__(self, person: Person, greeting: str = "/start") -> None:
+        self.person = person
+        self.greeting = greeting
+
+    def greet(self) -> None:
+        self.person.say(self.greeting)
+
+    def say(self, message: str) -> None:
+        self.person.say(message)
+
+    @property
+    def replies(self) -> list[dict[str, Any]]:
+        replies = []
+        for sent in self.person.replies:
+            text, buttons = sent["text"], []
+            if markup := sent.get("reply_markup"):  # Telegram
+                buttons = [button["text"] for row in markup["inline_keyboard"] for button in row]
+            else:  # WhatsApp: the options are numbered lines after the text
+                head, _, tail = text.rpartition("\n\n")
+                numbered = [_NUMBERED.match(line) for line in tail.splitlines()]
+                if tail and all(numbered):
+                    text, buttons = head, [match[2] for match in numbered if match]
+            replies.append({"text": text, "buttons": [{"title": title, "payload": title} for title in buttons]})
+        return replies
+
+    @property
+    def texts(self) -> list[str]:
+        return [reply["text"] for reply in self.replies if reply["text"]]
+
+    def buttons(self) -> dict[str, str]:
+        return {button["title"]: button["payload"] for reply in self.replies for button in reply["buttons"]}
+
+    def offers(self, title: str) -> bool:
+        return title in {words(shown) for shown in self.buttons()}
+
+    def click(self, title: str) -> None:
+        """Tap the option with these words (the pictogram in front is not part of them)."""
+        self.person.choose(title)

@@ -46,9 +46,17 @@ class Chat:
         self.sender = f"web-{uuid.uuid4()}"  # the REST channel accepts only its own id format
         self.replies: list[dict[str, Any]] = []
 
+    def body(self, message: str) -> dict[str, Any]:
+        return {"sender": self.sender, "message": message}
+
+    def greet(self) -> list[dict[str, Any]]:
+        """Opening the chat: the widget sends the greeting before the person does anything."""
+        return self.say("/greet")
+
     def say(self, message: str) -> list[dict[str, Any]]:
+        body = self.body(message)
         for _ in range(RETRIES_WHEN_TOO_MANY):
-            response = httpx.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
+            response = httpx.post(self.url, json=body, timeout=60)
             if response.status_code != 429:
                 break
             # A test talks faster than a person: over the channel's rate limit it waits, as the widget does.
@@ -60,6 +68,11 @@ class Chat:
     @property
     def texts(self) -> list[str]:
         return [reply["text"] for reply in self.replies if "text" in reply]
+
+    @property
+    def bare_texts(self) -> list[str]:
+        """The texts without the progress line in front of a question ("Question 3 of 7")."""
+        return [without_progress(text) for text in self.texts]
 
     def buttons(self) -> dict[str, str]:
         """Title -> payload of the buttons in the last reply."""
@@ -81,6 +94,32 @@ class Chat:
         response = httpx.get(url, headers=rasa_api_headers(), timeout=10)
         response.raise_for_status()
         return response.json()
+
+
+class DeskChat(Chat):
+    """The same conversation held at the reception desk: the widget in reception mode posts to the reception
+    channel with a desk sender id and the staff member's signed token (bot/channels/reception.py), and remarks for
+    the coach ride along with the next message."""
+
+    def __init__(self, rasa_url: str, staff: str) -> None:
+        from coach.routers.reception import mint_token
+        from tools.stack import ensure_dotenv
+
+        super().__init__(rasa_url)
+        self.url = f"{rasa_url}/webhooks/reception/webhook"
+        self.sender = f"desk-{uuid.uuid4()}"
+        self.token = mint_token(staff, ensure_dotenv()["ONTHAAL_WEBHOOK_SECRET"])
+        self.remarks: list[str] = []
+
+    def remark(self, words: str) -> None:
+        """A remark the staff member adds in the staff panel; it goes with the next message."""
+        self.remarks.append(words)
+
+    def body(self, message: str) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"onthaal_reception_token": self.token, "onthaal_message_id": str(uuid.uuid4())}
+        if self.remarks:
+            metadata["onthaal_remarks"], self.remarks = self.remarks, []
+        return {**super().body(message), "metadata": metadata}
 
 
 def stored_intakes(state_dir: Path) -> list[dict[str, Any]]:

@@ -6,8 +6,11 @@ A script says, per question slot (bot/questions.yml), what the person does:
   ["a", "b"]           several taps, then "Done" ([] taps "No, none of these")
   ("type", "words")    type the words
 and `confirm_needs`: True/False, for "I understood: ... Is that right?"; `confirm_name`: True/False, for "Shall
-we call you Ionel?". Questions the script does not mention are skipped; `tell_more` is "no" unless the script says
-otherwise, as a person in a hurry would answer.
+we call you Ionel?"; `contact_detail`: "known_number" taps "Yes, use this number" where the channel knows it.
+Questions the script does not mention are skipped; `tell_more` is "no" unless the script says otherwise, as a
+person in a hurry would answer.
+The chat is tests/e2e/chat.py's Chat (REST), DeskChat (the reception desk), or anything with the same `greet`,
+`say`, `click`, `texts` and `buttons` (tests/channels/people.py ChannelChat, the browser's WidgetChat).
 Every tap and every typed answer counts in `taps`, from the language button to "Yes, send it".
 """
 
@@ -76,9 +79,10 @@ class IntakeScript:
 
     def start(self, opening: str) -> None:
         if opening == "button":
-            self.chat.say("/greet")  # opening the chat; the person's first tap is the language
+            self.chat.greet()  # opening the chat; the person's first tap is the language
             self.turns += 1
-            self.click(LANGUAGE_NAMES[self.language])
+            if self.texts["consent_question"] not in self.chat.texts:  # unless the app's language chose it
+                self.click(LANGUAGE_NAMES[self.language])
         else:
             self.say(opening)
         assert self.texts["consent_question"] in self.chat.texts, self.chat.replies
@@ -117,7 +121,9 @@ class IntakeScript:
             self.click(self.texts["name_confirm_yes" if confirm else "name_confirm_no"])
             return
         answer = self.script.get(slot, "no" if slot == "tell_more" else "skip")
-        if answer == "skip":
+        if slot == "contact_detail" and answer == "known_number":
+            self.click(self.texts["use_known_number_yes"])
+        elif answer == "skip":
             self.click(self.texts["skip_button"])
         elif isinstance(answer, tuple):
             self.say(answer[1])
@@ -136,6 +142,10 @@ class IntakeScript:
     def hold(self, opening: str = "button") -> str:
         """The whole intake, up to the reference (and the status code) the person is given."""
         self.start(opening)
+        return self.finish()
+
+    def finish(self) -> str:
+        """From the first question on, up to the reference."""
         while (slot := self.current_question()) != "readback":
             assert self.turns < MAX_TURNS, f"no end after {self.turns} turns"
             self.answer(slot)

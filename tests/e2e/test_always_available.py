@@ -16,7 +16,7 @@ def started(live_stack, language: str) -> tuple[Chat, dict[str, str]]:
     chat = Chat(live_stack.rasa_url)
     chat.say(f'/choose_language{{"language":"{language}"}}')
     chat.click(texts["consent_yes"])
-    assert chat.texts == [texts["ask_contact_name"]]
+    assert chat.bare_texts == [texts["ask_contact_name"]]
     return chat, texts
 
 
@@ -26,7 +26,7 @@ def test_words_of_crisis_get_the_crisis_contacts_in_the_same_turn(live_stack, la
     chat.say(words)
     assert chat.texts == [texts["crisis"]]
     chat.say("Milena")  # the intake goes on where it was
-    assert chat.texts == [texts["ask_contact_method"]]
+    assert chat.bare_texts == [texts["ask_contact_method"]]
 
 
 def test_crisis_contacts_come_even_when_the_action_server_is_down(live_stack):
@@ -43,11 +43,20 @@ def test_asking_for_a_person_hands_off_what_is_known_marked_incomplete(live_stac
     chat, texts = started(live_stack, "en")
     chat.say("Simon")
     chat.say("I want to talk to a real person")
+    # Before the hand-off only a way to reach the person is asked, then nothing more.
+    assert chat.bare_texts == [texts["ask_contact_method_for_person"]]
+    chat.click(texts["contact_method_phone"])
+    chat.say("0470 12 34 56")
+    assert chat.bare_texts == [texts["ask_contact_time"]]
+    chat.click(texts["contact_time_any"])
     [answer] = chat.texts
     reference = next(word.strip(".,!?") for word in answer.split() if word.startswith("ONT-"))
-    assert answer == texts["handed_over"].replace("{reference}", reference)
+    handed_over, _, status = answer.partition("\n")
+    assert handed_over == texts["handed_over"].replace("{reference}", reference)
+    assert status.startswith(texts["status_later"].split("{code}")[0])  # and the code to ask what happens now
     intake = next(i for i in stored_intakes(live_stack.state_dir) if i["reference"] == reference)
     assert intake["complete"] is False and intake["answers"]["name"] == "Simon"
+    assert intake["answers"]["contact_detail"] == "0470 12 34 56" and intake["answers"]["neighbourhood"] is None
     # The intake lives on in the coach service only: the conversation is erased, its language kept.
     events = tracker_events_once_erased(chat)
     assert not any("Simon" in str(event) for event in events)
@@ -78,14 +87,14 @@ def test_stop_forgets_everything_and_sends_nothing(live_stack):
 def test_why_is_answered_and_the_question_asked_again(live_stack):
     chat, texts = started(live_stack, "en")
     chat.say("why do you need to know that?")
-    assert chat.texts == [texts["why_contact"], texts["ask_contact_name"]]
+    assert chat.bare_texts == [texts["why_contact"], texts["ask_contact_name"]]
 
 
 def test_choosing_another_language_repeats_the_open_question_in_it(live_stack):
     chat, texts = started(live_stack, "en")
     chat.say('/choose_language{"language":"ro"}')
     assert {"onthaal": {"language": "ro", "direction": "ltr"}} in [reply.get("custom") for reply in chat.replies]
-    assert chat.texts == [pack("ro")["ask_contact_name"]]
+    assert chat.bare_texts == [pack("ro")["ask_contact_name"]]
 
 
 @pytest.mark.parametrize(
@@ -107,7 +116,7 @@ def test_starting_again_forgets_the_answers_and_keeps_the_language(live_stack, l
 def test_a_name_of_two_words_is_an_answer_whatever_the_classifier_thinks(live_stack, language, name):
     chat, texts = started(live_stack, language)
     chat.say(name)
-    assert chat.texts == [texts["ask_contact_method"]]
+    assert chat.bare_texts == [texts["ask_contact_method"]]
 
 
 @pytest.mark.parametrize(

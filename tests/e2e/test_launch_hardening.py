@@ -24,7 +24,7 @@ def mid_intake(live_stack) -> tuple[Chat, dict[str, str]]:
     chat.say('/choose_language{"language":"en"}')
     chat.click(texts["consent_yes"])
     chat.say("Milena")
-    assert chat.texts == [texts["ask_contact_method"]]  # the form ran: Rasa reached the action server
+    assert chat.bare_texts == [texts["ask_contact_method"]]  # the form ran: Rasa reached the action server
     return chat, texts
 
 
@@ -113,7 +113,7 @@ def test_the_action_server_refuses_calls_without_the_secret_and_does_nothing(liv
 
     time.sleep(3)  # action_stop would erase the conversation two seconds after it ran
     assert chat.tracker()["events"] == before
-    assert chat.click(pack("en")["contact_method_phone"]) and chat.texts == [pack("en")["ask_contact_phone"]]
+    assert chat.click(pack("en")["contact_method_phone"]) and chat.bare_texts == [pack("en")["ask_contact_phone"]]
 
 
 def test_the_action_server_listens_on_loopback_only(live_stack):

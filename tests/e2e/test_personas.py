@@ -1,390 +1,74 @@
-"""The twelve personas of the call for interest (../shared/domain.md), each as a whole conversation in their
-chat language, ending in a stored intake whose asked needs match the persona's checklist."""
+"""The personas who chat on the web (tests/e2e/personas.py), each a whole conversation through Rasa's REST channel,
+and Samanah at the reception desk through the desk's channel; each ends in a stored intake whose checklist is what
+the person said. Saied (read-aloud, in the browser), Simon (WhatsApp) and Keano (Telegram) are held on their own
+channels: tests/browser/test_persona_saied.py, tests/channels/test_personas_on_messaging.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from tests.e2e.chat import Chat, stored_intakes
+from tests.e2e.chat import Chat, DeskChat, pack, stored_intakes
 from tests.e2e.intake import IntakeScript
+from tests.e2e.personas import PERSONAS, assert_intake_follows
 
 pytestmark = pytest.mark.stack
 
-# Needs a person can be asked about; the others (motivation, cultural gap, aggression, distrust) are the coach's
-# judgement and are compared only when the persona says them.
-ASKED = {
-    "limited_network",
-    "limited_work_experience",
-    "limited_dutch",
-    "financial_need",
-    "psychological",
-    "low_education",
-    "housing",
-    "literacy_digital",
-    "residence_status",
-    "family_relationships",
-    "addiction",
-    "family_care",
-    "childcare",
-    "medical",
-    "justice",
-    "day_night_rhythm",
-}
-CALM = {
-    "papers": "in_order",
-    "justice": "no",
-    "daytime": "yes",
-    "reading": "no",
-    "family": [],
-    "health": [],
-    "money": "no",
-    "home": "safe",
-    "anything_else": "nothing",
-}
-
-PERSONAS = {
-    "Saied": (
-        "prs",
-        "سلام، من کار می خواهم",
-        {
-            **CALM,
-            "contact_name": ("type", "سعید"),
-            "contact_method": "social_worker",
-            "neighbourhood": "binnenstad",
-            "age_band": "under_25",
-            "referral": "ocmw",
-            "income": "leefloon",
-            "dutch_level": "a_little",
-            "interpreter": "yes",
-            "schooling": "none",
-            "work_wish": "dont_know",
-            "work_done": "never",
-            "home": "unsure",
-            "money": "yes",
-            "health": ["mind"],
-            "reading": "yes",
-            "network": "no",
-        },
-        {
-            "limited_network",
-            "limited_work_experience",
-            "limited_dutch",
-            "financial_need",
-            "psychological",
-            "low_education",
-            "housing",
-            "literacy_digital",
-        },
-    ),
-    "Mieke": (
-        "nl",
-        "Goedendag, de dokter zei dat ik hier moest schrijven",
-        {
-            **CALM,
-            "contact_name": ("type", "Mieke"),
-            "contact_method": "phone",
-            "contact_detail": ("type", "0471 23 45 67"),
-            "contact_time": "afternoon",
-            "neighbourhood": "nieuw_gent_uz",
-            "age_band": "50_plus",
-            "referral": "health_centre",
-            "income": "leefloon",
-            "dutch_level": "good",
-            "schooling": "primary",
-            "work_wish": ("type", "Een paar uur administratie, dicht bij huis"),
-            "work_done": ("type", "Ik heb weinig werkervaring, lang geleden wat poetswerk"),
-            "money": "yes",
-            "health": ["body", "mind"],
-            "network": "no",
-            "anything_else": ("type", "Eerlijk gezegd vertrouw ik de hulpverlening niet meer"),
-        },
-        {
-            "limited_network",
-            "limited_work_experience",
-            "financial_need",
-            "psychological",
-            "low_education",
-            "medical",
-            "distrust",
-        },
-    ),
-    "Milena": (
-        "bg",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Милена"),
-            "contact_method": "social_worker",
-            "neighbourhood": "bloemekenswijk",
-            "age_band": "35_49",
-            "referral": "ocmw",
-            "income": "leefloon",
-            "dutch_level": "none",
-            "interpreter": "yes",
-            "schooling": "secondary_unfinished",
-            "work_wish": "dont_know",
-            "work_done": "never",
-            "family": ["childcare", "conflict"],
-            "network": "yes",
-        },
-        {"limited_work_experience", "limited_dutch", "low_education", "family_relationships", "childcare"},
-    ),
-    "Rustov": (
-        "ro",
-        "Bună ziua, caut de lucru, un prieten mi-a spus să scriu aici",
-        {
-            **CALM,
-            "contact_name": ("type", "Rustov"),
-            "contact_method": "come_by",
-            "neighbourhood": "no_fixed_address",
-            "age_band": "50_plus",
-            "referral": "acquaintance",
-            "income": "no_income",
-            "dutch_level": "none",
-            "interpreter": "yes",
-            "schooling": "primary",
-            "work_wish": "dont_know",
-            "work_done": "skip",
-            "home": "no_place_tonight",
-            "health": ["addiction", "body"],
-            "papers": "not_in_order",
-            "network": "no",
-        },
-        {
-            "limited_network",
-            "limited_dutch",
-            "financial_need",
-            "low_education",
-            "housing",
-            "residence_status",
-            "addiction",
-            "medical",
-        },
-    ),
-    "Ambrose": (
-        "nl",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Ambrose"),
-            "contact_method": "whatsapp",
-            "contact_detail": ("type", "0488 11 22 33"),
-            "contact_time": "evening",
-            "neighbourhood": "ledeberg",
-            "age_band": "under_25",
-            "referral": "justice_assistant",
-            "income": "no_income",
-            "dutch_level": "good",
-            "schooling": "secondary_unfinished",
-            "work_wish": "dont_know",
-            "work_done": "never",
-            "family": ["conflict"],
-            "network": "yes",
-            "daytime": "no",
-            "justice": "yes",
-        },
-        {
-            "limited_work_experience",
-            "financial_need",
-            "low_education",
-            "family_relationships",
-            "justice",
-            "day_night_rhythm",
-        },
-    ),
-    "Jozef": (
-        "sk",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Jozef"),
-            "contact_method": "come_by",
-            "neighbourhood": "rabot_blaisantvest",
-            "age_band": "25_34",
-            "referral": "neighbourhood_steward",
-            "income": "other",
-            "dutch_level": "none",
-            "interpreter": "yes",
-            "schooling": "skip",
-            "work_wish": "dont_know",
-            "work_done": "skip",
-            "home": "unsure",
-            "family": ["care"],
-            "papers": "not_in_order",
-            "reading": "yes",
-            "network": "yes",
-        },
-        {"limited_dutch", "housing", "literacy_digital", "residence_status", "family_care"},
-    ),
-    "Natalya": (
-        "en",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Natalya"),
-            "contact_method": "email",
-            "contact_detail": ("type", "natalya.k@example.org"),
-            "neighbourhood": "gentbrugge",
-            "age_band": "35_49",
-            "referral": "maact",
-            "income": "leefloon",
-            "dutch_level": "a_little",
-            "interpreter": "no",
-            "schooling": "higher",
-            "diploma_abroad": "yes",
-            "work_wish": ("type", "Bookkeeping or office work"),
-            "work_done": ("type", "I was an accountant in Kharkiv for fifteen years"),
-            "confirm_needs": False,
-            "home": "unsure",
-            "money": "yes",
-            "family": ["care"],
-            "network": "no",
-        },
-        {"limited_network", "limited_dutch", "financial_need", "housing", "family_care"},
-    ),
-    "Keano": (
-        "nl",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Keano"),
-            "contact_method": "whatsapp",
-            "contact_detail": ("type", "0499 87 65 43"),
-            "contact_time": "any",
-            "neighbourhood": "binnenstad",
-            "age_band": "under_25",
-            "referral": "maact",
-            "income": "leefloon",
-            "dutch_level": "good",
-            "schooling": "secondary_unfinished",
-            "work_wish": "dont_know",
-            "work_done": "never",
-            "health": ["mind", "addiction"],
-            "reading": "yes",
-            "network": "no",
-        },
-        {
-            "limited_network",
-            "limited_work_experience",
-            "psychological",
-            "low_education",
-            "literacy_digital",
-            "addiction",
-        },
-    ),
-    "Simon": (
-        "en",
-        "Hi, a man in the street told me to write here",
-        {
-            **CALM,
-            "contact_name": ("type", "Simon"),
-            "contact_method": "phone",
-            "contact_detail": ("type", "0485 55 66 77"),
-            "contact_time": "morning",
-            "neighbourhood": "brugse_poort_rooigem",
-            "age_band": "25_34",
-            "referral": "outreach",
-            "income": "wage",
-            "dutch_level": "a_little",
-            "interpreter": "no",
-            "schooling": "primary",
-            "work_wish": ("type", "Warehouse or cleaning, a steady job"),
-            "work_done": ("type", "Only short interim jobs, I have little work experience"),
-            "home": "unsure",
-            "money": "yes",
-            "network": "no",
-        },
-        {"limited_network", "limited_work_experience", "limited_dutch", "financial_need", "low_education", "housing"},
-    ),
-    "Samanah": (
-        "en",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Samanah"),
-            "contact_method": "come_by",
-            "neighbourhood": "sint_amandsberg",
-            "age_band": "25_34",
-            "referral": "reception",
-            "income": "other",
-            "dutch_level": "none",
-            "interpreter": "yes",
-            "schooling": "primary",
-            "work_wish": "dont_know",
-            "work_done": "never",
-            "health": ["mind"],
-            "family": ["childcare", "care", "conflict"],
-            "network": "no",
-        },
-        {
-            "limited_network",
-            "limited_work_experience",
-            "limited_dutch",
-            "psychological",
-            "low_education",
-            "family_relationships",
-            "family_care",
-            "childcare",
-        },
-    ),
-    "Michael": (
-        "nl",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Michael"),
-            "contact_method": "phone",
-            "contact_detail": ("type", "0476 10 20 30"),
-            "contact_time": "morning",
-            "neighbourhood": "elisabethbegijnhof_prinsenhof",
-            "age_band": "25_34",
-            "referral": "maact",
-            "income": "leefloon",
-            "dutch_level": "good",
-            "schooling": "secondary",
-            "diploma_abroad": "no",
-            "work_wish": "dont_know",
-            "work_done": ("type", "Ik heb in een magazijn gewerkt"),
-            "confirm_needs": False,
-            "money": "yes",
-            "health": ["mind", "addiction"],
-            "family": ["care"],
-            "network": "no",
-        },
-        {"limited_network", "financial_need", "psychological", "addiction", "family_care"},
-    ),
-    "Lorenzo": (
-        "nl",
-        "button",
-        {
-            **CALM,
-            "contact_name": ("type", "Lorenzo"),
-            "contact_method": "social_worker",
-            "neighbourhood": "watersportbaan_ekkergem",
-            "age_band": "25_34",
-            "referral": "former_coach",
-            "income": "sickness_benefit",
-            "dutch_level": "good",
-            "schooling": "secondary",
-            "diploma_abroad": "no",
-            "work_wish": "dont_know",
-            "work_done": "never",
-            "health": ["mind"],
-            "network": "no",
-            "anything_else": ("type", "Ik heb weinig vertrouwen in hulpverleners"),
-        },
-        {"limited_network", "limited_work_experience", "psychological", "distrust"},
-    ),
-}
+ON_THE_WEB = ["Mieke", "Milena", "Rustov", "Ambrose", "Natalya", "Michael"]  # and Jozef, Lorenzo below
 
 
-@pytest.mark.parametrize("name", list(PERSONAS))
-def test_a_persona_ends_in_an_intake_with_their_checklist(live_stack, name):
-    language, opening, script, expected = PERSONAS[name]
-    reference = IntakeScript(Chat(live_stack.rasa_url), language, script).hold(opening)
-    intake = next(i for i in stored_intakes(live_stack.state_dir) if i["reference"] == reference)
-    assert intake["language"] == language
-    reported = {need for need, state in intake["checklist"].items() if state == "reported"}
-    said_unprompted = expected - ASKED
-    assert reported & ASKED == expected & ASKED, name
-    assert said_unprompted <= reported, name
+def stored(live_stack: Any, reference: str) -> dict[str, Any]:
+    return next(intake for intake in stored_intakes(live_stack.state_dir) if intake["reference"] == reference)
+
+
+@pytest.mark.parametrize("name", ON_THE_WEB)
+def test_a_persona_ends_in_an_intake_with_what_they_said(live_stack, name):
+    persona = PERSONAS[name]
+    reference = IntakeScript(Chat(live_stack.rasa_url), persona.language, persona.script).hold(persona.opening)
+    intake = stored(live_stack, reference)
+    assert intake["channel"] == "rest"
+    assert intake["assisted_by"] is None
+    assert_intake_follows(persona, intake)
+
+
+def test_jozef_reaches_the_end_in_slovak_with_buttons_only(live_stack):
+    persona = PERSONAS["Jozef"]
+    chat = Chat(live_stack.rasa_url)
+    script = IntakeScript(chat, "sk", persona.script)
+    reference = script.hold("button")
+    said = [event["text"] for event in chat.tracker()["events"] if event["event"] == "user"]
+    assert said[0] == "/greet"
+    typed = [text for text in said[1:] if not text.startswith("/")]
+    assert typed == [], "every message after the opening is a button's payload"
+    assert "contact_name" in script.asked and "tell_more" in script.asked
+    assert_intake_follows(persona, stored(live_stack, reference))
+
+
+def test_lorenzo_has_worked_wants_a_bike_repair_internship_and_came_back_through_his_former_coach(live_stack):
+    persona = PERSONAS["Lorenzo"]
+    script = IntakeScript(Chat(live_stack.rasa_url), "nl", persona.script)
+    intake = stored(live_stack, script.hold(persona.opening))
+    assert "work_done" in script.asked and "referral" in script.asked
+    assert "fietsherstel" in intake["answers"]["work_wish"]
+    assert intake["answers"]["work_done"] and intake["checklist"]["limited_work_experience"] == "not_reported"
+    assert intake["answers"]["referral"] == "former_coach"
+    assert_intake_follows(persona, intake)
+
+
+def test_samanah_at_the_reception_desk_is_stored_as_assisted(live_stack):
+    persona = PERSONAS["Samanah"]
+    chat = DeskChat(live_stack.rasa_url, staff="sofie")
+    script = IntakeScript(chat, persona.language, persona.script)
+    script.start(persona.opening)
+    chat.remark("Komt op aanraden van de trajectbegeleider van haar man. Spreekt Tigrinya.")
+    reference = script.finish()
+    assert chat.replies[0].get("onthaal_nl"), "the desk's channel answers with the Dutch lines for the staff"
+    intake = stored(live_stack, reference)
+    assert intake["channel"] == "reception"
+    assert intake["assisted_by"] == "sofie"
+    assert intake["remarks"] == [
+        {"by": "sofie", "text": "Komt op aanraden van de trajectbegeleider van haar man. Spreekt Tigrinya."}
+    ]
+    assert_intake_follows(persona, intake)
+    assert pack("en")["submitted"].split("{reference}")[0] in "\n".join(chat.texts)

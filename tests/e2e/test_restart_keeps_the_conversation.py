@@ -39,17 +39,17 @@ def test_a_restart_of_rasa_keeps_the_intake_where_it_was(live_stack):
     chat.say('/choose_language{"language":"en"}')
     chat.click(texts["consent_yes"])
     chat.say(NAME)
-    assert chat.texts == [texts["ask_contact_method"]]
+    assert chat.bare_texts == [texts["ask_contact_method"]]
     chat.click(texts["contact_method_phone"])
-    assert chat.texts == [texts["ask_contact_phone"]]
+    assert chat.bare_texts == [texts["ask_contact_phone"]]
     assert chat.sender in stored_conversations(live_stack.state_dir)
 
     live_stack.restart_rasa()
 
     chat.say(PHONE)  # the open question's answer, not the start of a new conversation
-    assert chat.texts == [texts["ask_contact_time"]]
+    assert chat.bare_texts == [texts["ask_contact_time"]]
     chat.click(texts["contact_time_morning"])
-    assert chat.texts == [texts["ask_neighbourhood"]]
+    assert chat.bare_texts == [texts["ask_neighbourhood"]]
     tracker = chat.tracker()
     assert tracker["slots"]["contact_name"] == NAME and tracker["slots"]["contact_time"] == "morning"
 
