@@ -195,10 +195,11 @@ def pathological_email(target: Target) -> Outcome:
     en = texts("en")
     sender = new_sender()
     replies = say(target, sender, '/choose_language{"language":"en"}').json()
-    replies = _click(target, sender, replies, lambda button: button["title"] == en["consent_yes"])
+    # A button's title is its pictogram and its words; a question starts with its progress line.
+    replies = _click(target, sender, replies, lambda button: button["title"].endswith(" " + en["consent_yes"]))
     replies = say(target, sender, "Ionel").json()
     replies = _click(target, sender, replies, lambda button: "email" in button["payload"])
-    asked = any(reply.get("text") == en["ask_contact_email"] for reply in replies)
+    asked = any((reply.get("text") or "").endswith("\n" + en["ask_contact_email"]) for reply in replies)
     evil = ("a." * 995)[:1_990] + "@"
     response, seconds = _timed(lambda: say(target, sender, evil))
     return Outcome(
