@@ -17,8 +17,8 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @lru_cache(maxsize=1)
-def services() -> list[dict[str, Any]]:
-    return _read_yaml(ROOT / "config" / "services.yml")["services"]
+def services_config() -> dict[str, Any]:
+    return _read_yaml(ROOT / "config" / "services.yml")
 
 
 def _value(language: str | None, value: Any, marker: str) -> str:
@@ -62,10 +62,11 @@ def team_place(language: str | None, neighbourhood: str | None) -> str:
 
 def services_for(language: str | None, flag: str) -> str:
     """The services for an urgency flag (no_place_to_sleep, no_income), one block each; empty when none."""
-    marker = _read_yaml(ROOT / "config" / "services.yml").get("to_confirm_marker")
+    config = services_config()
+    marker = config.get("to_confirm_marker")
     blocks = [
         _describe(language, service, marker, text(language, f"service_{service['id']}"))
-        for service in services()
+        for service in config["services"]
         if flag in service.get("for", [])
     ]
     return "\n\n".join(blocks)

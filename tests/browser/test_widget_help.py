@@ -13,6 +13,8 @@ from fake_site import SITE, FakeSite, language_choice, marker, stored
 from playwright.sync_api import Locator, Page, expect
 from test_widget_features import FAKE_SPEECH, consent, open_in, reception_index
 
+from tests.e2e.chat import words
+
 pytestmark = pytest.mark.browser
 
 SMALL_PHONE = {"width": 360, "height": 640}
@@ -38,11 +40,6 @@ QUESTIONS = {
     },
 }
 PICTOGRAMS = ("✅", "❌", "⏭", "❓", "🙋", "\ufe0f")
-
-
-def words(title: str) -> str:
-    """A title without its pictogram: the button's accessible name."""
-    return title.split(" ", 1)[1]
 
 
 def question(code: str, *, dutch: bool = False) -> dict[str, Any]:
