@@ -89,8 +89,12 @@ coach-tests: envs
 admin: envs
 	$(COACH_PY) tools/coach_admin.py create-user $(NAME) --role $(or $(ROLE),admin) $(if $(TEAM),--team $(TEAM))
 
+# tests/bot with a throw-away PostgreSQL and Redis (Debian's, installed when missing): the stores that replicas share.
 bot-tests: envs
-	$(BOT_PY) -m pytest -q -p no:cacheprovider -o asyncio_mode=auto tests/bot $(wildcard tests/nlu_components)
+	@pg=$$(tools/postgres.sh start) && redis=$$(tools/redis.sh start) \
+		&& trap 'tools/postgres.sh stop; tools/redis.sh stop' EXIT && \
+	ONTHAAL_TEST_POSTGRES_URL=$$pg ONTHAAL_TEST_REDIS_URL=$$redis \
+		$(BOT_PY) -m pytest -q -p no:cacheprovider -o asyncio_mode=auto tests/bot $(wildcard tests/nlu_components)
 
 conversation-tests: envs bot/models/.trained
 	@mkdir -p var
