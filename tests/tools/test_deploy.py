@@ -1,0 +1,224 @@
+"""The deployment files (deploy/): the Kubernetes manifests as `kubectl kustomize` renders them, the Dockerfiles and
+the compose file, checked against what the servers really need (their health paths, the variables Rasa expands,
+the secrets the generator makes)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tools import deploy_secrets  # noqa: E402
+from tools.stack import HEALTH_PATHS  # noqa: E402
+
+DEPLOY = ROOT / "deploy"
+SERVICES = ("rasa", "actions", "coach")
+PORTS = {"rasa": 5005, "actions": 5055, "coach": 8000}
+EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 (inside a container: reached through its network only)
+TMP = "/tmp"  # noqa: S108 (a mount point in the container)
+# A setting whose value is a secret, or a URL that carries a password.
+SECRET_NAME = re.compile(r"(SECRET|KEYS|TOKEN|PASSWORD|_SID|DATABASE_URL|REDIS_URL)$")
+SECRET_VALUE = re.compile(r"whsec_|://[^/\s:@]*:[^/\s@]+@")
+KUBECTL = shutil.which("kubectl")
+needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+
+
+def kustomize(folder: Path) -> list[dict]:
+    rendered = subprocess.run([KUBECTL, "kustomize", str(folder)], capture_output=True, text=True, check=True)
+    return [document for document in yaml.safe_load_all(rendered.stdout) if document]
+
+
+def of_kind(documents: list[dict], kind: str) -> dict[str, dict]:
+    return {document["metadata"]["name"]: document for document in documents if document["kind"] == kind}
+
+
+def variables_rasa_expands() -> set[str]:
+    """The ${VARIABLE}s of Rasa's endpoints and credentials: Rasa does not start when one is unset."""
+    text = (ROOT / "bot" / "endpoints.yml").read_text() + (ROOT / "bot" / "credentials.yml").read_text()
+    return set(re.findall(r"\$\{([A-Z0-9_]+)\}", text))
+
+
+@pytest.fixture(scope="module")
+def base() -> list[dict]:
+    if KUBECTL is None:
+        pytest.skip("kubectl is not installed")
+    return kustomize(DEPLOY / "k8s" / "base")
+
+
+@needs_kubectl
+def test_every_service_runs_twice_with_probes_on_its_health_path_and_requests(base: list[dict]) -> None:
+    deployments = of_kind(base, "Deployment")
+    assert set(deployments) == set(SERVICES)
+    for name, deployment in deployments.items():
+        assert deployment["spec"]["replicas"] == 2, name
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        assert container["ports"] == [{"name": "http", "containerPort": PORTS[name]}]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            # The paths tools/stack.py waits on: what each server answers without authentication.
+            assert container[probe]["httpGet"] == {"path": HEALTH_PATHS[name], "port": "http"}, (name, probe)
+        requests = container["resources"]["requests"]
+        assert requests["cpu"] and requests["memory"], name
+        assert container["resources"]["limits"]["memory"], name
+    rasa = deployments["rasa"]["spec"]["template"]["spec"]["containers"][0]
+    assert rasa["resources"]["requests"]["memory"] == "1536Mi"
+
+
+@needs_kubectl
+def test_pods_run_as_a_user_on_a_read_only_root_with_a_writable_tmp(base: list[dict]) -> None:
+    for name, deployment in of_kind(base, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True, name
+        assert pod["securityContext"]["runAsUser"] == 10001, name
+        (container,) = pod["containers"]
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
+        assert container["securityContext"]["capabilities"]["drop"] == ["ALL"], name
+        mounts = {mount["mountPath"]: mount["name"] for mount in container["volumeMounts"]}
+        volumes = {volume["name"]: volume for volume in pod["volumes"]}
+        assert "emptyDir" in volumes[mounts[TMP]], name
+
+
+@needs_kubectl
+def test_secrets_come_only_from_the_secret_and_no_value_looks_like_one(base: list[dict]) -> None:
+    assert not of_kind(base, "Secret"), "the base must not carry a Secret"
+    (config,) = of_kind(base, "ConfigMap").values()
+    for key, value in config["data"].items():
+        assert not SECRET_NAME.search(key), key
+        assert not SECRET_VALUE.search(value), key
+    generated = deploy_secrets.generate()
+    for name, deployment in of_kind(base, "Deployment").items():
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        for variable in container["env"]:
+            if SECRET_NAME.search(variable["name"]):
+                assert "value" not in variable, f"{name}: {variable['name']} is written in the manifest"
+                reference = variable["valueFrom"]["secretKeyRef"]
+                assert reference["name"] == "onthaal-secrets"
+                # Every key a pod needs is one the generator makes (the channels' may be left out).
+                assert reference["key"] in generated, reference["key"]
+                assert reference.get("optional", False) == (reference["key"] in deploy_secrets.CHANNEL_SECRETS)
+            else:
+                assert not SECRET_VALUE.search(variable.get("value", "")), variable["name"]
+
+
+@needs_kubectl
+def test_rasa_gets_every_variable_its_endpoints_and_credentials_expand(base: list[dict]) -> None:
+    (config,) = of_kind(base, "ConfigMap").values()
+    rasa = of_kind(base, "Deployment")["rasa"]["spec"]["template"]["spec"]["containers"][0]
+    given = set(config["data"]) | {variable["name"] for variable in rasa["env"]}
+    optional = set(dockerfile_env("rasa")["ONTHAAL_OPTIONAL_VARIABLES"].split(","))
+    # bot/server.py puts ONTHAAL_ACTION_SECRET into Rasa's environment itself; the rest must be given.
+    assert variables_rasa_expands() - given - optional == set()
+    assert {"ONTHAAL_BOT_DATABASE_URL", "ONTHAAL_REDIS_URL"} <= given
+
+
+@needs_kubectl
+def test_services_reach_the_pods_and_the_stores_are_outside(base: list[dict]) -> None:
+    services = of_kind(base, "Service")
+    for name in SERVICES:
+        assert services[name]["spec"]["selector"] == {"app.kubernetes.io/name": name}
+        assert services[name]["spec"]["ports"][0]["port"] == PORTS[name]
+    for store in ("postgres", "redis"):
+        assert services[store]["spec"]["type"] == "ExternalName"
+        assert "selector" not in services[store]["spec"]
+    (ingress,) = of_kind(base, "Ingress").values()
+    paths = {path["path"]: path["backend"]["service"]["name"] for path in ingress["spec"]["rules"][0]["http"]["paths"]}
+    assert paths == {"/webhooks/": "rasa", "/": "coach"}
+
+
+@needs_kubectl
+def test_the_example_overlay_renders_with_a_generated_secret_file(tmp_path: Path) -> None:
+    shutil.copytree(DEPLOY / "k8s", tmp_path / "k8s")
+    overlay = tmp_path / "k8s" / "overlays" / "example"
+    deploy_secrets.write_env(overlay / "secrets.env", deploy_secrets.generate())
+    documents = kustomize(overlay)
+    (secret,) = of_kind(documents, "Secret").values()
+    assert all(document["metadata"].get("namespace") in (None, "onthaal") for document in documents)
+    for name, deployment in of_kind(documents, "Deployment").items():
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        assert container["image"] == f"registry.example.org/onthaal/{name}:0.1.0"
+        for variable in container["env"]:
+            reference = variable.get("valueFrom", {}).get("secretKeyRef")
+            if reference:
+                assert reference["name"] == secret["metadata"]["name"]  # the generated name, with its hash
+                assert reference["key"] in secret["data"] or reference.get("optional"), reference["key"]
+    assert of_kind(documents, "Service")["postgres"]["spec"]["externalName"] == "pg.database.gent.example.org"
+
+
+def dockerfile_instructions(service: str, final_stage_only: bool = True) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of a Dockerfile, continuation lines joined, comments dropped."""
+    text = (DEPLOY / "docker" / f"{service}.Dockerfile").read_text()
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    joined = re.sub(r"\\\n\s*", " ", "\n".join(lines))
+    instructions = [tuple(line.split(None, 1)) for line in joined.splitlines() if line.strip()]
+    if final_stage_only:
+        last_from = max(index for index, (keyword, _) in enumerate(instructions) if keyword == "FROM")
+        instructions = instructions[last_from:]
+    return [(keyword.upper(), arguments.strip()) for keyword, arguments in instructions]
+
+
+def dockerfile_env(service: str) -> dict[str, str]:
+    env = {}
+    for keyword, arguments in dockerfile_instructions(service):
+        if keyword == "ENV":
+            env.update(pair.split("=", 1) for pair in arguments.split())
+    return env
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_images_run_as_a_fixed_user_without_secrets_and_install_from_the_hashed_lock(service: str) -> None:
+    everything = dockerfile_instructions(service, final_stage_only=False)
+    final = dockerfile_instructions(service)
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm", final[0][1]), "the base is pinned by version"
+    assert ("USER", "10001:10001") in final
+    for keyword, arguments in everything:
+        if keyword in ("ENV", "ARG"):
+            for pair in arguments.split():
+                name, _, value = pair.partition("=")
+                assert not SECRET_NAME.search(name), (keyword, name)
+                assert not SECRET_VALUE.search(value), (keyword, name)
+        if keyword == "COPY" and "--from" not in arguments:
+            for source in arguments.split()[:-1]:
+                assert (ROOT / source).exists(), source
+                assert not re.search(r"\.env|var/|tests|secrets", source), source
+    installs = [arguments for keyword, arguments in everything if keyword == "RUN" and "pip install" in arguments]
+    (install,) = installs
+    lock = "bot.lock" if service in ("rasa", "actions") else "coach.lock"
+    assert "--require-hashes" in install and f"-r /tmp/{lock}" in install
+    if lock == "bot.lock":  # exactly as the Makefile installs .venv-bot
+        assert "--no-deps --ignore-requires-python" in install
+    assert ("COPY", f"requirements/{lock} /tmp/{lock}") in everything
+
+
+def test_images_start_the_servers_as_the_stack_does_but_on_every_interface() -> None:
+    commands = {service: yaml.safe_load(dict(dockerfile_instructions(service))["CMD"]) for service in SERVICES}
+    assert commands["rasa"][:3] == ["python", "-m", "bot.server"]
+    assert commands["rasa"][commands["rasa"].index("--interface") + 1] == EVERY_INTERFACE
+    assert commands["actions"][:3] == ["python", "-m", "bot.action_server"]
+    assert dockerfile_env("actions")["ONTHAAL_ACTIONS_HOST"] == EVERY_INTERFACE
+    assert commands["coach"][:2] == ["uvicorn", "coach.main:app"]
+    assert commands["coach"][commands["coach"].index("--host") + 1] == EVERY_INTERFACE
+    for service in SERVICES:
+        instructions = dict(dockerfile_instructions(service))
+        port = PORTS[service]
+        assert commands[service][commands[service].index("--port") + 1] == str(port)
+        assert instructions["EXPOSE"] == str(port)
+        assert f"http://127.0.0.1:{port}{HEALTH_PATHS[service]}'" in instructions["HEALTHCHECK"]
+        assert yaml.safe_load(instructions["ENTRYPOINT"]) == ["python", "/usr/local/bin/onthaal-entrypoint"]
+    for service in ("rasa", "actions"):
+        assert dockerfile_env(service)["RASA_TELEMETRY_ENABLED"] == "false"
+
+
+def test_the_build_context_leaves_out_secrets_state_environments_and_tests() -> None:
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for pattern in (".env", "var/", ".venv*", "tests/", "bot/models/", "deploy/secrets/"):
+        assert pattern in ignored, pattern
+    git_ignored = (ROOT / ".gitignore").read_text().split()
+    assert "deploy/secrets/" in git_ignored and "deploy/k8s/overlays/*/secrets.env" in git_ignored
