@@ -16,17 +16,21 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.tools.deploy_files import (  # noqa: E402
+    DEPLOY,
+    EVERY_INTERFACE,
+    PORTS,
+    SECRET_NAME,
+    SECRET_VALUE,
+    SERVICES,
+    TMP,
+    dockerfile_env,
+    dockerfile_instructions,
+    variables_rasa_expands,
+)
 from tools import deploy_secrets  # noqa: E402
 from tools.stack import HEALTH_PATHS  # noqa: E402
 
-DEPLOY = ROOT / "deploy"
-SERVICES = ("rasa", "actions", "coach")
-PORTS = {"rasa": 5005, "actions": 5055, "coach": 8000}
-EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 (inside a container: reached through its network only)
-TMP = "/tmp"  # noqa: S108 (a mount point in the container)
-# A setting whose value is a secret, or a URL that carries a password.
-SECRET_NAME = re.compile(r"(SECRET|KEYS|TOKEN|PASSWORD|_SID|DATABASE_URL|REDIS_URL)$")
-SECRET_VALUE = re.compile(r"whsec_|://[^/\s:@]*:[^/\s@]+@")
 KUBECTL = shutil.which("kubectl")
 needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
 
@@ -38,12 +42,6 @@ def kustomize(folder: Path) -> list[dict]:
 
 def of_kind(documents: list[dict], kind: str) -> dict[str, dict]:
     return {document["metadata"]["name"]: document for document in documents if document["kind"] == kind}
-
-
-def variables_rasa_expands() -> set[str]:
-    """The ${VARIABLE}s of Rasa's endpoints and credentials: Rasa does not start when one is unset."""
-    text = (ROOT / "bot" / "endpoints.yml").read_text() + (ROOT / "bot" / "credentials.yml").read_text()
-    return set(re.findall(r"\$\{([A-Z0-9_]+)\}", text))
 
 
 @pytest.fixture(scope="module")
@@ -150,26 +148,6 @@ def test_the_example_overlay_renders_with_a_generated_secret_file(tmp_path: Path
                 assert reference["name"] == secret["metadata"]["name"]  # the generated name, with its hash
                 assert reference["key"] in secret["data"] or reference.get("optional"), reference["key"]
     assert of_kind(documents, "Service")["postgres"]["spec"]["externalName"] == "pg.database.gent.example.org"
-
-
-def dockerfile_instructions(service: str, final_stage_only: bool = True) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) of a Dockerfile, continuation lines joined, comments dropped."""
-    text = (DEPLOY / "docker" / f"{service}.Dockerfile").read_text()
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    joined = re.sub(r"\\\n\s*", " ", "\n".join(lines))
-    instructions = [tuple(line.split(None, 1)) for line in joined.splitlines() if line.strip()]
-    if final_stage_only:
-        last_from = max(index for index, (keyword, _) in enumerate(instructions) if keyword == "FROM")
-        instructions = instructions[last_from:]
-    return [(keyword.upper(), arguments.strip()) for keyword, arguments in instructions]
-
-
-def dockerfile_env(service: str) -> dict[str, str]:
-    env = {}
-    for keyword, arguments in dockerfile_instructions(service):
-        if keyword == "ENV":
-            env.update(pair.split("=", 1) for pair in arguments.split())
-    return env
 
 
 @pytest.mark.parametrize("service", SERVICES)
