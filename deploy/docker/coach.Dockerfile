@@ -29,6 +29,8 @@ COPY coach coach
 COPY config config
 COPY languages languages
 COPY web_widget web_widget
+# Accounts, key rotation, purge and erasure by hand: `python tools/coach_admin.py ...` in the container.
+COPY tools/coach_admin.py tools/coach_admin.py
 RUN mkdir -p /app/var && chown onthaal:onthaal /app/var && python -m compileall -q /app/coach
 USER 10001:10001
 EXPOSE 8000
