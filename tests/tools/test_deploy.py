@@ -4,6 +4,7 @@ the secrets the generator makes)."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shutil
 import subprocess
@@ -58,6 +59,7 @@ def test_every_service_runs_twice_with_probes_on_its_health_path_and_requests(ba
     for name, deployment in deployments.items():
         assert deployment["spec"]["replicas"] == 2, name
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        assert container["image"] == f"onthaal-{name}:0.1.0", "named and tagged (an overlay sets its registry)"
         assert container["ports"] == [{"name": "http", "containerPort": PORTS[name]}]
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             # The paths tools/stack.py waits on: what each server answers without authentication.
@@ -194,9 +196,21 @@ def test_images_start_the_servers_as_the_stack_does_but_on_every_interface() -> 
         assert dockerfile_env(service)["RASA_TELEMETRY_ENABLED"] == "false"
 
 
-def test_the_build_context_leaves_out_secrets_state_environments_and_tests() -> None:
-    ignored = (ROOT / ".dockerignore").read_text().split()
+def ignored_by(path: str, rules: list[str]) -> list[str]:
+    """The .dockerignore rules that leave `path` or one of its folders out of the build context."""
+    parts = Path(path).parts
+    prefixes = ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+    return [rule for rule in rules for prefix in prefixes if fnmatch.fnmatch(prefix, rule.rstrip("/"))]
+
+
+def test_the_build_context_leaves_out_secrets_state_environments_and_tests_but_not_what_images_copy() -> None:
+    ignored = [line for line in (ROOT / ".dockerignore").read_text().split() if not line.startswith("#")]
     for pattern in (".env", "var/", ".venv*", "tests/", "bot/models/", "deploy/secrets/"):
         assert pattern in ignored, pattern
+    for service in SERVICES:
+        for keyword, arguments in dockerfile_instructions(service, final_stage_only=False):
+            if keyword == "COPY" and "--from" not in arguments:
+                for source in arguments.split()[:-1]:
+                    assert not ignored_by(source, ignored), f"{service}: .dockerignore leaves {source} out"
     git_ignored = (ROOT / ".gitignore").read_text().split()
     assert "deploy/secrets/" in git_ignored and "deploy/k8s/overlays/*/secrets.env" in git_ignored
