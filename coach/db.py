@@ -1,6 +1,8 @@
 """Database engine and sessions (SQLAlchemy 2). Nothing connects until `create_database()` is called."""
 
+import fcntl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +70,47 @@ def _set_aside_unversioned_v1_table(engine: Engine) -> None:
         connection.execute(text(f'ALTER TABLE intakes RENAME TO "{LEGACY_TABLE}"'))
 
 
+# The PostgreSQL advisory lock that the coach service's migrations take (any fixed number; "ONTH").
+MIGRATION_LOCK_KEY = 0x4F4E5448
+
+
+@contextmanager
+def one_migration_at_a_time(engine: Engine) -> Iterator[None]:
+    """Several uvicorn workers or replicas start at once on one database, and each migrates it at start-up: the
+    first does, the others wait for it and then find nothing to do (without this, all but one fail with "table
+    already exists"). PostgreSQL: a session advisory lock; a SQLite file: an exclusive lock on a file beside it."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrating", "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Run the Alembic migrations up to `revision` on `engine`."""
+    """Run the Alembic migrations up to `revision` on `engine`, one process at a time."""
     from alembic import command
     from alembic.config import Config
 
-    _set_aside_unversioned_v1_table(engine)
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with one_migration_at_a_time(engine):
+        _set_aside_unversioned_v1_table(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
 
 
 class Database:
