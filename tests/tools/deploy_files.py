@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 SERVICES = ("rasa", "actions", "coach")
@@ -41,3 +43,12 @@ def dockerfile_env(service: str) -> dict[str, str]:
         if keyword == "ENV":
             env.update(pair.split("=", 1) for pair in arguments.split())
     return env
+
+
+def compose_file() -> dict:
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+
+
+def environment(service: dict) -> dict[str, str]:
+    """A compose service's `environment:`, every value as the text the container gets."""
+    return {name: str(value) for name, value in service.get("environment", {}).items()}

@@ -3,7 +3,6 @@ secrets generator (tools/deploy_secrets.py): what they give each server is what 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import shutil
@@ -13,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -26,7 +24,9 @@ from tests.tools.deploy_files import (  # noqa: E402
     PORTS,
     SECRET_NAME,
     SECRET_VALUE,
+    compose_file,
     dockerfile_env,
+    environment,
     variables_rasa_expands,
 )
 from tools import deploy_secrets  # noqa: E402
@@ -37,11 +37,7 @@ SECRET_FILE = re.compile(r"/run/secrets/([a-z0-9_]+)")
 
 @pytest.fixture(scope="module")
 def compose() -> dict:
-    return yaml.safe_load((DEPLOY / "compose.yaml").read_text())
-
-
-def environment(service: dict) -> dict[str, str]:
-    return {name: str(value) for name, value in service.get("environment", {}).items()}
+    return compose_file()
 
 
 def test_every_service_is_pinned_restarts_and_has_a_healthcheck(compose: dict) -> None:
@@ -108,35 +104,6 @@ def test_rasa_gets_every_variable_its_endpoints_and_credentials_expand(compose: 
     given = {variable.removesuffix("_FILE") for variable in environment(compose["services"]["rasa"])}
     optional = set(dockerfile_env("rasa")["ONTHAAL_OPTIONAL_VARIABLES"].split(","))
     assert variables_rasa_expands() - given - optional == set()
-
-
-def test_nginx_sends_the_channels_to_rasa_the_rest_to_the_coach_service_and_is_the_trusted_proxy(
-    compose: dict,
-) -> None:
-    config = (DEPLOY / "nginx" / "onthaal.conf").read_text()
-    locations = dict(re.findall(r"location (\S+) \{\s*set \$\w+ http://([a-z]+:\d+);", config))
-    assert locations == {"/webhooks/": f"rasa:{PORTS['rasa']}", "/": f"coach:{PORTS['coach']}"}
-    services = compose["services"]
-    nginx = ipaddress.ip_address(services["nginx"]["networks"]["onthaal"]["ipv4_address"])
-    (subnet,) = compose["networks"]["onthaal"]["ipam"]["config"]
-    assert nginx in ipaddress.ip_network(subnet["subnet"])
-    assert ipaddress.ip_address(environment(services["coach"])["FORWARDED_ALLOW_IPS"]) == nginx
-    assert nginx in ipaddress.ip_network(environment(services["rasa"])["ONTHAAL_TRUSTED_PROXY"])
-    assert "./nginx/onthaal.conf:/etc/nginx/conf.d/default.conf:ro" in services["nginx"]["volumes"]
-
-
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
-def test_nginx_accepts_its_configuration(tmp_path: Path) -> None:
-    temp = {name: tmp_path / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    paths = "\n".join(f"    {name}_temp_path {path};" for name, path in temp.items())
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n{paths}\n    access_log off;\n    include {DEPLOY / 'nginx' / 'onthaal.conf'};\n}}\n"
-    )
-    checked = subprocess.run(
-        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
-    )
-    assert checked.returncode == 0, checked.stderr
 
 
 def test_named_volumes_keep_the_stores(compose: dict) -> None:
