@@ -1,43 +1,51 @@
-"""Rasa's conversations in an encrypted SQLite file, so that a restart of the Rasa server loses nothing.
+"""Rasa's conversations, encrypted, in SQLite or PostgreSQL, so that a restart (or another replica) loses nothing.
 
-Configured in bot/endpoints.yml (`tracker_store: type: bot.tracker_store.EncryptedSQLiteTrackerStore`); the
-settings come from the environment, so that no secret is ever written into a configuration file:
+Configured in bot/endpoints.yml (`tracker_store: type: bot.tracker_store.EncryptedTrackerStore`; the old name
+`EncryptedSQLiteTrackerStore` still works); the settings come from the environment, so that no secret is ever
+written into a configuration file:
 
 - `ONTHAAL_TRACKER_KEYS` (required): Fernet keys, comma-separated. The first encrypts, all decrypt. Without it
   Rasa refuses to start: there is no plaintext fallback.
-- `ONTHAAL_TRACKER_DB` (default `var/trackers.sqlite3`): the SQLite file.
+- `ONTHAAL_BOT_DATABASE_URL` (unset by default): a SQLAlchemy URL (postgresql://...); when set the conversations
+  live there (several Rasa servers share them), otherwise in the SQLite file `ONTHAAL_TRACKER_DB` (default
+  `var/trackers.sqlite3`).
 - `ONTHAAL_CONVERSATION_TTL_HOURS` (default 24): a conversation not updated for this long is deleted.
 
-What is stored: one row per conversation, `(row_id, updated_at, sender, tracker)`.
-- `tracker` is the whole serialized tracker (every event: what the person typed, what the assistant answered,
-  the slots) as JSON, together with the conversation id, encrypted with Fernet (AES-128-CBC + HMAC-SHA256).
-- `sender` is the conversation id alone, encrypted the same way, so that `keys()` needs no full decryption.
-- `row_id` is HMAC-SHA256(conversation id) in hex, never the id itself (WhatsApp ids derive from phone numbers).
-- `updated_at` is the time of the last save, whole seconds, in clear: the expiry needs it, it reveals nothing
-  of the content.
+What is stored (tables in bot/tracker_tables.py): per conversation one head row and its batches.
+- Each save appends only the events that are new since the conversation was read, as one batch: a Fernet token
+  (AES-128-CBC + HMAC-SHA256, first key) of JSON holding the events, the conversation id, the batch's number and
+  the conversation's generation. A batch copied under another conversation's row id, or moved within one, is
+  refused on reading: the conversation is treated as absent.
+- `row_id` is HMAC-SHA256(conversation id) in hex, never the id itself (WhatsApp ids derive from phone numbers);
+  the head row holds the id encrypted (for `keys()`), the time of the last save in clear (the expiry needs it),
+  the number of batches and a random generation (both to notice another replica's writes).
+- A save that is not an append rewrites the conversation as one batch under a new generation: Rasa's
+  `PUT /conversations/<id>/tracker/events` (replaces the events), a tracker that is shorter than, or differs
+  from, what is stored. How a save is recognised as an append: the tracker object this process read or saved
+  last (its first and last stored events are still the same objects) costs no comparison; any other tracker is
+  compared with the stored events, starting at the stored conversation's beginning or at its last session
+  (`retrieve` gives only the last session, so that is what Rasa saves back).
 
 Which key makes the row id. The HMAC key is derived with HKDF-SHA256 from each Fernet key in turn (its own
-`info` label, so it is independent of the encryption keys), and a row is looked up under the ids of all
-configured keys. A save writes the row under the first key's id, encrypted with the first key, and deletes the
-row under any other key's id. So the row id rotates together with the encryption key, with no second secret to
-keep and none that can never be changed, and a rotation orphans nothing:
+`info` label, so it is independent of the encryption keys), and a conversation is looked up under the ids of all
+configured keys. Batches are appended only under the first key's id; a conversation found under another key's
+id is rewritten, re-encrypted with the first key under the first key's id, at its next save, and its old rows
+deleted. So the row id rotates together with the encryption key, with no second secret to keep, and a rotation
+orphans nothing:
 1. generate a key (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`),
-   put it first (`ONTHAAL_TRACKER_KEYS=new,old`) and restart Rasa: old rows stay readable, and each moves to
-   the new key at its next save;
-2. after `ONTHAAL_CONVERSATION_TTL_HOURS` every row still under the old key has expired: remove the old key
-   and restart.
-(Why not one fixed id key: it could never rotate; why not one derived from the last key: removing the oldest
-key, the point of rotating, would orphan every row.) A row that no configured key decrypts is treated as
-absent; it expires with the others.
+   put it first (`ONTHAAL_TRACKER_KEYS=new,old`) and restart Rasa: old conversations stay readable, and each
+   moves to the new key at its next save;
+2. after `ONTHAAL_CONVERSATION_TTL_HOURS` every conversation still under the old key has expired: remove the old
+   key and restart.
+A batch that no configured key decrypts makes its conversation absent; it expires with the others.
 
 Erasure: a tracker with no message (from the person or the assistant) and no slot value, as left by "stop"
-(`PUT /conversations/<id>/tracker/events` with no events), is not stored: its row is deleted. SQLite runs with
-`secure_delete`, so deleted rows are overwritten in the file, and in its default rollback-journal mode, so no
-write-ahead log keeps old pages.
+(`PUT /conversations/<id>/tracker/events` with no events), is not stored: every row of the conversation is
+deleted. On SQLite, `secure_delete` overwrites deleted rows and the file is rebuilt (VACUUM) after any deletion.
 
-Expiry is checked on every save, retrieve and keys (one indexed DELETE). Rasa calls the store from its event
-loop: the SQLite and Fernet work runs in a worker thread (`asyncio.to_thread`), with a new short-lived
-connection per call and a 5 s busy timeout. Nothing here logs a conversation id or any content.
+Expiry: reads ignore conversations older than the TTL, and expired conversations are deleted at most once a
+minute per process, on a save, retrieve or keys. Rasa calls the store from its event loop: the database and
+Fernet work runs in a worker thread (`asyncio.to_thread`). Nothing here logs a conversation id or any content.
 """
 
 from __future__ import annotations
@@ -49,24 +57,32 @@ import hmac
 import json
 import logging
 import os
-import sqlite3
+import secrets
 import time
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import closing
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered, deserialise_events
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
+from sqlalchemy.engine import Connection
 
+from bot import tracker_tables
 from bot.fernet_keys import FernetKeyError, raw_fernet_keys
+from bot.tracker_tables import BATCHES, CONVERSATIONS
 
 logger = logging.getLogger(__name__)
 
@@ -75,24 +91,22 @@ DEFAULT_DB = ROOT / "var" / "trackers.sqlite3"
 DEFAULT_TTL_HOURS = 24.0
 KEYS_VARIABLE = "ONTHAAL_TRACKER_KEYS"
 DB_VARIABLE = "ONTHAAL_TRACKER_DB"
+URL_VARIABLE = "ONTHAAL_BOT_DATABASE_URL"
 TTL_VARIABLE = "ONTHAAL_CONVERSATION_TTL_HOURS"
 ROW_ID_INFO = b"onthaal tracker store: row id v1"
-SQLITE_TIMEOUT_SECONDS = 5.0
-FORMAT_VERSION = 1
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS trackers (
-    row_id TEXT PRIMARY KEY,
-    updated_at INTEGER NOT NULL,
-    sender BLOB NOT NULL,
-    tracker BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS trackers_updated_at ON trackers (updated_at);
-"""
+FORMAT_VERSION = 2
+PURGE_INTERVAL_SECONDS = 60.0
+# How many conversations' "last tracker read or saved" this process remembers (a few hundred bytes each).
+KNOWN_CONVERSATIONS = 10_000
+SESSION_START = "action_session_start"
 
 
 class TrackerStoreConfigurationError(RasaException):
     """The tracker store cannot start: a missing or invalid setting (never a silent plaintext fallback)."""
+
+
+class _Refused(Exception):
+    """A stored batch that does not decrypt, or does not belong where it was found."""
 
 
 def _fernet_keys(setting: str | None) -> list[bytes]:
@@ -136,8 +150,56 @@ def holds_content(tracker: DialogueStateTracker) -> bool:
     )
 
 
-class EncryptedSQLiteTrackerStore(TrackerStore):
-    """One encrypted row per conversation in SQLite, keyed by an HMAC of the conversation id (see the module)."""
+def last_session_start(events: Sequence[dict]) -> int:
+    """Where the last conversation session begins (Rasa splits sessions at each `action_session_start`)."""
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "action" and events[index].get("name") == SESSION_START:
+            return index
+    return 0
+
+
+def appended_events(stored: Sequence[dict], given: Sequence[dict]) -> list[dict] | None:
+    """The events `given` adds after `stored` (whole, or from its last session on); None when not an append."""
+    normalised = json.loads(json.dumps(list(given)))
+    for start in dict.fromkeys([last_session_start(stored), 0]):
+        known = len(stored) - start
+        if len(normalised) >= known and normalised[:known] == list(stored[start:]):
+            return list(given[known:])
+    return None
+
+
+@dataclass
+class _Stored:
+    row_id: str
+    generation: str
+    batches: int
+    events: list[dict]
+
+
+@dataclass
+class _Known:
+    """What this process last read or saved of a conversation, to recognise the next save as an append."""
+
+    generation: str
+    batches: int
+    tracker: weakref.ref = field(repr=False)
+    length: int
+    first: Any = field(repr=False)
+    last: Any = field(repr=False)
+
+    def holds(self, tracker: DialogueStateTracker) -> bool:
+        """Whether `tracker` is that tracker, its stored events untouched, perhaps with more after them."""
+        events = tracker.events
+        return (
+            self.tracker() is tracker
+            and len(events) >= self.length > 0
+            and events[0] is self.first
+            and events[self.length - 1] is self.last
+        )
+
+
+class EncryptedTrackerStore(TrackerStore):
+    """Conversations as encrypted batches of events, keyed by an HMAC of the conversation id (see the module)."""
 
     def __init__(
         self,
@@ -147,40 +209,41 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
         keys: str | None = None,
         ttl_hours: str | float | None = None,
         clock: Callable[[], float] = time.time,
+        database_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         """Settings given here win over the environment (the tests use that); Rasa gives none.
 
-        `kwargs` takes what Rasa passes to every custom store (`host`, the endpoint's `url`), unused here.
+        `db` is a SQLite file, `database_url` a server database; without either the environment decides
+        (`ONTHAAL_BOT_DATABASE_URL`, else `ONTHAAL_TRACKER_DB`). `kwargs` takes what Rasa passes to every custom
+        store (`host`, the endpoint's `url`), unused here.
         """
         super().__init__(domain, event_broker, **kwargs)
         raw_keys = _fernet_keys(keys if keys is not None else os.environ.get(KEYS_VARIABLE))
         self._fernet = MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in raw_keys])
         self._row_id_keys = [_row_id_key(key) for key in raw_keys]
         self.ttl_seconds = _ttl_hours(ttl_hours if ttl_hours is not None else os.environ.get(TTL_VARIABLE)) * 3600
-        self.path = Path(db or os.environ.get(DB_VARIABLE) or DEFAULT_DB)
+        if db is None and database_url is None:
+            database_url = os.environ.get(URL_VARIABLE) or None
+        self.path = None if database_url else Path(db or os.environ.get(DB_VARIABLE) or DEFAULT_DB)
         self._clock = clock
-        self._vacuum_due = False
-        self._create()
-
-    # -- SQLite ------------------------------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=SQLITE_TIMEOUT_SECONDS)
-        connection.execute("PRAGMA secure_delete = ON")
-        return connection
-
-    def _create(self) -> None:
+        self._next_purge = float("-inf")
+        self._known: OrderedDict[str, _Known] = OrderedDict()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # The file is only ever readable by the server's own user.
-            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
-            with closing(self._connect()) as connection, connection:
-                connection.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as error:
+            self.engine = (
+                tracker_tables.database_engine(database_url)
+                if database_url
+                else tracker_tables.sqlite_engine(self.path)
+            )
+            tracker_tables.create_tables(self.engine)
+        except (OSError, sa.exc.SQLAlchemyError) as error:
+            where = self.path or f"at {URL_VARIABLE}"
+            # The error's type only: a database URL in a message could carry its password.
             raise TrackerStoreConfigurationError(
-                f"The conversation store {self.path} cannot be opened: {type(error).__name__}: {error}"
+                f"The conversation store {where} cannot be opened: {type(error).__name__}"
             ) from error
+
+    # -- rows ---------------------------------------------------------------------------------------------------
 
     def _row_ids(self, sender_id: str) -> list[str]:
         """The conversation's row id under each configured key, the current (first) key's first."""
@@ -190,74 +253,178 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
     def _cutoff(self) -> int:
         return int(self._clock() - self.ttl_seconds)
 
-    def _purge(self, connection: sqlite3.Connection) -> None:
-        deleted = connection.execute("DELETE FROM trackers WHERE updated_at < ?", (self._cutoff(),)).rowcount
-        if deleted:
-            logger.info("conversation store: %d expired conversation(s) deleted", deleted)
-            self._vacuum_due = True
+    def _seal(self, sender_id: str, generation: str, seq: int, events: list[dict]) -> bytes:
+        payload = {"v": FORMAT_VERSION, "sender_id": sender_id, "generation": generation, "seq": seq, "events": events}
+        return self._fernet.encrypt(json.dumps(payload).encode("utf-8"))
 
-    def _vacuum_if_due(self) -> None:
-        """After conversations were deleted: rebuild the file, so that not even their overwritten pages stay."""
-        if not self._vacuum_due:
-            return
-        self._vacuum_due = False
-        with closing(self._connect()) as connection:
-            connection.execute("VACUUM")
+    def _open(self, token: bytes, sender_id: str, generation: str, seq: int) -> list[dict]:
+        try:
+            payload = json.loads(self._fernet.decrypt(token))
+        except (InvalidToken, ValueError) as error:
+            raise _Refused("a batch could not be decrypted with the configured keys") from error
+        # The id, generation and number inside the encrypted batch bind it to its place: a batch moved under
+        # another conversation's row id, or within its own, is refused.
+        if (payload.get("sender_id"), payload.get("generation"), payload.get("seq")) != (sender_id, generation, seq):
+            raise _Refused("a batch does not belong to the conversation it was filed under")
+        return payload["events"]
 
-    def _write(self, row_ids: Sequence[str], sender_id: str, serialized: str | None) -> None:
-        """Store the serialized tracker under the first row id (`None`: delete), and drop the older ids' rows."""
-        current, *older = row_ids
-        with closing(self._connect()) as connection, connection:
-            self._purge(connection)
-            if serialized is None:
-                connection.executemany("DELETE FROM trackers WHERE row_id = ?", [(row_id,) for row_id in row_ids])
-                self._vacuum_due = True
-            else:
-                blob = json.dumps({"v": FORMAT_VERSION, "sender_id": sender_id, "tracker": serialized})
-                connection.execute(
-                    "INSERT INTO trackers (row_id, updated_at, sender, tracker) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (row_id) DO UPDATE SET updated_at = excluded.updated_at, sender = excluded.sender, "
-                    "tracker = excluded.tracker",
-                    (
-                        current,
-                        int(self._clock()),
-                        self._fernet.encrypt(sender_id.encode("utf-8")),
-                        self._fernet.encrypt(blob.encode("utf-8")),
-                    ),
-                )
-                connection.executemany("DELETE FROM trackers WHERE row_id = ?", [(row_id,) for row_id in older])
-        self._vacuum_if_due()
-
-    def _read(self, row_ids: Sequence[str], sender_id: str) -> str | None:
-        """The serialized tracker of the conversation, or None (absent, expired or not decryptable)."""
-        marks = ",".join("?" * len(row_ids))
-        with closing(self._connect()) as connection, connection:
-            self._purge(connection)
-            rows = connection.execute(
-                f"SELECT tracker FROM trackers WHERE row_id IN ({marks}) ORDER BY updated_at DESC",  # noqa: S608
-                list(row_ids),
-            ).fetchall()
-        self._vacuum_if_due()
-        for (token,) in rows:
+    def _load(self, connection: Connection, row_ids: Sequence[str], sender_id: str) -> _Stored | None:
+        """The stored conversation (under the newest row id that decrypts), or None; locks it on PostgreSQL."""
+        heads = connection.execute(
+            sa.select(CONVERSATIONS.c.row_id, CONVERSATIONS.c.generation, CONVERSATIONS.c.batches)
+            .where(CONVERSATIONS.c.row_id.in_(row_ids), CONVERSATIONS.c.updated_at >= self._cutoff())
+            .order_by(CONVERSATIONS.c.updated_at.desc())
+            .with_for_update()
+        ).all()
+        for row_id, generation, batches in heads:
+            tokens = connection.execute(
+                sa.select(BATCHES.c.seq, BATCHES.c.batch).where(BATCHES.c.row_id == row_id).order_by(BATCHES.c.seq)
+            ).all()
             try:
-                blob = json.loads(self._fernet.decrypt(token))
-            except (InvalidToken, ValueError):
-                logger.warning("conversation store: a conversation could not be decrypted with the configured keys")
+                if [seq for seq, _ in tokens] != list(range(batches)):
+                    raise _Refused("a conversation's batches are incomplete")
+                events = [event for seq, token in tokens for event in self._open(token, sender_id, generation, seq)]
+            except _Refused as refusal:
+                logger.warning("conversation store: %s", refusal)
                 continue
-            # The id inside the encrypted blob binds the row to its conversation: a row moved under another
-            # conversation's row id is refused.
-            if blob.get("sender_id") == sender_id:
-                return blob["tracker"]
-            logger.warning("conversation store: a row does not belong to the conversation it was filed under")
+            return _Stored(row_id, generation, batches, events)
         return None
 
+    def _remember(self, row_id: str, generation: str, batches: int, tracker: DialogueStateTracker) -> None:
+        events = tracker.events
+        if not events:
+            self._known.pop(row_id, None)
+            return
+        self._known[row_id] = _Known(generation, batches, weakref.ref(tracker), len(events), events[0], events[-1])
+        self._known.move_to_end(row_id)
+        while len(self._known) > KNOWN_CONVERSATIONS:
+            self._known.popitem(last=False)
+
+    def _append(self, connection: Connection, row_id: str, sender_id: str, known: _Known | _Stored, events) -> bool:
+        """Add the events as the next batch, if the conversation is still as `known`; False when it changed."""
+        grown = known.batches + (1 if events else 0)
+        changed = connection.execute(
+            sa.update(CONVERSATIONS)
+            .where(
+                CONVERSATIONS.c.row_id == row_id,
+                CONVERSATIONS.c.generation == known.generation,
+                CONVERSATIONS.c.batches == known.batches,
+            )
+            .values(updated_at=int(self._clock()), batches=grown)
+        ).rowcount
+        if changed != 1:
+            return False
+        if events:
+            batch = self._seal(sender_id, known.generation, known.batches, events)
+            connection.execute(sa.insert(BATCHES).values(row_id=row_id, seq=known.batches, batch=batch))
+        return True
+
+    def _delete(self, connection: Connection, row_ids: Sequence[str]) -> None:
+        connection.execute(sa.delete(BATCHES).where(BATCHES.c.row_id.in_(row_ids)))
+        connection.execute(sa.delete(CONVERSATIONS).where(CONVERSATIONS.c.row_id.in_(row_ids)))
+
+    def _purge_if_due(self) -> None:
+        """Delete the conversations not updated within the TTL, at most once a minute (reads ignore them anyway)."""
+        now = self._clock()
+        if now < self._next_purge:
+            return
+        self._next_purge = now + PURGE_INTERVAL_SECONDS
+        with self.engine.begin() as connection:
+            # Locked in one order, skipping a conversation another replica is saving right now.
+            expired = (
+                connection.execute(
+                    sa.select(CONVERSATIONS.c.row_id)
+                    .where(CONVERSATIONS.c.updated_at < self._cutoff())
+                    .order_by(CONVERSATIONS.c.row_id)
+                    .with_for_update(skip_locked=True)
+                )
+                .scalars()
+                .all()
+            )
+            if expired:
+                self._delete(connection, expired)
+        if expired:
+            logger.info("conversation store: %d expired conversation(s) deleted", len(expired))
+            tracker_tables.vacuum(self.engine)
+
+    # -- the work, in a worker thread ----------------------------------------------------------------------------
+
+    def _save(self, tracker: DialogueStateTracker) -> None:
+        self._purge_if_due()
+        sender_id = tracker.sender_id
+        row_ids = self._row_ids(sender_id)
+        current = row_ids[0]
+        if not holds_content(tracker):
+            with self.engine.begin() as connection:
+                self._delete(connection, row_ids)
+            self._known.pop(current, None)
+            tracker_tables.vacuum(self.engine)
+            return
+        known = self._known.get(current)
+        if known is not None and known.holds(tracker):
+            events = [event.as_dict() for event in islice(tracker.events, known.length, None)]
+            with self.engine.begin() as connection:
+                appended = self._append(connection, current, sender_id, known, events)
+            if appended:
+                self._remember(current, known.generation, known.batches + (1 if events else 0), tracker)
+                return
+        self._save_by_comparison(row_ids, sender_id, tracker)
+
+    def _save_by_comparison(self, row_ids: Sequence[str], sender_id: str, tracker: DialogueStateTracker) -> None:
+        """Append what is new compared with the stored events, or rewrite the conversation when it is not an append."""
+        current = row_ids[0]
+        given = [event.as_dict() for event in tracker.events]
+        with self.engine.begin() as connection:
+            stored = self._load(connection, row_ids, sender_id)
+            if stored is not None and stored.row_id == current:
+                events = appended_events(stored.events, given)
+                if events is not None and self._append(connection, current, sender_id, stored, events):
+                    self._remember(current, stored.generation, stored.batches + (1 if events else 0), tracker)
+                    return
+            generation = secrets.token_hex(16)
+            self._delete(connection, row_ids)
+            connection.execute(
+                sa.insert(CONVERSATIONS).values(
+                    row_id=current,
+                    updated_at=int(self._clock()),
+                    generation=generation,
+                    batches=1,
+                    sender=self._fernet.encrypt(sender_id.encode("utf-8")),
+                )
+            )
+            batch = self._seal(sender_id, generation, 0, given)
+            connection.execute(sa.insert(BATCHES).values(row_id=current, seq=0, batch=batch))
+        self._remember(current, generation, 1, tracker)
+        if stored is not None:
+            # The rewritten conversation's old ciphertext goes too.
+            tracker_tables.vacuum(self.engine)
+
+    def _retrieve_now(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        self._purge_if_due()
+        row_ids = self._row_ids(sender_id)
+        with self.engine.begin() as connection:
+            stored = self._load(connection, row_ids, sender_id)
+        if stored is None:
+            return None
+        events = stored.events if fetch_all_sessions else stored.events[last_session_start(stored.events) :]
+        tracker = self.init_tracker(sender_id)
+        tracker.recreate_from_dialogue(Dialogue(sender_id, deserialise_events(events)))
+        if stored.row_id == row_ids[0]:
+            self._remember(stored.row_id, stored.generation, stored.batches, tracker)
+        return tracker
+
     def _senders(self) -> list[str]:
-        with closing(self._connect()) as connection, connection:
-            self._purge(connection)
-            rows = connection.execute("SELECT sender FROM trackers").fetchall()
-        self._vacuum_if_due()
+        self._purge_if_due()
+        with self.engine.begin() as connection:
+            tokens = (
+                connection.execute(
+                    sa.select(CONVERSATIONS.c.sender).where(CONVERSATIONS.c.updated_at >= self._cutoff())
+                )
+                .scalars()
+                .all()
+            )
         senders = []
-        for (token,) in rows:
+        for token in tokens:
             try:
                 senders.append(self._fernet.decrypt(token).decode("utf-8"))
             except InvalidToken:
@@ -267,30 +434,22 @@ class EncryptedSQLiteTrackerStore(TrackerStore):
     # -- Rasa's TrackerStore interface -------------------------------------------------------------------------
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the tracker encrypted, or delete it when it holds nothing (an erased conversation)."""
+        """Append the tracker's new events encrypted, rewrite it, or delete it when it holds nothing (erasure)."""
         await self.stream_events(tracker)
-        sender_id = tracker.sender_id
-        serialized = json.dumps(tracker.as_dialogue().as_dict()) if holds_content(tracker) else None
-        await asyncio.to_thread(self._write, self._row_ids(sender_id), sender_id, serialized)
+        await asyncio.to_thread(self._save, tracker)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation's latest session."""
-        return await self._retrieve(sender_id, fetch_all_sessions=False)
+        return await asyncio.to_thread(self._retrieve_now, sender_id, False)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         """The conversation with all its sessions."""
-        return await self._retrieve(conversation_id, fetch_all_sessions=True)
+        return await asyncio.to_thread(self._retrieve_now, conversation_id, True)
 
     async def keys(self) -> Iterable[str]:
         """The ids of the stored, unexpired conversations that the configured keys can decrypt."""
         return await asyncio.to_thread(self._senders)
 
-    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
-        serialized = await asyncio.to_thread(self._read, self._row_ids(sender_id), sender_id)
-        if serialized is None:
-            return None
-        tracker = self.deserialise_tracker(sender_id, serialized)
-        if tracker is None or fetch_all_sessions:
-            return tracker
-        sessions = get_trackers_for_conversation_sessions(tracker)
-        return sessions[-1] if len(sessions) > 1 else tracker
+
+# The name bot/endpoints.yml and the tests used while the store was SQLite only.
+EncryptedSQLiteTrackerStore = EncryptedTrackerStore

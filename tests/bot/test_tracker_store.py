@@ -1,12 +1,19 @@
-"""The encrypted SQLite tracker store (bot/tracker_store.py) with real Rasa trackers, events and files."""
+"""The encrypted tracker store (bot/tracker_store.py) with real Rasa trackers, events and files.
+
+Every test runs on SQLite and, when ONTHAAL_TEST_POSTGRES_URL is set (`make bot-tests` starts one), on
+PostgreSQL; the checks of the file itself (no clear text in its bytes, secure_delete, VACUUM) are SQLite's.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
@@ -14,7 +21,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot.tracker_store import EncryptedSQLiteTrackerStore, TrackerStoreConfigurationError
+from bot.tracker_store import EncryptedSQLiteTrackerStore, EncryptedTrackerStore, TrackerStoreConfigurationError
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.from_yaml(
@@ -49,8 +56,54 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-def store(path: Path, keys: str = KEY_A, clock: Clock | None = None, **options) -> EncryptedSQLiteTrackerStore:
-    return EncryptedSQLiteTrackerStore(domain=DOMAIN, db=path, keys=keys, clock=clock or Clock(), **options)
+POSTGRES_URL = os.environ.get("ONTHAAL_TEST_POSTGRES_URL", "")
+
+
+@dataclass
+class Database:
+    """Where a test's conversations live: a SQLite file, or the test PostgreSQL with the store's tables dropped."""
+
+    path: Path | None = None
+    url: str | None = None
+
+    def engine(self) -> sa.engine.Engine:
+        return sa.create_engine(self.url or f"sqlite:///{self.path}", future=True)
+
+    def tables(self) -> dict[str, list[tuple]]:
+        engine = self.engine()
+        try:
+            with engine.connect() as connection:
+                return {
+                    table: [tuple(row) for row in connection.execute(sa.text(f"SELECT * FROM {table}"))]  # noqa: S608
+                    for table in ["tracker_conversations", "tracker_batches"]
+                }
+        finally:
+            engine.dispose()
+
+    def execute(self, statement: str, **parameters) -> None:
+        engine = self.engine()
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text(statement), parameters)
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path) -> Database:
+    if request.param == "sqlite":
+        return Database(path=tmp_path / "t.sqlite3")
+    if not POSTGRES_URL:
+        pytest.skip("ONTHAAL_TEST_POSTGRES_URL is not set (make bot-tests starts a PostgreSQL)")
+    database = Database(url=POSTGRES_URL)
+    database.execute("DROP TABLE IF EXISTS tracker_batches, tracker_conversations")
+    return database
+
+
+def store(database: Database, keys: str = KEY_A, clock: Clock | None = None, **options) -> EncryptedTrackerStore:
+    return EncryptedTrackerStore(
+        domain=DOMAIN, db=database.path, database_url=database.url, keys=keys, clock=clock or Clock(), **options
+    )
 
 
 def conversation(sender: str = SENDER, words: str = WORDS) -> DialogueStateTracker:
@@ -70,13 +123,18 @@ def conversation(sender: str = SENDER, words: str = WORDS) -> DialogueStateTrack
     return tracker
 
 
-def rows(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT row_id, updated_at, sender, tracker FROM trackers").fetchall()
+def rows(database: Database) -> list[tuple]:
+    """The conversations' head rows: (row_id, updated_at, generation, batches, sender)."""
+    return database.tables()["tracker_conversations"]
 
 
-def test_a_tracker_comes_back_as_it_was_saved(tmp_path):
-    trackers = store(tmp_path / "t.sqlite3")
+def batches(database: Database) -> list[tuple]:
+    """(row_id, seq, batch)"""
+    return sorted(database.tables()["tracker_batches"], key=lambda row: (row[0], row[1]))
+
+
+def test_a_tracker_comes_back_as_it_was_saved(database):
+    trackers = store(database)
     original = conversation()
     run(trackers.save(original))
 
@@ -88,14 +146,14 @@ def test_a_tracker_comes_back_as_it_was_saved(tmp_path):
     assert run(trackers.exists(SENDER)) and not run(trackers.exists("someone-else"))
 
 
-def test_a_new_store_on_the_same_file_finds_the_conversation(tmp_path):
-    """What a restart of the Rasa server does."""
-    run(store(tmp_path / "t.sqlite3").save(conversation()))
-    assert run(store(tmp_path / "t.sqlite3").retrieve(SENDER)).get_slot("contact_name") == NAME
+def test_a_new_store_on_the_same_database_finds_the_conversation(database):
+    """What a restart of the Rasa server does (or another replica)."""
+    run(store(database).save(conversation()))
+    assert run(store(database).retrieve(SENDER)).get_slot("contact_name") == NAME
 
 
-def test_retrieve_gives_the_last_session_and_retrieve_full_tracker_all_of_them(tmp_path):
-    trackers = store(tmp_path / "t.sqlite3")
+def test_retrieve_gives_the_last_session_and_retrieve_full_tracker_all_of_them(database):
+    trackers = store(database)
     tracker = conversation()
     for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]:
         tracker.update(event)
@@ -108,76 +166,101 @@ def test_retrieve_gives_the_last_session_and_retrieve_full_tracker_all_of_them(t
     assert [event.text for event in full.events if isinstance(event, UserUttered)] == [NAME, WORDS, "second session"]
 
 
-def test_saving_again_replaces_the_row(tmp_path):
-    trackers = store(tmp_path / "t.sqlite3")
+def test_saving_again_replaces_the_row(database):
+    trackers = store(database)
     tracker = conversation()
     run(trackers.save(tracker))
     tracker.update(BotUttered("When can a coach best call you?"))
     run(trackers.save(tracker))
-    assert len(rows(tmp_path / "t.sqlite3")) == 1
+    assert len(rows(database)) == 1
     assert run(trackers.retrieve(SENDER)).latest_bot_utterance.text == "When can a coach best call you?"
 
 
-def test_keys_are_the_conversation_ids(tmp_path):
-    trackers = store(tmp_path / "t.sqlite3")
+def test_keys_are_the_conversation_ids(database):
+    trackers = store(database)
     run(trackers.save(conversation(SENDER)))
     run(trackers.save(conversation("0f3c9a2be1d84c6f")))
     assert sorted(run(trackers.keys())) == sorted([SENDER, "0f3c9a2be1d84c6f"])
 
 
-def test_the_file_holds_no_message_text_no_answer_and_no_conversation_id(tmp_path):
-    path = tmp_path / "t.sqlite3"
-    trackers = store(path)
-    run(trackers.save(conversation()))
+SECRETS = [WORDS, "vriend", NAME, "Milena", SENDER, "32470123456", "contact_name", "inform", "How can"]
+
+
+def test_the_database_holds_no_message_text_no_answer_and_no_conversation_id(database, tmp_path):
+    trackers = store(database)
+    tracker = conversation()
+    run(trackers.save(tracker))
+    tracker.update(BotUttered("How can a coach reach you again?"))
+    run(trackers.save(tracker))  # a second batch
     run(trackers.retrieve(SENDER))
 
-    raw = b"".join(file.read_bytes() for file in tmp_path.iterdir())
-    assert [file.name for file in tmp_path.iterdir()] == ["t.sqlite3"]  # no journal or write-ahead log left over
-    for secret in [WORDS, "vriend", NAME, "Milena", SENDER, "32470123456", "contact_name", "inform", "How can"]:
-        assert secret.encode() not in raw
-        assert secret.encode("utf-16-le") not in raw
-    [(row_id, updated_at, sender, token)] = rows(path)
-    assert len(row_id) == 64 and SENDER not in row_id and isinstance(updated_at, int)
-    assert sender.startswith(b"gAAAAA") and token.startswith(b"gAAAAA")  # Fernet tokens
-    assert path.stat().st_mode & 0o077 == 0
+    [(row_id, updated_at, generation, count, sender)] = rows(database)
+    assert len(row_id) == 64 and SENDER not in row_id and isinstance(updated_at, int) and count == 2
+    assert len(generation) == 32 and bytes(sender).startswith(b"gAAAAA")  # a Fernet token
+    stored = batches(database)
+    assert [(batch_row_id, seq) for batch_row_id, seq, _ in stored] == [(row_id, 0), (row_id, 1)]
+    assert all(bytes(token).startswith(b"gAAAAA") for _, _, token in stored)
+    everything = repr(database.tables()).encode()
+    for secret in SECRETS:
+        assert secret.encode() not in everything
+    if database.path:
+        raw = b"".join(file.read_bytes() for file in tmp_path.iterdir())
+        assert [file.name for file in tmp_path.iterdir()] == ["t.sqlite3"]  # no journal or write-ahead log left over
+        for secret in SECRETS:
+            assert secret.encode() not in raw
+            assert secret.encode("utf-16-le") not in raw
+        assert database.path.stat().st_mode & 0o077 == 0
 
 
-def test_a_row_moved_under_another_conversation_is_refused(tmp_path):
-    path = tmp_path / "t.sqlite3"
-    trackers = store(path)
+def test_a_row_moved_under_another_conversation_is_refused(database):
+    trackers = store(database)
     run(trackers.save(conversation(SENDER)))
     run(trackers.save(conversation("other", words="other words")))
-    with sqlite3.connect(path) as connection:
-        other_id = trackers._row_ids("other")[0]
-        connection.execute(
-            "UPDATE trackers SET tracker = (SELECT tracker FROM trackers WHERE row_id = ?) WHERE row_id = ?",
-            (trackers._row_ids(SENDER)[0], other_id),
-        )
-    assert run(trackers.retrieve("other")) is None
-    assert run(trackers.retrieve(SENDER)).get_slot("contact_name") == NAME
+    other = store(database)  # a fresh process: nothing remembered
+    database.execute(
+        "UPDATE tracker_batches SET batch = (SELECT batch FROM tracker_batches WHERE row_id = :mine) "
+        "WHERE row_id = :other",
+        mine=trackers._row_ids(SENDER)[0],
+        other=trackers._row_ids("other")[0],
+    )
+    assert run(other.retrieve("other")) is None
+    assert run(other.retrieve(SENDER)).get_slot("contact_name") == NAME
 
 
-def test_key_rotation_keeps_the_conversations_and_moves_them_to_the_new_key(tmp_path):
-    path = tmp_path / "t.sqlite3"
-    run(store(path, keys=KEY_A).save(conversation()))
+def test_batches_swapped_within_a_conversation_are_refused(database):
+    trackers = store(database)
+    tracker = conversation()
+    run(trackers.save(tracker))
+    tracker.update(BotUttered("When can a coach best call you?"))
+    run(trackers.save(tracker))
+    row_id = trackers._row_ids(SENDER)[0]
+    database.execute("UPDATE tracker_batches SET seq = 2 WHERE row_id = :row_id AND seq = 0", row_id=row_id)
+    database.execute("UPDATE tracker_batches SET seq = 0 WHERE row_id = :row_id AND seq = 1", row_id=row_id)
+    database.execute("UPDATE tracker_batches SET seq = 1 WHERE row_id = :row_id AND seq = 2", row_id=row_id)
+    assert run(store(database).retrieve(SENDER)) is None
 
-    assert run(store(path, keys=KEY_B).retrieve(SENDER)) is None  # another key alone reads nothing
-    rotated = store(path, keys=f"{KEY_B},{KEY_A}")
+
+def test_key_rotation_keeps_the_conversations_and_moves_them_to_the_new_key(database):
+    run(store(database, keys=KEY_A).save(conversation()))
+
+    assert run(store(database, keys=KEY_B).retrieve(SENDER)) is None  # another key alone reads nothing
+    rotated = store(database, keys=f"{KEY_B},{KEY_A}")
     tracker = run(rotated.retrieve(SENDER))
     assert tracker.get_slot("contact_name") == NAME
     assert list(run(rotated.keys())) == [SENDER]
 
-    run(rotated.save(tracker))  # the next save moves the row to the new key
-    assert len(rows(path)) == 1
-    assert run(store(path, keys=KEY_B).retrieve(SENDER)).get_slot("contact_name") == NAME
-    assert run(store(path, keys=KEY_A).retrieve(SENDER)) is None
-    assert list(run(store(path, keys=KEY_A).keys())) == []
+    tracker.update(BotUttered("When can a coach best call you?"))
+    run(rotated.save(tracker))  # the next save moves the conversation to the new key
+    assert len(rows(database)) == 1 and len(batches(database)) == 1
+    moved = run(store(database, keys=KEY_B).retrieve(SENDER))
+    assert moved.get_slot("contact_name") == NAME and moved.latest_bot_utterance.text.startswith("When can")
+    assert run(store(database, keys=KEY_A).retrieve(SENDER)) is None
+    assert list(run(store(database, keys=KEY_A).keys())) == []
 
 
-def test_conversations_expire_after_the_ttl_since_their_last_update(tmp_path):
-    path = tmp_path / "t.sqlite3"
+def test_conversations_expire_after_the_ttl_since_their_last_update(database):
     clock = Clock()
-    trackers = store(path, clock=clock, ttl_hours=24)
+    trackers = store(database, clock=clock, ttl_hours=24)
     run(trackers.save(conversation(SENDER)))
     clock.now += 20 * HOUR
     run(trackers.save(conversation("later")))
@@ -185,46 +268,165 @@ def test_conversations_expire_after_the_ttl_since_their_last_update(tmp_path):
     clock.now += 5 * HOUR  # 25 h after the first save, 5 h after the second
     assert run(trackers.retrieve(SENDER)) is None
     assert list(run(trackers.keys())) == ["later"]
-    assert len(rows(path)) == 1  # deleted, not only hidden
+    assert len(rows(database)) == 1 and len(batches(database)) == 1  # deleted, not only hidden
 
     tracker = run(trackers.retrieve("later"))
     clock.now += 23 * HOUR
-    run(trackers.save(tracker))  # an update restarts the clock
+    run(trackers.save(tracker))  # an update restarts the clock, even with no new event
     clock.now += 23 * HOUR
     assert run(trackers.retrieve("later")) is not None
     clock.now += 2 * HOUR
-    assert run(trackers.keys()) == [] and rows(path) == []
+    assert run(trackers.keys()) == [] and rows(database) == [] and batches(database) == []
 
 
-def test_the_ttl_comes_from_the_environment(tmp_path, monkeypatch):
+def test_an_expired_conversation_is_never_read_even_before_it_is_deleted(database):
+    clock = Clock()
+    trackers = store(database, clock=clock, ttl_hours=24)
+    run(trackers.save(conversation()))
+    clock.now += 24 * HOUR + 30  # within the minute between two purges
+    run(trackers.retrieve("someone-else"))
+    clock.now += 30 + 1
+    assert run(store(database, clock=clock, ttl_hours=24).keys()) == []
+    assert run(trackers.retrieve(SENDER)) is None
+
+
+def test_the_ttl_comes_from_the_environment(database, monkeypatch):
     monkeypatch.setenv("ONTHAAL_CONVERSATION_TTL_HOURS", "0.5")
-    assert store(tmp_path / "t.sqlite3").ttl_seconds == 1800
+    assert store(database).ttl_seconds == 1800
     monkeypatch.setenv("ONTHAAL_CONVERSATION_TTL_HOURS", "0")
     with pytest.raises(TrackerStoreConfigurationError, match="ONTHAAL_CONVERSATION_TTL_HOURS"):
-        store(tmp_path / "t.sqlite3")
+        store(database)
 
 
-def test_an_erased_conversation_leaves_nothing(tmp_path):
+def test_an_erased_conversation_leaves_nothing(database):
     """The "stop" answer and the coach service's erasure: PUT /conversations/<id>/tracker/events with no events."""
-    path = tmp_path / "t.sqlite3"
-    trackers = store(path)
-    run(trackers.save(conversation()))
-    [(_, _, _, token)] = rows(path)
+    trackers = store(database)
+    tracker = conversation()
+    run(trackers.save(tracker))
+    tracker.update(BotUttered("When can a coach best call you?"))
+    run(trackers.save(tracker))
+    tokens = [bytes(token) for _, _, token in batches(database)]
+    assert len(tokens) == 2
 
     run(trackers.save(DialogueStateTracker.from_dict(SENDER, [], DOMAIN.slots)))
-    assert rows(path) == []
+    assert rows(database) == [] and batches(database) == []
     assert run(trackers.retrieve(SENDER)) is None and list(run(trackers.keys())) == []
-    assert token[:64] not in path.read_bytes()  # secure_delete: the old ciphertext is overwritten too
+    if database.path:
+        for token in tokens:
+            assert token[:64] not in database.path.read_bytes()  # secure_delete: the old ciphertext is overwritten too
 
 
-def test_a_tracker_without_messages_or_answers_is_not_stored(tmp_path):
-    trackers = store(tmp_path / "t.sqlite3")
+def test_a_tracker_without_messages_or_answers_is_not_stored(database):
+    trackers = store(database)
     run(trackers.create_tracker(SENDER))  # what Rasa does first for a new conversation
-    assert rows(tmp_path / "t.sqlite3") == []
+    assert rows(database) == []
+
+
+def test_each_turn_appends_one_batch_and_leaves_the_earlier_ones_untouched(database):
+    """What Rasa does each turn: retrieve (the last session), add events, save."""
+    trackers = store(database)
+    run(trackers.save(conversation()))
+    for turn in range(3):
+        tracker = run(trackers.retrieve(SENDER))
+        tracker.update(UserUttered(f"turn {turn}", {"name": "inform", "confidence": 1.0}))
+        tracker.update(BotUttered(f"answer {turn}"))
+        before = batches(database)
+        run(trackers.save(tracker))
+        after = batches(database)
+        assert after[: len(before)] == before and len(after) == len(before) + 1
+    full = run(store(database).retrieve_full_tracker(SENDER))
+    assert [event.text for event in full.events if isinstance(event, UserUttered)][-3:] == [
+        "turn 0",
+        "turn 1",
+        "turn 2",
+    ]
+    assert rows(database)[0][3] == 4
+
+
+def test_a_tracker_from_elsewhere_that_extends_the_stored_one_is_appended(database):
+    """Another replica, or a tracker built from the stored events: recognised by comparing with what is stored."""
+    run(store(database).save(conversation()))
+    tracker = run(store(database).retrieve(SENDER))
+    tracker.update(BotUttered("When can a coach best call you?"))
+    run(store(database).save(tracker))  # a store that never saw this tracker object
+    assert [seq for _, seq, _ in batches(database)] == [0, 1]
+    assert run(store(database).retrieve(SENDER)).latest_bot_utterance.text == "When can a coach best call you?"
+
+
+def test_a_new_session_is_appended_and_earlier_sessions_stay(database):
+    trackers = store(database)
+    run(trackers.save(conversation()))
+    tracker = run(trackers.retrieve(SENDER))
+    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]:
+        tracker.update(event)
+    tracker.update(UserUttered("second session", {"name": "greet", "confidence": 1.0}))
+    run(trackers.save(tracker))
+    latest = run(store(database).retrieve(SENDER))  # the last session only, as Rasa gets it
+    latest.update(BotUttered("welcome back"))
+    run(store(database).save(latest))  # compared from the stored last session on: an append
+    assert [seq for _, seq, _ in batches(database)] == [0, 1, 2]
+    full = run(trackers.retrieve_full_tracker(SENDER))
+    assert [event.text for event in full.events if isinstance(event, UserUttered)] == [NAME, WORDS, "second session"]
+    assert full.latest_bot_utterance.text == "welcome back"
+
+
+@pytest.mark.parametrize("how", ["replaced", "shorter"])
+def test_a_save_that_is_not_an_append_rewrites_the_conversation(database, how):
+    """PUT /conversations/<id>/tracker/events replaces the events; a shorter tracker replaces them too."""
+    trackers = store(database)
+    tracker = conversation()
+    run(trackers.save(tracker))
+    tracker.update(BotUttered("When can a coach best call you?"))
+    run(trackers.save(tracker))
+    [(_, _, generation, _, _)] = rows(database)
+
+    for saver, words in [(trackers, "something else"), (store(database), "yet another thing")]:  # here, elsewhere
+        events = [event.as_dict() for event in conversation(words=words).events]
+        if how == "shorter":  # what is stored, with its last events cut off
+            events = [event.as_dict() for event in run(saver.retrieve_full_tracker(SENDER)).events][:-2]
+        run(saver.save(DialogueStateTracker.from_dict(SENDER, events, DOMAIN.slots)))
+        [(_, _, new_generation, count, _)] = rows(database)
+        assert count == 1 and len(batches(database)) == 1 and new_generation != generation
+        generation = new_generation
+        restored = run(store(database).retrieve_full_tracker(SENDER))
+        assert [event.as_dict() for event in restored.events] == events
+
+
+def test_two_replicas_writing_one_conversation_in_turn_lose_nothing(database):
+    """Two Rasa servers on one database, serialized per conversation by the lock store: each sees the other's turns."""
+    first, second = store(database), store(database)
+    run(first.save(conversation()))
+    for turn in range(4):
+        replica = [first, second][turn % 2]
+        tracker = run(replica.retrieve(SENDER))
+        tracker.update(UserUttered(f"turn {turn}", {"name": "inform", "confidence": 1.0}))
+        run(replica.save(tracker))
+    # The first replica still remembers the tracker it saved at turn 2; the second has written since.
+    stale = run(first.retrieve(SENDER))
+    assert [event.text for event in stale.events if isinstance(event, UserUttered)][-4:] == [
+        "turn 0",
+        "turn 1",
+        "turn 2",
+        "turn 3",
+    ]
+
+
+def test_a_stale_tracker_from_a_replica_that_missed_a_turn_does_not_lose_the_other_turn(database):
+    """Without the lock store two replicas could save in parallel: the later save rewrites, consistently."""
+    first, second = store(database), store(database)
+    run(first.save(conversation()))
+    mine, theirs = run(first.retrieve(SENDER)), run(second.retrieve(SENDER))
+    theirs.update(BotUttered("theirs"))
+    run(second.save(theirs))
+    mine.update(BotUttered("mine"))
+    run(first.save(mine))  # not an append of what is stored now: the stored conversation becomes this tracker
+    restored = run(store(database).retrieve(SENDER))
+    assert [event.as_dict() for event in restored.events] == [event.as_dict() for event in mine.events]
 
 
 def test_without_keys_the_store_refuses_to_start(tmp_path, monkeypatch):
     monkeypatch.delenv("ONTHAAL_TRACKER_KEYS", raising=False)
+    monkeypatch.delenv("ONTHAAL_BOT_DATABASE_URL", raising=False)
     monkeypatch.setenv("ONTHAAL_TRACKER_DB", str(tmp_path / "t.sqlite3"))
     with pytest.raises(TrackerStoreConfigurationError, match="ONTHAAL_TRACKER_KEYS is not set"):
         EncryptedSQLiteTrackerStore(domain=DOMAIN)
@@ -233,15 +435,24 @@ def test_without_keys_the_store_refuses_to_start(tmp_path, monkeypatch):
         EncryptedSQLiteTrackerStore(domain=DOMAIN)
 
 
-def test_a_malformed_key_is_refused_without_being_echoed(tmp_path):
+def test_a_malformed_key_is_refused_without_being_echoed(database):
     with pytest.raises(TrackerStoreConfigurationError, match="key 2 of 2 is not a Fernet key") as error:
-        store(tmp_path / "t.sqlite3", keys=f"{KEY_A},not-a-fernet-key")
+        store(database, keys=f"{KEY_A},not-a-fernet-key")
     assert "not-a-fernet-key" not in str(error.value) and KEY_A not in str(error.value)
+
+
+def test_an_unreachable_database_is_refused_without_its_password(monkeypatch):
+    monkeypatch.setenv("ONTHAAL_TRACKER_KEYS", KEY_A)
+    monkeypatch.setenv("ONTHAAL_BOT_DATABASE_URL", "postgresql://onthaal:s3cret-pw@127.0.0.1:1/none")
+    with pytest.raises(TrackerStoreConfigurationError, match="ONTHAAL_BOT_DATABASE_URL") as error:
+        EncryptedTrackerStore(domain=DOMAIN)
+    assert "s3cret-pw" not in str(error.value)
 
 
 def test_rasa_loads_the_store_from_bot_endpoints_yml(tmp_path, monkeypatch):
     monkeypatch.setenv("ONTHAAL_ACTION_URL", "http://127.0.0.1:5055/webhook")
     monkeypatch.setenv("ONTHAAL_ACTION_SECRET", "a-shared-secret")
+    monkeypatch.delenv("ONTHAAL_BOT_DATABASE_URL", raising=False)
     monkeypatch.setenv("ONTHAAL_TRACKER_DB", str(tmp_path / "from-env.sqlite3"))
     config = read_endpoint_config(str(ROOT / "bot" / "endpoints.yml"), "tracker_store")
 
@@ -250,12 +461,36 @@ def test_rasa_loads_the_store_from_bot_endpoints_yml(tmp_path, monkeypatch):
     assert type(loaded) is EncryptedSQLiteTrackerStore  # asynchronous: not wrapped, not the in-memory fallback
     assert loaded.path == tmp_path / "from-env.sqlite3" and loaded.ttl_seconds == 24 * HOUR
     run(loaded.save(conversation()))
-    assert len(rows(tmp_path / "from-env.sqlite3")) == 1
+    assert len(rows(Database(path=tmp_path / "from-env.sqlite3"))) == 1
 
     # Without keys Rasa's loader gets the error (it falls back to memory only on ImportError/AttributeError).
     monkeypatch.delenv("ONTHAAL_TRACKER_KEYS")
     with pytest.raises(TrackerStoreConfigurationError):
         TrackerStore.create(config, domain=DOMAIN)
+
+
+def test_rasa_loads_the_store_on_postgresql_when_its_url_is_set(monkeypatch):
+    if not POSTGRES_URL:
+        pytest.skip("ONTHAAL_TEST_POSTGRES_URL is not set (make bot-tests starts a PostgreSQL)")
+    Database(url=POSTGRES_URL).execute("DROP TABLE IF EXISTS tracker_batches, tracker_conversations")
+    monkeypatch.setenv("ONTHAAL_ACTION_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("ONTHAAL_ACTION_SECRET", "a-shared-secret")
+    monkeypatch.setenv("ONTHAAL_TRACKER_KEYS", KEY_A)
+    monkeypatch.setenv("ONTHAAL_BOT_DATABASE_URL", POSTGRES_URL)
+    config = read_endpoint_config(str(ROOT / "bot" / "endpoints.yml"), "tracker_store")
+    loaded = TrackerStore.create(config, domain=DOMAIN)
+    assert loaded.path is None and loaded.engine.dialect.name == "postgresql"
+    run(loaded.save(conversation()))
+    assert len(rows(Database(url=POSTGRES_URL))) == 1
+
+
+def test_two_replicas_starting_together_both_create_the_tables(database):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        started = list(pool.map(lambda _: store(database), range(4)))
+    run(started[0].save(conversation()))
+    assert run(started[3].retrieve(SENDER)).get_slot("contact_name") == NAME
 
 
 def freelist_pages(path: Path) -> int:
@@ -266,12 +501,12 @@ def freelist_pages(path: Path) -> int:
 @pytest.mark.parametrize("how", ["erased", "expired"])
 def test_the_file_is_rebuilt_after_conversations_are_deleted(tmp_path, how):
     """VACUUM after an erasure or a purge: no page of a deleted conversation stays in the file, not even zeroed."""
-    path = tmp_path / "t.sqlite3"
+    database = Database(path=tmp_path / "t.sqlite3")
     clock = Clock()
-    trackers = store(path, clock=clock, ttl_hours=24)
+    trackers = store(database, clock=clock, ttl_hours=24)
     for number in range(30):
         run(trackers.save(conversation(f"web-{number}", words=WORDS * 40)))
-    size = path.stat().st_size
+    size = database.path.stat().st_size
     for number in range(29):
         if how == "erased":
             run(trackers.save(DialogueStateTracker.from_dict(f"web-{number}", [], DOMAIN.slots)))
@@ -280,4 +515,4 @@ def test_the_file_is_rebuilt_after_conversations_are_deleted(tmp_path, how):
         run(trackers.save(conversation("web-29", words=WORDS * 40)))
         clock.now += 2 * HOUR
         assert run(trackers.retrieve("web-29")) is not None
-    assert freelist_pages(path) == 0 and path.stat().st_size < size / 3
+    assert freelist_pages(database.path) == 0 and database.path.stat().st_size < size / 3
