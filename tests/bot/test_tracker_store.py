@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
@@ -422,6 +422,57 @@ def test_a_stale_tracker_from_a_replica_that_missed_a_turn_does_not_lose_the_oth
     run(first.save(mine))  # not an append of what is stored now: the stored conversation becomes this tracker
     restored = run(store(database).retrieve(SENDER))
     assert [event.as_dict() for event in restored.events] == [event.as_dict() for event in mine.events]
+
+
+def test_a_retrieve_after_a_save_needs_no_batch_and_gives_the_same_state(database, monkeypatch):
+    trackers = store(database)
+    tracker = conversation()
+    tracker.update(ActiveLoop("intake_form"))
+    run(trackers.save(tracker))
+    fresh = run(store(database).retrieve(SENDER))  # read, decrypted and replayed
+
+    loads = []
+    original_load = trackers._load
+    monkeypatch.setattr(trackers, "_load", lambda *arguments: loads.append(1) or original_load(*arguments))
+    cached = run(trackers.retrieve(SENDER))
+    assert loads == [] and cached is not tracker
+    assert cached.current_state() == fresh.current_state() and cached.active_loop_name == "intake_form"
+    assert [event.as_dict() for event in cached.events] == [event.as_dict() for event in fresh.events]
+
+
+def test_what_a_retrieved_tracker_gets_without_a_save_is_not_retrieved_again(database):
+    trackers = store(database)
+    run(trackers.save(conversation()))
+    tracker = run(trackers.retrieve(SENDER))
+    tracker.update(SlotSet("contact_name", "someone else"))
+    tracker.update(UserUttered("not saved", {"name": "inform", "confidence": 1.0}))
+    again = run(trackers.retrieve(SENDER))
+    assert again.get_slot("contact_name") == NAME and again.latest_message.text == WORDS
+    assert len(again.events) == len(conversation().events)
+
+
+def test_a_replica_does_not_retrieve_its_copy_after_another_replica_rewrote_and_appended(database):
+    """The other replica's rewrite (PUT .../tracker/events) and append give the same number of batches."""
+    first, second = store(database), store(database)
+    tracker = conversation()
+    run(first.save(tracker))
+    tracker.update(BotUttered("first replica"))
+    run(first.save(tracker))  # 2 batches, remembered by the first replica
+    events = [event.as_dict() for event in conversation(words="rewritten elsewhere").events]
+    run(second.save(DialogueStateTracker.from_dict(SENDER, events, DOMAIN.slots)))
+    other = run(second.retrieve(SENDER))
+    other.update(BotUttered("second replica"))
+    run(second.save(other))
+    assert rows(database)[0][3] == 2
+    seen = run(first.retrieve(SENDER))
+    assert seen.latest_message.text == "rewritten elsewhere" and seen.latest_bot_utterance.text == "second replica"
+
+
+def test_a_conversation_erased_by_another_replica_is_not_retrieved_from_memory(database):
+    first, second = store(database), store(database)
+    run(first.save(conversation()))
+    run(second.save(DialogueStateTracker.from_dict(SENDER, [], DOMAIN.slots)))
+    assert run(first.retrieve(SENDER)) is None
 
 
 def test_without_keys_the_store_refuses_to_start(tmp_path, monkeypatch):
