@@ -297,12 +297,52 @@ class EncryptedTrackerStore(TrackerStore):
                 else tracker_tables.sqlite_engine(self.path)
             )
             tracker_tables.create_tables(self.engine)
+            self._migrate_whole_conversation_rows()
         except (OSError, sa.exc.SQLAlchemyError) as error:
             where = self.path or f"at {URL_VARIABLE}"
             # The error's type only: a database URL in a message could carry its password.
             raise TrackerStoreConfigurationError(
                 f"The conversation store {where} cannot be opened: {type(error).__name__}"
             ) from error
+
+    def _migrate_whole_conversation_rows(self) -> None:
+        """Move the conversations of the earlier store (one encrypted row each, table `trackers`) to batches.
+
+        Each becomes one batch under the same row id with its time of last update; a row that no configured
+        key decrypts, or that has expired, is dropped. Then the old table goes and the file is rebuilt.
+        """
+        if not sa.inspect(self.engine).has_table(tracker_tables.WHOLE_CONVERSATIONS):
+            return
+        old = sa.table(
+            tracker_tables.WHOLE_CONVERSATIONS,
+            sa.column("row_id"),
+            sa.column("updated_at"),
+            sa.column("sender"),
+            sa.column("tracker"),
+        )
+        moved = 0
+        with self.engine.begin() as connection:
+            for row_id, updated_at, sender, token in connection.execute(sa.select(old)).all():
+                try:
+                    blob = json.loads(self._fernet.decrypt(token))
+                    events = json.loads(blob["tracker"])["events"]
+                    sender_id = blob["sender_id"]
+                except (InvalidToken, ValueError, KeyError, TypeError):
+                    continue
+                if updated_at < self._cutoff() or row_id not in self._row_ids(sender_id):
+                    continue
+                generation = secrets.token_hex(16)
+                connection.execute(
+                    sa.insert(CONVERSATIONS).values(
+                        row_id=row_id, updated_at=updated_at, generation=generation, batches=1, sender=sender
+                    )
+                )
+                batch = self._seal(sender_id, generation, 0, events)
+                connection.execute(sa.insert(BATCHES).values(row_id=row_id, seq=0, batch=batch))
+                moved += 1
+            connection.execute(sa.text(f"DROP TABLE {tracker_tables.WHOLE_CONVERSATIONS}"))
+        logger.info("conversation store: %d conversation(s) moved from the earlier one-row format", moved)
+        tracker_tables.vacuum(self.engine)
 
     # -- rows ---------------------------------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ BATCHES = sa.Table(
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("batch", sa.LargeBinary, nullable=False),
 )
+# The earlier store's table (one encrypted row per conversation), moved to the two above at start-up.
+WHOLE_CONVERSATIONS = "trackers"
 # Any constant that is this store's own: pg_advisory_xact_lock takes a bigint.
 SCHEMA_LOCK_ID = 0x0A7A_7AC4_E125_0001
 SQLITE_TIMEOUT_SECONDS = 5.0

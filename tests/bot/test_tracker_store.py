@@ -7,6 +7,7 @@ PostgreSQL; the checks of the file itself (no clear text in its bytes, secure_de
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -542,6 +543,37 @@ def test_two_replicas_starting_together_both_create_the_tables(database):
         started = list(pool.map(lambda _: store(database), range(4)))
     run(started[0].save(conversation()))
     assert run(started[3].retrieve(SENDER)).get_slot("contact_name") == NAME
+
+
+def test_conversations_of_the_earlier_one_row_store_are_moved_to_batches(tmp_path):
+    """A file written before this store appended batches: one encrypted row per conversation, table `trackers`."""
+    database = Database(path=tmp_path / "t.sqlite3")
+    clock = Clock()
+    fernet = Fernet(KEY_A)
+    old_rows, trackers = [], {}
+    for sender, age_hours in [(SENDER, 2), ("web-expired", 30)]:
+        trackers[sender] = conversation(sender)
+        dialogue = json.dumps(trackers[sender].as_dialogue().as_dict())
+        blob = json.dumps({"v": 1, "sender_id": sender, "tracker": dialogue}).encode()
+        row_id = store(Database(path=tmp_path / "ids.sqlite3"))._row_ids(sender)[0]
+        updated_at = int(clock.now - age_hours * HOUR)
+        old_rows.append((row_id, updated_at, fernet.encrypt(sender.encode()), fernet.encrypt(blob)))
+    old_rows.append(("f" * 64, int(clock.now), b"not a token", Fernet(KEY_B).encrypt(b"{}")))
+    with sqlite3.connect(database.path) as connection:
+        connection.execute(
+            "CREATE TABLE trackers (row_id TEXT PRIMARY KEY, updated_at INTEGER, sender BLOB, tracker BLOB)"
+        )
+        connection.executemany("INSERT INTO trackers VALUES (?, ?, ?, ?)", old_rows)
+    connection.close()
+
+    migrated = store(database, clock=clock)
+    restored = run(migrated.retrieve(SENDER))
+    assert [event.as_dict() for event in restored.events] == [event.as_dict() for event in trackers[SENDER].events]
+    assert run(migrated.keys()) == [SENDER] and [row[1] for row in rows(database)] == [old_rows[0][1]]
+    with sqlite3.connect(database.path) as connection:
+        assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'trackers'").fetchall() == []
+    connection.close()
+    assert old_rows[0][3][:64] not in database.path.read_bytes() and freelist_pages(database.path) == 0
 
 
 def freelist_pages(path: Path) -> int:
