@@ -67,6 +67,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -111,6 +112,7 @@ PURGE_INTERVAL_SECONDS = 60.0
 KNOWN_CONVERSATIONS = 10_000
 CACHED_TRACKERS = 200
 SESSION_START = "action_session_start"
+DELETE_SLICE = 1000
 
 
 class TrackerStoreConfigurationError(RasaException):
@@ -290,6 +292,7 @@ class EncryptedTrackerStore(TrackerStore):
         self._next_purge = float("-inf")
         self._known: OrderedDict[str, _Known] = OrderedDict()
         self._latest: OrderedDict[str, DialogueStateTracker] = OrderedDict()
+        self._memory_lock = threading.Lock()
         try:
             self.engine = (
                 tracker_tables.database_engine(database_url)
@@ -369,14 +372,16 @@ class EncryptedTrackerStore(TrackerStore):
             raise _Refused("a batch does not belong to the conversation it was filed under")
         return payload["events"]
 
-    def _load(self, connection: Connection, row_ids: Sequence[str], sender_id: str) -> _Stored | None:
-        """The stored conversation (under the newest row id that decrypts), or None; locks it on PostgreSQL."""
-        heads = connection.execute(
+    def _load(
+        self, connection: Connection, row_ids: Sequence[str], sender_id: str, for_update: bool = False
+    ) -> _Stored | None:
+        """The stored conversation (under the newest row id that decrypts), or None; `for_update` locks it (PG)."""
+        query = (
             sa.select(CONVERSATIONS.c.row_id, CONVERSATIONS.c.generation, CONVERSATIONS.c.batches)
             .where(CONVERSATIONS.c.row_id.in_(row_ids), CONVERSATIONS.c.updated_at >= self._cutoff())
             .order_by(CONVERSATIONS.c.updated_at.desc())
-            .with_for_update()
-        ).all()
+        )
+        heads = connection.execute(query.with_for_update() if for_update else query).all()
         for row_id, generation, batches in heads:
             tokens = connection.execute(
                 sa.select(BATCHES.c.seq, BATCHES.c.batch).where(BATCHES.c.row_id == row_id).order_by(BATCHES.c.seq)
@@ -399,22 +404,27 @@ class EncryptedTrackerStore(TrackerStore):
         if not events:
             self._forget(row_id)
             return
-        self._known[row_id] = _Known(generation, batches, weakref.ref(tracker), len(events), events[0], events[-1])
-        self._known.move_to_end(row_id)
-        while len(self._known) > KNOWN_CONVERSATIONS:
-            self._forget(next(iter(self._known)))
-        if cache:
-            if starts_another_session(tracker):
-                self._latest.pop(row_id, None)
-            else:
-                self._latest[row_id] = copy_tracker(tracker)
+        known = _Known(generation, batches, weakref.ref(tracker), len(events), events[0], events[-1])
+        latest = copy_tracker(tracker) if cache and not starts_another_session(tracker) else None
+        # Worker threads of several conversations share these two.
+        with self._memory_lock:
+            self._known[row_id] = known
+            self._known.move_to_end(row_id)
+            while len(self._known) > KNOWN_CONVERSATIONS:
+                oldest, _ = self._known.popitem(last=False)
+                self._latest.pop(oldest, None)
+            if latest is not None:
+                self._latest[row_id] = latest
                 self._latest.move_to_end(row_id)
                 while len(self._latest) > CACHED_TRACKERS:
                     self._latest.popitem(last=False)
+            elif cache:
+                self._latest.pop(row_id, None)
 
     def _forget(self, row_id: str) -> None:
-        self._known.pop(row_id, None)
-        self._latest.pop(row_id, None)
+        with self._memory_lock:
+            self._known.pop(row_id, None)
+            self._latest.pop(row_id, None)
 
     def _cached_latest_session(self, row_ids: Sequence[str]) -> DialogueStateTracker | None:
         """A copy of the tracker this process last read or saved, if the stored conversation is still that one.
@@ -423,7 +433,8 @@ class EncryptedTrackerStore(TrackerStore):
         changes the number of batches, its rewrite the generation: then the conversation is read again.
         """
         current = row_ids[0]
-        known, latest = self._known.get(current), self._latest.get(current)
+        with self._memory_lock:
+            known, latest = self._known.get(current), self._latest.get(current)
         if known is None or latest is None:
             return None
         with self.engine.begin() as connection:
@@ -460,8 +471,11 @@ class EncryptedTrackerStore(TrackerStore):
         return True
 
     def _delete(self, connection: Connection, row_ids: Sequence[str]) -> None:
-        connection.execute(sa.delete(BATCHES).where(BATCHES.c.row_id.in_(row_ids)))
-        connection.execute(sa.delete(CONVERSATIONS).where(CONVERSATIONS.c.row_id.in_(row_ids)))
+        # In slices: SQLite takes at most 32,766 parameters a statement.
+        for start in range(0, len(row_ids), DELETE_SLICE):
+            some = row_ids[start : start + DELETE_SLICE]
+            connection.execute(sa.delete(BATCHES).where(BATCHES.c.row_id.in_(some)))
+            connection.execute(sa.delete(CONVERSATIONS).where(CONVERSATIONS.c.row_id.in_(some)))
 
     def _purge_if_due(self) -> None:
         """Delete the conversations not updated within the TTL, at most once a minute (reads ignore them anyway)."""
@@ -515,7 +529,7 @@ class EncryptedTrackerStore(TrackerStore):
         current = row_ids[0]
         given = [event.as_dict() for event in tracker.events]
         with self.engine.begin() as connection:
-            stored = self._load(connection, row_ids, sender_id)
+            stored = self._load(connection, row_ids, sender_id, for_update=True)
             if stored is not None and stored.row_id == current:
                 events = appended_events(stored.events, given)
                 if events is not None and self._append(connection, current, sender_id, stored, events):

@@ -23,7 +23,7 @@ def stored_conversations(state_dir: Path) -> list[str]:
     """The conversation ids in the stack's tracker store, decrypted with the development key."""
     keys = MultiFernet([Fernet(key) for key in ensure_dotenv()["ONTHAAL_TRACKER_KEYS"].split(",")])
     with sqlite3.connect(state_dir / "trackers.sqlite3") as connection:
-        rows = connection.execute("SELECT sender FROM trackers").fetchall()
+        rows = connection.execute("SELECT sender FROM tracker_conversations").fetchall()
     senders = []
     for (token,) in rows:
         try:
