@@ -43,12 +43,12 @@ Erasure: a tracker with no message (from the person or the assistant) and no slo
 (`PUT /conversations/<id>/tracker/events` with no events), is not stored: every row of the conversation is
 deleted. On SQLite, `secure_delete` overwrites deleted rows and the file is rebuilt (VACUUM) after any deletion.
 
-What this process remembers (never written anywhere): for each conversation the tracker it last read or saved,
-so that the next save of that tracker is recognised as an append without comparing events, and for the 200 most
-recent a copy of it, so that the next `retrieve` costs one indexed query (generation and number of batches
-unchanged: no other replica wrote since) instead of reading, decrypting and replaying every batch. Two Rasa
-replicas handle one conversation's messages one at a time (bot/lock_store.py); whatever one writes changes what
-the other's query sees, so it reads the conversation again.
+What this process remembers (bot/tracker_memory.py, never written anywhere): the tracker it last read or saved
+of each conversation, so that the next save of that tracker is recognised as an append without comparing events,
+and for the 200 most recent a copy of it, so that the next `retrieve` costs one indexed query (generation and
+number of batches unchanged: no other replica wrote since) instead of reading, decrypting and replaying every
+batch. Two Rasa replicas handle one conversation's messages one at a time (bot/lock_store.py); whatever one
+writes changes what the other's query sees, so it reads the conversation again.
 
 Expiry: reads ignore conversations older than the TTL, and expired conversations are deleted at most once a
 minute per process, on a save, retrieve or keys. Rasa calls the store from its event loop: the database and
@@ -59,20 +59,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import copy
-import functools
 import hashlib
 import hmac
 import json
 import logging
 import os
 import secrets
-import threading
 import time
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -85,14 +80,14 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
-from rasa.shared.utils.common import all_subclasses
 from sqlalchemy.engine import Connection
 
 from bot import tracker_tables
 from bot.fernet_keys import FernetKeyError, raw_fernet_keys
+from bot.tracker_events import appended_events, events_from_dicts, holds_content, last_session_start
+from bot.tracker_memory import Known, TrackerMemory
 from bot.tracker_tables import BATCHES, CONVERSATIONS
 
 logger = logging.getLogger(__name__)
@@ -107,11 +102,6 @@ TTL_VARIABLE = "ONTHAAL_CONVERSATION_TTL_HOURS"
 ROW_ID_INFO = b"onthaal tracker store: row id v1"
 FORMAT_VERSION = 2
 PURGE_INTERVAL_SECONDS = 60.0
-# How many conversations' "last tracker read or saved" this process remembers (a few hundred bytes each), and
-# for how many of the most recent it keeps a copy of that tracker (its events: about 0.3 MB at the 30th turn).
-KNOWN_CONVERSATIONS = 10_000
-CACHED_TRACKERS = 200
-SESSION_START = "action_session_start"
 DELETE_SLICE = 1000
 
 
@@ -156,108 +146,12 @@ def _row_id_key(fernet_key: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=ROW_ID_INFO).derive(fernet_key)
 
 
-def holds_content(tracker: DialogueStateTracker) -> bool:
-    """Whether the tracker holds anything said or answered: a message either way, or a slot value."""
-    return any(
-        isinstance(event, UserUttered | BotUttered) or (isinstance(event, SlotSet) and event.value is not None)
-        for event in tracker.events
-    )
-
-
-def last_session_start(events: Sequence[dict]) -> int:
-    """Where the last conversation session begins (Rasa splits sessions at each `action_session_start`)."""
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "action" and events[index].get("name") == SESSION_START:
-            return index
-    return 0
-
-
-def appended_events(stored: Sequence[dict], given: Sequence[dict]) -> list[dict] | None:
-    """The events `given` adds after `stored` (whole, or from its last session on); None when not an append."""
-    normalised = json.loads(json.dumps(list(given)))
-    for start in dict.fromkeys([last_session_start(stored), 0]):
-        known = len(stored) - start
-        if len(normalised) >= known and normalised[:known] == list(stored[start:]):
-            return list(given[known:])
-    return None
-
-
-@functools.cache
-def _event_classes() -> dict[str, type[Event]]:
-    """Rasa's event classes by type name, as `Event.resolve_by_type` finds them (the first match wins)."""
-    classes: dict[str, type[Event]] = {}
-    for cls in all_subclasses(Event):
-        classes.setdefault(cls.type_name, cls)
-    return classes
-
-
-def events_from_dicts(dicts: Iterable[dict]) -> list[Event]:
-    """`rasa.shared.core.events.deserialise_events`, without its search through every Event subclass per event.
-
-    (That search took about half of a retrieve: 150 us an event, 300 events at the 30th turn.)
-    """
-    classes = _event_classes()
-    events = []
-    for parameters in dicts:
-        cls = classes.get(parameters.get("event"))
-        event = cls._from_parameters(parameters) if cls is not None else Event.from_parameters(parameters)
-        if event is not None:
-            events.append(event)
-    return events
-
-
-def starts_another_session(tracker: DialogueStateTracker) -> bool:
-    """Whether a session starts in the tracker after its first event (then `retrieve` gives less than it)."""
-    return any(
-        isinstance(event, ActionExecuted) and event.action_name == SESSION_START
-        for event in islice(tracker.events, 1, None)
-    )
-
-
-def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    """A tracker in the same state without replaying its events: its own containers, the same Event objects.
-
-    Rasa never changes an event once it is in a tracker (it appends new ones); every container that changes
-    (the events, the slots, the latest action, the active loop) is copied.
-    """
-    copied = copy.copy(tracker)
-    copied.events = copy.copy(tracker.events)
-    copied.slots = copy.copy(tracker.slots)
-    for name, slot in tracker.slots.items():
-        copied.slots[name] = copy.copy(slot)
-    copied.latest_action = copy.copy(tracker.latest_action)
-    copied.active_loop = copy.copy(tracker.active_loop)
-    return copied
-
-
 @dataclass
 class _Stored:
     row_id: str
     generation: str
     batches: int
     events: list[dict]
-
-
-@dataclass
-class _Known:
-    """What this process last read or saved of a conversation, to recognise the next save as an append."""
-
-    generation: str
-    batches: int
-    tracker: weakref.ref = field(repr=False)
-    length: int
-    first: Any = field(repr=False)
-    last: Any = field(repr=False)
-
-    def holds(self, tracker: DialogueStateTracker) -> bool:
-        """Whether `tracker` is that tracker, its stored events untouched, perhaps with more after them."""
-        events = tracker.events
-        return (
-            self.tracker() is tracker
-            and len(events) >= self.length > 0
-            and events[0] is self.first
-            and events[self.length - 1] is self.last
-        )
 
 
 class EncryptedTrackerStore(TrackerStore):
@@ -290,9 +184,7 @@ class EncryptedTrackerStore(TrackerStore):
         self.path = None if database_url else Path(db or os.environ.get(DB_VARIABLE) or DEFAULT_DB)
         self._clock = clock
         self._next_purge = float("-inf")
-        self._known: OrderedDict[str, _Known] = OrderedDict()
-        self._latest: OrderedDict[str, DialogueStateTracker] = OrderedDict()
-        self._memory_lock = threading.Lock()
+        self._memory = TrackerMemory()
         try:
             self.engine = (
                 tracker_tables.database_engine(database_url)
@@ -396,36 +288,6 @@ class EncryptedTrackerStore(TrackerStore):
             return _Stored(row_id, generation, batches, events)
         return None
 
-    def _remember(
-        self, row_id: str, generation: str, batches: int, tracker: DialogueStateTracker, cache: bool = True
-    ) -> None:
-        """`tracker` is what is stored now (from its first event on); with `cache`, keep a copy for `retrieve`."""
-        events = tracker.events
-        if not events:
-            self._forget(row_id)
-            return
-        known = _Known(generation, batches, weakref.ref(tracker), len(events), events[0], events[-1])
-        latest = copy_tracker(tracker) if cache and not starts_another_session(tracker) else None
-        # Worker threads of several conversations share these two.
-        with self._memory_lock:
-            self._known[row_id] = known
-            self._known.move_to_end(row_id)
-            while len(self._known) > KNOWN_CONVERSATIONS:
-                oldest, _ = self._known.popitem(last=False)
-                self._latest.pop(oldest, None)
-            if latest is not None:
-                self._latest[row_id] = latest
-                self._latest.move_to_end(row_id)
-                while len(self._latest) > CACHED_TRACKERS:
-                    self._latest.popitem(last=False)
-            elif cache:
-                self._latest.pop(row_id, None)
-
-    def _forget(self, row_id: str) -> None:
-        with self._memory_lock:
-            self._known.pop(row_id, None)
-            self._latest.pop(row_id, None)
-
     def _cached_latest_session(self, row_ids: Sequence[str]) -> DialogueStateTracker | None:
         """A copy of the tracker this process last read or saved, if the stored conversation is still that one.
 
@@ -433,9 +295,8 @@ class EncryptedTrackerStore(TrackerStore):
         changes the number of batches, its rewrite the generation: then the conversation is read again.
         """
         current = row_ids[0]
-        with self._memory_lock:
-            known, latest = self._known.get(current), self._latest.get(current)
-        if known is None or latest is None:
+        known = self._memory.with_copy(current)
+        if known is None:
             return None
         with self.engine.begin() as connection:
             newest = connection.execute(
@@ -445,13 +306,11 @@ class EncryptedTrackerStore(TrackerStore):
                 .limit(1)
             ).first()
         if newest is None or tuple(newest) != (current, known.generation, known.batches):
-            self._forget(current)
+            self._memory.forget(current)
             return None
-        tracker = copy_tracker(latest)
-        self._remember(current, known.generation, known.batches, tracker, cache=False)
-        return tracker
+        return self._memory.copy(current, known)
 
-    def _append(self, connection: Connection, row_id: str, sender_id: str, known: _Known | _Stored, events) -> bool:
+    def _append(self, connection: Connection, row_id: str, sender_id: str, known: Known | _Stored, events) -> bool:
         """Add the events as the next batch, if the conversation is still as `known`; False when it changed."""
         grown = known.batches + (1 if events else 0)
         changed = connection.execute(
@@ -511,16 +370,16 @@ class EncryptedTrackerStore(TrackerStore):
         if not holds_content(tracker):
             with self.engine.begin() as connection:
                 self._delete(connection, row_ids)
-            self._forget(current)
+            self._memory.forget(current)
             tracker_tables.vacuum(self.engine)
             return
-        known = self._known.get(current)
-        if known is not None and known.holds(tracker):
+        known = self._memory.appendable(current, tracker)
+        if known is not None:
             events = [event.as_dict() for event in islice(tracker.events, known.length, None)]
             with self.engine.begin() as connection:
                 appended = self._append(connection, current, sender_id, known, events)
             if appended:
-                self._remember(current, known.generation, known.batches + (1 if events else 0), tracker)
+                self._memory.remember(current, known.generation, known.batches + (1 if events else 0), tracker)
                 return
         self._save_by_comparison(row_ids, sender_id, tracker)
 
@@ -530,28 +389,36 @@ class EncryptedTrackerStore(TrackerStore):
         given = [event.as_dict() for event in tracker.events]
         with self.engine.begin() as connection:
             stored = self._load(connection, row_ids, sender_id, for_update=True)
-            if stored is not None and stored.row_id == current:
-                events = appended_events(stored.events, given)
-                if events is not None and self._append(connection, current, sender_id, stored, events):
-                    self._remember(current, stored.generation, stored.batches + (1 if events else 0), tracker)
-                    return
-            generation = secrets.token_hex(16)
-            self._delete(connection, row_ids)
-            connection.execute(
-                sa.insert(CONVERSATIONS).values(
-                    row_id=current,
-                    updated_at=int(self._clock()),
-                    generation=generation,
-                    batches=1,
-                    sender=self._fernet.encrypt(sender_id.encode("utf-8")),
-                )
-            )
-            batch = self._seal(sender_id, generation, 0, given)
-            connection.execute(sa.insert(BATCHES).values(row_id=current, seq=0, batch=batch))
-        self._remember(current, generation, 1, tracker)
+            events = appended_events(stored.events, given) if stored is not None and stored.row_id == current else None
+            appended = events is not None and self._append(connection, current, sender_id, stored, events)
+            if not appended:
+                generation = secrets.token_hex(16)
+                self._rewrite(connection, row_ids, sender_id, generation, given)
+        if appended:
+            self._memory.remember(current, stored.generation, stored.batches + (1 if events else 0), tracker)
+            return
+        self._memory.remember(current, generation, 1, tracker)
         if stored is not None:
             # The rewritten conversation's old ciphertext goes too.
             tracker_tables.vacuum(self.engine)
+
+    def _rewrite(
+        self, connection: Connection, row_ids: Sequence[str], sender_id: str, generation: str, events: list[dict]
+    ) -> None:
+        """The conversation as one batch under the current key's row id, a new generation; its other rows go."""
+        current = row_ids[0]
+        self._delete(connection, row_ids)
+        connection.execute(
+            sa.insert(CONVERSATIONS).values(
+                row_id=current,
+                updated_at=int(self._clock()),
+                generation=generation,
+                batches=1,
+                sender=self._fernet.encrypt(sender_id.encode("utf-8")),
+            )
+        )
+        batch = self._seal(sender_id, generation, 0, events)
+        connection.execute(sa.insert(BATCHES).values(row_id=current, seq=0, batch=batch))
 
     def _retrieve_now(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
         self._purge_if_due()
@@ -568,7 +435,7 @@ class EncryptedTrackerStore(TrackerStore):
         tracker = self.init_tracker(sender_id)
         tracker.recreate_from_dialogue(Dialogue(sender_id, events_from_dicts(events)))
         if stored.row_id == row_ids[0]:
-            self._remember(stored.row_id, stored.generation, stored.batches, tracker)
+            self._memory.remember(stored.row_id, stored.generation, stored.batches, tracker)
         return tracker
 
     def _senders(self) -> list[str]:
