@@ -11,7 +11,12 @@ ratio. The stores:
 - `before`: the whole-blob store as it was (bot/tracker_store.py from git history, SQLite only): each save
   re-encrypts and rewrites the whole conversation, each retrieve decrypts all of it;
 - `whole blob`: the same approach on this store's tables (one batch, rewritten each save), also on PostgreSQL;
-- `after`: bot/tracker_store.py as it is (each save appends one batch).
+- `after`: bot/tracker_store.py as it is (each save appends one batch; the next retrieve in the same process
+  gets a copy of the saved tracker after one indexed query);
+- `after, nothing in memory`: the same when every turn comes to another replica (or after a restart): each
+  retrieve reads, decrypts and replays every batch.
+The SQLite figures include the file's fsyncs at each commit (rollback journal, as before), so they vary with the
+disk and with whatever else the machine is doing; the stores take turns, conversation by conversation.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from rasa.shared.core.events import (  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 
 from bot import tracker_store  # noqa: E402
+from bot.tracker_memory import TrackerMemory  # noqa: E402
 
 INTENTS = [
     "inform",
@@ -63,8 +69,11 @@ INTENTS = [
 class WholeBlobStore(tracker_store.EncryptedTrackerStore):
     """The old approach on the new tables: every save rewrites the whole conversation as one batch."""
 
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._memory = TrackerMemory(copies=0)  # every retrieve reads, decrypts and replays the whole conversation
+
     def _save(self, tracker: DialogueStateTracker) -> None:
-        self._known.clear()
         self._save_by_comparison_skipped(tracker)
 
     def _save_by_comparison_skipped(self, tracker: DialogueStateTracker) -> None:
@@ -86,6 +95,14 @@ class WholeBlobStore(tracker_store.EncryptedTrackerStore):
             connection.execute(
                 tracker_store.sa.insert(tracker_store.BATCHES).values(row_id=row_ids[0], seq=0, batch=batch)
             )
+
+
+class UncachedStore(tracker_store.EncryptedTrackerStore):
+    """This store when each turn comes to another replica: every retrieve reads, decrypts and replays the batches."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._memory = TrackerMemory(copies=0)
 
 
 def old_store_class() -> type:
@@ -237,6 +254,7 @@ def main() -> None:
             "after (appended batches)",
             tracker_store.EncryptedTrackerStore(domain=domain, db=workdir / "after.sqlite3", keys=key),
         ),
+        ("after, nothing in memory", UncachedStore(domain=domain, db=workdir / "uncached.sqlite3", keys=key)),
     ]
     report(measure(sqlite_stores, arguments.conversations, arguments.turns, slot_names), checkpoints)
     if arguments.postgres:
@@ -247,6 +265,7 @@ def main() -> None:
                 "after (appended batches)",
                 tracker_store.EncryptedTrackerStore(domain=domain, database_url=arguments.postgres, keys=key),
             ),
+            ("after, nothing in memory", UncachedStore(domain=domain, database_url=arguments.postgres, keys=key)),
         ]
         report(measure(postgres_stores, arguments.conversations, arguments.turns, slot_names), checkpoints)
 
