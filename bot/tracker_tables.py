@@ -73,7 +73,9 @@ def sqlite_engine(path: Path) -> Engine:
 
 
 def database_engine(url: str) -> Engine:
-    """An engine on a server database (postgresql://...)."""
+    """An engine on a server database (postgresql://..., or postgres://... as some hosts write it)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
     return sa.create_engine(url, future=True, pool_pre_ping=True)
 
 

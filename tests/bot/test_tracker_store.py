@@ -22,6 +22,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Sess
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
+from bot import tracker_tables
 from bot.tracker_store import EncryptedSQLiteTrackerStore, EncryptedTrackerStore, TrackerStoreConfigurationError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -519,6 +520,11 @@ def test_rasa_loads_the_store_from_bot_endpoints_yml(tmp_path, monkeypatch):
     monkeypatch.delenv("ONTHAAL_TRACKER_KEYS")
     with pytest.raises(TrackerStoreConfigurationError):
         TrackerStore.create(config, domain=DOMAIN)
+
+
+def test_a_postgres_url_as_some_hosts_write_it_is_understood():
+    engine = tracker_tables.database_engine("postgres://onthaal:pw@127.0.0.1:5432/onthaal")
+    assert engine.dialect.name == "postgresql" and engine.url.database == "onthaal"
 
 
 def test_rasa_loads_the_store_on_postgresql_when_its_url_is_set(monkeypatch):
