@@ -388,6 +388,11 @@ class EncryptedTrackerStore(TrackerStore):
         current = row_ids[0]
         given = [event.as_dict() for event in tracker.events]
         with self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                # One comparison of a conversation at a time: a second waits, then sees what the first wrote
+                # (a row lock alone would let it see the conversation as absent once the first rewrote it).
+                # SQLite's BEGIN IMMEDIATE already does this for the whole file.
+                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(int(current[:15], 16))))
             stored = self._load(connection, row_ids, sender_id, for_update=True)
             events = appended_events(stored.events, given) if stored is not None and stored.row_id == current else None
             appended = events is not None and self._append(connection, current, sender_id, stored, events)

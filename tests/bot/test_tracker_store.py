@@ -477,6 +477,32 @@ def test_a_conversation_erased_by_another_replica_is_not_retrieved_from_memory(d
     assert run(first.retrieve(SENDER)) is None
 
 
+def test_two_replicas_saving_one_conversation_at_the_same_time_never_break_it(database):
+    """Without a shared lock store (a misconfiguration), turns may be lost, but the stored conversation is always one
+    that a replica saved, and readable."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    replicas = [store(database), store(database)]
+
+    def talk(number: int) -> list[str]:
+        replica, said = replicas[number % 2], []
+        for turn in range(8):
+            tracker = run(replica.retrieve(SENDER)) or DialogueStateTracker(SENDER, DOMAIN.slots)
+            text = f"replica {number} turn {turn}"
+            tracker.update(UserUttered(text, {"name": "inform", "confidence": 1.0}))
+            run(replica.save(tracker))
+            said.append(text)
+        return said
+
+    with ThreadPoolExecutor(4) as pool:
+        said = [text for texts in pool.map(talk, range(4)) for text in texts]
+    final = run(store(database).retrieve_full_tracker(SENDER))
+    texts = [event.text for event in final.events if isinstance(event, UserUttered)]
+    assert texts and set(texts) <= set(said)
+    [(_, _, _, count, _)] = rows(database)
+    assert [seq for _, seq, _ in batches(database)] == list(range(count))
+
+
 def test_without_keys_the_store_refuses_to_start(tmp_path, monkeypatch):
     monkeypatch.delenv("ONTHAAL_TRACKER_KEYS", raising=False)
     monkeypatch.delenv("ONTHAAL_BOT_DATABASE_URL", raising=False)
