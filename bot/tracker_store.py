@@ -41,7 +41,12 @@ A batch that no configured key decrypts makes its conversation absent; it expire
 
 Erasure: a tracker with no message (from the person or the assistant) and no slot value, as left by "stop"
 (`PUT /conversations/<id>/tracker/events` with no events), is not stored: every row of the conversation is
-deleted. On SQLite, `secure_delete` overwrites deleted rows and the file is rebuilt (VACUUM) after any deletion.
+deleted. On SQLite, `secure_delete` overwrites deleted rows and the file is rebuilt (VACUUM) after any deletion;
+on PostgreSQL a deleted row (ciphertext) stays in the table's files until its autovacuum reuses the space.
+
+At start-up the tables are created when missing (bot/tracker_tables.py), and the conversations of the earlier
+store (one encrypted row each, table `trackers`) move to batches. On PostgreSQL a save that compares and may
+rewrite holds an advisory lock on the conversation's row id, so that two replicas never rewrite it at once.
 
 What this process remembers (bot/tracker_memory.py, never written anywhere): the tracker it last read or saved
 of each conversation, so that the next save of that tracker is recognised as an append without comparing events,
