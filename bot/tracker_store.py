@@ -50,7 +50,7 @@ rewrite holds an advisory lock on the conversation's row id, so that two replica
 
 What this process remembers (bot/tracker_memory.py, never written anywhere): the tracker it last read or saved
 of each conversation, so that the next save of that tracker is recognised as an append without comparing events,
-and for the 200 most recent a copy of it, so that the next `retrieve` costs one indexed query (generation and
+and for the 500 most recent a copy of it, so that the next `retrieve` costs one indexed query (generation and
 number of batches unchanged: no other replica wrote since) instead of reading, decrypting and replaying every
 batch. Two Rasa replicas handle one conversation's messages one at a time (bot/lock_store.py); whatever one
 writes changes what the other's query sees, so it reads the conversation again.
