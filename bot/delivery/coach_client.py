@@ -62,6 +62,7 @@ class DeliverySettings:
     max_retry_seconds: float = MAX_RETRY_SECONDS
     report_interval_seconds: float = REPORT_INTERVAL_SECONDS
     sender: str = "thread"
+    database_url: str | None = None  # ONTHAAL_BOT_DATABASE_URL: the outbox lives there instead of the file
 
     @classmethod
     def from_env(cls) -> DeliverySettings:
@@ -74,7 +75,13 @@ class DeliverySettings:
             max_retry_seconds=float(env.get("ONTHAAL_OUTBOX_MAX_RETRY_SECONDS") or MAX_RETRY_SECONDS),
             report_interval_seconds=float(env.get("ONTHAAL_OUTBOX_REPORT_SECONDS") or REPORT_INTERVAL_SECONDS),
             sender=env.get("ONTHAAL_OUTBOX_SENDER") or "thread",
+            database_url=env.get("ONTHAAL_BOT_DATABASE_URL", "").strip() or None,
         )
+
+    @property
+    def outbox_store(self) -> Path | str:
+        """Where the outbox is: the shared database's URL when one is set, else the SQLite file."""
+        return self.database_url or self.outbox_path
 
     @property
     def intakes_url(self) -> str:

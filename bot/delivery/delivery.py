@@ -7,7 +7,9 @@
 - A background `Sender` posts the entries whose retry is due, with backoff (1 s doubling to 5 min), and sends
   the coach service a signed status report every minute and after a dead letter. The action server starts it at
   start-up with `start_sender()` (idempotent; `ONTHAAL_OUTBOX_SENDER=off` prevents it);
-  `python -m bot.delivery.delivery` runs the same loop on its own. It survives any exception.
+  `python -m bot.delivery.delivery` runs the same loop on its own. It survives any exception. Several senders
+  (action server replicas on one `ONTHAAL_BOT_DATABASE_URL`) may run: each leases the entry it posts
+  (`outbox.claim_next`), so no intake is posted by two of them.
 
 What an answer means (`coach_client.outcome_of`): 2xx delivered (retries reuse the webhook id, so the coach
 service stores each intake once); 409, the reference belongs to another intake: a new reference under a new
@@ -24,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -60,6 +63,9 @@ logger = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 30.0  # nothing pending: look again now and then (another process may have enqueued)
 # The hand-off's own attempt has the entry to itself for this long; after a crash mid-attempt the sender takes it.
 HANDOFF_LEASE_SECONDS = 30.0
+# The sender's lease on an entry it took (`outbox.claim_next`): longer than an attempt with all its reference
+# changes; after a crash mid-attempt another sender (or replica) takes the entry when it runs out.
+CLAIM_LEASE_SECONDS = 120.0
 MAX_REFERENCE_CHANGES = 5  # 409s in a row for one intake: give it back to the backoff
 
 
@@ -89,11 +95,11 @@ def enqueue(intake: dict[str, Any], settings: DeliverySettings | None = None) ->
     problems = schema_problems(intake)
     if problems:
         reason = "schema " + " ".join(problems)
-        outbox.bury_new(entry, reason, now, settings.outbox_path)
+        outbox.bury_new(entry, reason, now, settings.outbox_store)
         logger.error("intake %s dead-lettered: %s", entry.webhook_id, reason)
         _nudge_sender(report=True)
         return entry.webhook_id
-    outbox.add(entry, settings.outbox_path)
+    outbox.add(entry, settings.outbox_store)
     start_sender()  # normally running since the action server started; a safety net, it costs nothing
     return entry.webhook_id
 
@@ -116,13 +122,14 @@ def deliver(
     now: float,
     settings: DeliverySettings,
     transport: Transport = requests.post,
-    only_if_due: bool = False,
+    claimed: outbox.Entry | None = None,
 ) -> Result:
-    """One attempt for one outbox entry, following it through reference changes; never raises for the network."""
+    """One attempt for one outbox entry (`claimed`: the one the sender leased), following it through reference
+    changes; never raises for the network."""
     for _ in range(MAX_REFERENCE_CHANGES):
-        entry = outbox.get(webhook_id, settings.outbox_path)
-        if entry is None or (only_if_due and entry.next_attempt_at > now):
-            return Result(delivered=False, reference=None)  # someone else delivered it, or it is not due yet
+        entry, claimed = claimed or outbox.get(webhook_id, settings.outbox_store), None
+        if entry is None:
+            return Result(delivered=False, reference=None)  # someone else delivered it
         try:
             body = outbox.unseal(entry.body, settings.secret)
             status = post_signed(settings.intakes_url, settings.secret, entry.webhook_id, body, transport)
@@ -134,11 +141,11 @@ def deliver(
             return _retry_later(entry, now, settings)
         outcome = outcome_of(status)
         if outcome is Outcome.DELIVERED:
-            outbox.remove(entry.webhook_id, settings.outbox_path)
+            outbox.remove(entry.webhook_id, settings.outbox_store)
             logger.info("intake %s delivered", entry.webhook_id)
             return Result(delivered=True, reference=entry.reference, webhook_id=entry.webhook_id)
         if outcome is Outcome.REFUSED:
-            outbox.bury(entry.webhook_id, f"status {status}", now, settings.outbox_path)
+            outbox.bury(entry.webhook_id, f"status {status}", now, settings.outbox_store)
             logger.error("intake %s dead-lettered: status %s", entry.webhook_id, status)
             return Result(False, entry.reference, entry.webhook_id, dead_lettered=True)
         if outcome is Outcome.RETRY:
@@ -148,7 +155,7 @@ def deliver(
         webhook_id = _new_reference(entry, body, settings)
         if webhook_id is None:
             return Result(delivered=False, reference=None)
-    entry = outbox.get(webhook_id, settings.outbox_path)
+    entry = outbox.get(webhook_id, settings.outbox_store)
     return _retry_later(entry, now, settings) if entry else Result(delivered=False, reference=None)
 
 
@@ -159,7 +166,7 @@ def _new_reference(entry: outbox.Entry, body: bytes, settings: DeliverySettings)
     intake["reference"] = new_reference()
     webhook_id = new_webhook_id()
     sealed = outbox.seal(json.dumps(intake, ensure_ascii=False), settings.secret)
-    if not outbox.replace(entry.webhook_id, webhook_id, intake["reference"], sealed, settings.outbox_path):
+    if not outbox.replace(entry.webhook_id, webhook_id, intake["reference"], sealed, settings.outbox_store):
         return None
     logger.warning("intake %s: reference reassigned, now intake %s", entry.webhook_id, webhook_id)
     return webhook_id
@@ -167,13 +174,13 @@ def _new_reference(entry: outbox.Entry, body: bytes, settings: DeliverySettings)
 
 def _retry_later(entry: outbox.Entry, now: float, settings: DeliverySettings) -> Result:
     attempts = entry.attempts + 1
-    outbox.schedule(entry.webhook_id, attempts, now + settings.backoff_seconds(attempts), settings.outbox_path)
+    outbox.schedule(entry.webhook_id, attempts, now + settings.backoff_seconds(attempts), settings.outbox_store)
     return Result(delivered=False, reference=entry.reference, webhook_id=entry.webhook_id)
 
 
 def pending_count(settings: DeliverySettings | None = None) -> int:
     settings = settings or DeliverySettings.from_env()
-    return outbox.counts(time.time(), settings.outbox_path)[0]
+    return outbox.counts(time.time(), settings.outbox_store)[0]
 
 
 class Sender:
@@ -207,8 +214,14 @@ class Sender:
         """Deliver every entry whose retry is due now; the webhook ids that were acknowledged."""
         now = self.clock()
         delivered = set()
-        for webhook_id in outbox.due(now, self.settings.outbox_path):
-            result = deliver(webhook_id, now, self.settings, self.transport, only_if_due=True)
+        taken: set[str] = set()
+        # One entry at a time, leased: another sender (another action server) takes the next one meanwhile.
+        while (entry := outbox.claim_next(now, now + CLAIM_LEASE_SECONDS, self.settings.outbox_store)) is not None:
+            if entry.webhook_id in taken:  # rescheduled into this same instant (a zero backoff): next pass
+                outbox.schedule(entry.webhook_id, entry.attempts, entry.next_attempt_at, self.settings.outbox_store)
+                break
+            taken.add(entry.webhook_id)
+            result = deliver(entry.webhook_id, now, self.settings, self.transport, claimed=entry)
             if result.delivered and result.webhook_id:
                 delivered.add(result.webhook_id)
             self._report_requested |= result.dead_lettered
@@ -221,12 +234,12 @@ class Sender:
             return
         self._report_requested = False
         self._next_report_at = now + interval
-        report_status(self.settings, outbox.counts(now, self.settings.outbox_path), now, self.transport)
+        report_status(self.settings, outbox.counts(now, self.settings.outbox_store), now, self.transport)
 
     def seconds_until_next(self) -> float:
         """How long to wait for the next due retry or report (IDLE_POLL_SECONDS when nothing is pending)."""
         now = self.clock()
-        next_at = outbox.next_attempt_at(self.settings.outbox_path)
+        next_at = outbox.next_attempt_at(self.settings.outbox_store)
         wait = IDLE_POLL_SECONDS if next_at is None else min(max(next_at - now, 0.0), self.settings.max_retry_seconds)
         if self.settings.report_interval_seconds > 0:
             wait = min(wait, max(self._next_report_at - now, 0.0))
@@ -295,14 +308,15 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = DeliverySettings.from_env()
     if arguments.dead_letters:
-        for webhook_id, reason, dead_at in outbox.dead_letters(settings.outbox_path):
+        for webhook_id, reason, dead_at in outbox.dead_letters(settings.outbox_store):
             print(webhook_id, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(dead_at)), reason)
         return
     if arguments.requeue:
-        if not outbox.requeue(arguments.requeue, time.time(), settings.outbox_path):
+        if not outbox.requeue(arguments.requeue, time.time(), settings.outbox_store):
             raise SystemExit(f"no dead letter {arguments.requeue}")
         return
-    logger.info("outbox sender running on %s", settings.outbox_path)
+    where = settings.outbox_path if isinstance(settings.outbox_store, Path) else "the shared database"
+    logger.info("outbox sender running on %s", where)
     Sender(settings=settings).run_forever()
 
 

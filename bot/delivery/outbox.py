@@ -9,6 +9,11 @@ Every body is Fernet-encrypted with a key derived from the webhook secret, so th
 Every connection turns on `secure_delete` (a deleted or rewritten row is overwritten, not left in free pages)
 and the file uses incremental auto-vacuum, so that a delivered intake leaves nothing behind in the file.
 Whoever posts is `bot/delivery/delivery.py`; this module never talks to the network.
+
+With `ONTHAAL_BOT_DATABASE_URL` set, the same operations run on the shared database instead
+(`bot/delivery/outbox_postgres.py`): every function takes a `Store`, a Path (the SQLite file) or a URL string.
+Several senders may share either: `claim_next` leases a due entry to one of them (SQLite: under the file's
+write lock; PostgreSQL: `FOR UPDATE SKIP LOCKED`), so no intake is posted by two senders at once.
 """
 
 from __future__ import annotations
@@ -25,9 +30,12 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.delivery import outbox_postgres
+
 logger = logging.getLogger(__name__)
 ENCRYPTED_PREFIX = "fernet:"
 INCREMENTAL = 2  # PRAGMA auto_vacuum value
+Store = Path | str  # the SQLite file, or the shared database's URL
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS outbox ("
     " webhook_id TEXT PRIMARY KEY, reference TEXT NOT NULL, body TEXT NOT NULL,"
@@ -104,7 +112,9 @@ def _reclaim(path: Path) -> None:
         connection.commit()
 
 
-def add(entry: Entry, path: Path) -> None:
+def add(entry: Entry, path: Store) -> None:
+    if isinstance(path, str):
+        return outbox_postgres.add(entry, path)
     with _transaction(path) as connection:
         connection.execute(
             "INSERT INTO outbox (webhook_id, reference, body, created_at, attempts, next_attempt_at)"
@@ -113,7 +123,9 @@ def add(entry: Entry, path: Path) -> None:
         )
 
 
-def get(webhook_id: str, path: Path) -> Entry | None:
+def get(webhook_id: str, path: Store) -> Entry | None:
+    if isinstance(path, str):
+        return outbox_postgres.get(webhook_id, path)
     with _transaction(path) as connection:
         row = connection.execute(
             "SELECT webhook_id, reference, body, created_at, attempts, next_attempt_at FROM outbox"
@@ -123,8 +135,27 @@ def get(webhook_id: str, path: Path) -> Entry | None:
     return Entry(*row) if row else None
 
 
-def due(now: float, path: Path) -> list[str]:
+def claim_next(now: float, lease_until: float, path: Store) -> Entry | None:
+    """The oldest entry due at `now`, leased to the caller until `lease_until` (no other sender takes it before);
+    returned as it was before the lease. None when nothing is due."""
+    if isinstance(path, str):
+        return outbox_postgres.claim_next(now, lease_until, path)
+    with _transaction(path) as connection:
+        connection.execute("BEGIN IMMEDIATE")  # the write lock first: two processes never pick the same row
+        row = connection.execute(
+            "SELECT webhook_id, reference, body, created_at, attempts, next_attempt_at FROM outbox"
+            " WHERE next_attempt_at <= ? ORDER BY created_at LIMIT 1",
+            (now,),
+        ).fetchone()
+        if row is not None:
+            connection.execute("UPDATE outbox SET next_attempt_at = ? WHERE webhook_id = ?", (lease_until, row[0]))
+    return Entry(*row) if row else None
+
+
+def due(now: float, path: Store) -> list[str]:
     """Webhook ids whose next attempt is due at `now`, oldest intake first."""
+    if isinstance(path, str):
+        return outbox_postgres.due(now, path)
     with _transaction(path) as connection:
         rows = connection.execute(
             "SELECT webhook_id FROM outbox WHERE next_attempt_at <= ? ORDER BY created_at", (now,)
@@ -132,28 +163,36 @@ def due(now: float, path: Path) -> list[str]:
     return [webhook_id for (webhook_id,) in rows]
 
 
-def next_attempt_at(path: Path) -> float | None:
+def next_attempt_at(path: Store) -> float | None:
+    if isinstance(path, str):
+        return outbox_postgres.next_attempt_at(path)
     with _transaction(path) as connection:
         return connection.execute("SELECT MIN(next_attempt_at) FROM outbox").fetchone()[0]
 
 
-def schedule(webhook_id: str, attempts: int, at: float, path: Path) -> None:
+def schedule(webhook_id: str, attempts: int, at: float, path: Store) -> None:
+    if isinstance(path, str):
+        return outbox_postgres.schedule(webhook_id, attempts, at, path)
     with _transaction(path) as connection:
         connection.execute(
             "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE webhook_id = ?", (attempts, at, webhook_id)
         )
 
 
-def remove(webhook_id: str, path: Path) -> bool:
+def remove(webhook_id: str, path: Store) -> bool:
     """Forget a delivered intake; False when it was not there (another sender was first)."""
+    if isinstance(path, str):
+        return outbox_postgres.remove(webhook_id, path)
     with _transaction(path) as connection:
         removed = connection.execute("DELETE FROM outbox WHERE webhook_id = ?", (webhook_id,)).rowcount
     _reclaim(path)
     return bool(removed)
 
 
-def replace(old_webhook_id: str, new_webhook_id: str, reference: str, body: str, path: Path) -> bool:
+def replace(old_webhook_id: str, new_webhook_id: str, reference: str, body: str, path: Store) -> bool:
     """Give a waiting intake a new webhook id, reference and body in one statement; False when it is gone."""
+    if isinstance(path, str):
+        return outbox_postgres.replace(old_webhook_id, new_webhook_id, reference, body, path)
     with _transaction(path) as connection:
         replaced = connection.execute(
             "UPDATE outbox SET webhook_id = ?, reference = ?, body = ? WHERE webhook_id = ?",
@@ -162,8 +201,10 @@ def replace(old_webhook_id: str, new_webhook_id: str, reference: str, body: str,
     return bool(replaced)
 
 
-def bury(webhook_id: str, reason: str, now: float, path: Path) -> bool:
+def bury(webhook_id: str, reason: str, now: float, path: Store) -> bool:
     """Move a waiting intake to the dead letters, body still sealed; False when it was not there."""
+    if isinstance(path, str):
+        return outbox_postgres.bury(webhook_id, reason, now, path)
     with _transaction(path) as connection:
         moved = connection.execute(
             "INSERT INTO dead_letters (webhook_id, reference, body, created_at, attempts, reason, dead_at)"
@@ -175,8 +216,10 @@ def bury(webhook_id: str, reason: str, now: float, path: Path) -> bool:
     return bool(moved)
 
 
-def bury_new(entry: Entry, reason: str, now: float, path: Path) -> None:
+def bury_new(entry: Entry, reason: str, now: float, path: Store) -> None:
     """Write an intake that must never be pending straight to the dead letters."""
+    if isinstance(path, str):
+        return outbox_postgres.bury_new(entry, reason, now, path)
     with _transaction(path) as connection:
         connection.execute(
             "INSERT INTO dead_letters (webhook_id, reference, body, created_at, attempts, reason, dead_at)"
@@ -185,14 +228,18 @@ def bury_new(entry: Entry, reason: str, now: float, path: Path) -> None:
         )
 
 
-def dead_letters(path: Path) -> list[tuple[str, str, float]]:
+def dead_letters(path: Store) -> list[tuple[str, str, float]]:
     """(webhook id, reason, when) of every dead letter, oldest first: what an admin needs to find one."""
+    if isinstance(path, str):
+        return outbox_postgres.dead_letters(path)
     with _transaction(path) as connection:
         return connection.execute("SELECT webhook_id, reason, dead_at FROM dead_letters ORDER BY dead_at").fetchall()
 
 
-def requeue(webhook_id: str, now: float, path: Path) -> bool:
+def requeue(webhook_id: str, now: float, path: Store) -> bool:
     """An admin's recovery: put a dead letter back in the outbox, due now (after the cause is fixed)."""
+    if isinstance(path, str):
+        return outbox_postgres.requeue(webhook_id, now, path)
     with _transaction(path) as connection:
         moved = connection.execute(
             "INSERT INTO outbox (webhook_id, reference, body, created_at, attempts, next_attempt_at)"
@@ -204,8 +251,10 @@ def requeue(webhook_id: str, now: float, path: Path) -> bool:
     return bool(moved)
 
 
-def counts(now: float, path: Path) -> tuple[int, int, float | None]:
+def counts(now: float, path: Store) -> tuple[int, int, float | None]:
     """(pending, dead letters, age in seconds of the oldest pending intake or None)."""
+    if isinstance(path, str):
+        return outbox_postgres.counts(now, path)
     with _transaction(path) as connection:
         pending, oldest = connection.execute("SELECT COUNT(*), MIN(created_at) FROM outbox").fetchone()
         (dead,) = connection.execute("SELECT COUNT(*) FROM dead_letters").fetchone()
