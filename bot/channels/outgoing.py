@@ -14,8 +14,9 @@ picks up what an earlier run left in the queue file, and survives any exception.
 provider that takes a reply but answers too late gets it again.
 
 Settings: `ONTHAAL_REPLY_QUEUE_PATH` (default `replies.sqlite3` next to `ONTHAAL_TRACKER_DB`, so
-`var/replies.sqlite3`), `ONTHAAL_REPLY_RETRY_SECONDS` (default 300), keys from `ONTHAAL_TRACKER_KEYS`. Run one
-Rasa server per queue file: two would both send what waits in it.
+`var/replies.sqlite3`), or `ONTHAAL_BOT_DATABASE_URL` (the queue on the shared PostgreSQL, for several Rasa
+servers), `ONTHAAL_REPLY_RETRY_SECONDS` (default 300), keys from `ONTHAAL_TRACKER_KEYS`. Several retriers may share
+a queue: each holds the reply it is sending (`ReplyQueue.claim_first`), so no reply is sent twice by them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from bot import shared_database
 from bot.channels.reply_queue import QueuedReply, ReplyQueue, ReplyQueueError, decode_keys
 
 logger = logging.getLogger(__name__)
@@ -80,8 +82,15 @@ def retry_seconds_from_environment() -> float:
 
 
 def queue_from_environment() -> ReplyQueue:
-    """The reply queue of this Rasa server (no file is touched before the first reply that waits)."""
-    return ReplyQueue(queue_path_from_environment(), decode_keys(os.environ.get(KEYS_VARIABLE)))
+    """The reply queue of this Rasa server: on the shared database when `ONTHAAL_BOT_DATABASE_URL` is set, else in
+    its SQLite file (nothing is touched before the first reply that waits)."""
+    keys = decode_keys(os.environ.get(KEYS_VARIABLE))
+    url = shared_database.database_url()
+    if url:
+        from bot.channels.reply_queue_postgres import PostgresReplyQueue
+
+        return PostgresReplyQueue(url, keys)
+    return ReplyQueue(queue_path_from_environment(), keys)
 
 
 def describe(error: BaseException) -> str:
@@ -195,8 +204,14 @@ class ReplySender:
             if isinstance(result, Exception):
                 logger.error("%s reply retrier: %s", self.channel, type(result).__name__)
 
+    async def _claim_first(self, conversation: str) -> QueuedReply | None:
+        """The conversation's first reply when it is due, held for this retrier while it is being sent."""
+        now = self.clock()
+        claim_until = now + 3 * self.send_timeout_seconds  # an attempt ends within one timeout: ample
+        return await asyncio.to_thread(self.queue.claim_first, conversation, now, claim_until)
+
     async def _drain(self, conversation: str) -> None:
-        while (entry := await asyncio.to_thread(self.queue.first, conversation)) is not None:
+        while (entry := await self._claim_first(conversation)) is not None:
             now = self.clock()
             if entry.reply is None or entry.recipient is None:
                 await self._drop(entry, "no configured key opens it", now)
@@ -204,8 +219,6 @@ class ReplySender:
             if now >= entry.drop_at:
                 await self._drop(entry, f"not delivered within {self.retry_seconds:.0f} s", now)
                 continue
-            if entry.next_attempt_at > now:
-                return
             outcome, failure = await self._attempt(entry.recipient, entry.reply)
             if outcome is Outcome.SENT:
                 await asyncio.to_thread(self.queue.remove, entry.id)

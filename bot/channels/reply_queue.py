@@ -2,8 +2,10 @@
 
 A reply the provider could not take (network error, timeout, 5xx, 408, 429) waits here until the retrier
 (bot/channels/outgoing.py) sends it or its retry window closes. One row per reply part:
-`(id, channel, conversation, created_at, drop_at, attempts, next_attempt_at, sealed)`.
+`(id, channel, conversation, created_at, drop_at, attempts, next_attempt_at, claimed_until, sealed)`.
 - `id` orders the replies: within a conversation the lowest id goes first.
+- `claimed_until`: a retrier that is sending the reply holds it until then (`claim_first`), so that two Rasa
+  servers sharing the queue never both send it; after a crash the claim runs out and another takes it.
 - `conversation` is a keyed hash (HMAC-SHA256) of the channel and the recipient, never the number or chat id.
 - `sealed` is the recipient and the reply (text, buttons) as JSON, Fernet-encrypted; nothing a person reads
   and no phone number or chat id is in the file in clear.
@@ -17,6 +19,9 @@ hash: for the few minutes a reply can wait, a reply queued before it and one que
 SQLite runs with `secure_delete` (a sent or dropped reply is overwritten in the file) in its default rollback-journal
 mode (no write-ahead log keeps old pages); the file is created readable by its owner only. Each call opens its own
 short-lived connection, so the queue can be used from worker threads.
+
+With `ONTHAAL_BOT_DATABASE_URL` set, the queue lives on the shared database instead
+(`bot/channels/reply_queue_postgres.py`, same rows, same sealing), so every Rasa replica sees and retries it.
 """
 
 from __future__ import annotations
@@ -50,7 +55,8 @@ CREATE TABLE IF NOT EXISTS replies (
     drop_at REAL NOT NULL,
     attempts INTEGER NOT NULL,
     next_attempt_at REAL NOT NULL,
-    sealed BLOB NOT NULL
+    sealed BLOB NOT NULL,
+    claimed_until REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS replies_conversation ON replies (conversation, id);
 """
@@ -108,10 +114,26 @@ class ReplyQueue:
         try:
             connection.execute("PRAGMA secure_delete = ON")
             connection.executescript(SCHEMA)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(replies)")}
+            if "claimed_until" not in columns:  # a queue file written before replicas could share it
+                connection.execute("ALTER TABLE replies ADD COLUMN claimed_until REAL NOT NULL DEFAULT 0")
+                connection.commit()
         except sqlite3.Error:
             connection.close()
             raise
         return connection
+
+    def seal(self, recipient: str, reply: dict[str, Any]) -> bytes:
+        return self._cipher.encrypt(json.dumps({"recipient": recipient, "reply": reply}).encode())
+
+    def opened(self, row: tuple[Any, ...]) -> QueuedReply:
+        """A row `(id, conversation, created_at, drop_at, attempts, next_attempt_at, sealed)`, decrypted."""
+        *fields, sealed = row
+        try:
+            opened = json.loads(self._cipher.decrypt(bytes(sealed)))
+        except InvalidToken:
+            return QueuedReply(*fields, recipient=None, reply=None)
+        return QueuedReply(*fields, recipient=opened["recipient"], reply=opened["reply"])
 
     def conversation(self, channel: str, recipient: str) -> str:
         """The keyed hash that groups a recipient's replies on one channel."""
@@ -130,7 +152,7 @@ class ReplyQueue:
         next_attempt_at: float,
     ) -> int:
         """Queue `reply` behind the conversation's other waiting replies; returns its id."""
-        sealed = self._cipher.encrypt(json.dumps({"recipient": recipient, "reply": reply}).encode())
+        sealed = self.seal(recipient, reply)
         with closing(self._connect()) as connection, connection:
             cursor = connection.execute(
                 "INSERT INTO replies (channel, conversation, created_at, drop_at, attempts, next_attempt_at, sealed)"
@@ -154,13 +176,14 @@ class ReplyQueue:
             return found.fetchone() is not None
 
     def due_conversations(self, channel: str, now: float) -> list[str]:
-        """The channel's conversations whose first waiting reply is due (to send again, or to drop) at `now`."""
+        """The channel's conversations whose first waiting reply is due (to send again, or to drop) at `now` and
+        not claimed by another retrier."""
         with closing(self._connect()) as connection:
             rows = connection.execute(
                 "SELECT r.conversation FROM replies r WHERE r.channel = ?"
                 " AND r.id = (SELECT MIN(id) FROM replies WHERE conversation = r.conversation)"
-                " AND (r.next_attempt_at <= ? OR r.drop_at <= ?) ORDER BY r.id",
-                (channel, now, now),
+                " AND (r.next_attempt_at <= ? OR r.drop_at <= ?) AND r.claimed_until <= ? ORDER BY r.id",
+                (channel, now, now, now),
             ).fetchall()
         return [conversation for (conversation,) in rows]
 
@@ -172,20 +195,28 @@ class ReplyQueue:
                 " WHERE conversation = ? ORDER BY id LIMIT 1",
                 (conversation,),
             ).fetchone()
-        if row is None:
-            return None
-        *fields, sealed = row
-        try:
-            opened = json.loads(self._cipher.decrypt(sealed))
-        except InvalidToken:
-            return QueuedReply(*fields, recipient=None, reply=None)
-        return QueuedReply(*fields, recipient=opened["recipient"], reply=opened["reply"])
+        return None if row is None else self.opened(row)
+
+    def claim_first(self, conversation: str, now: float, claim_until: float) -> QueuedReply | None:
+        """The conversation's oldest waiting reply, decrypted and held for this retrier until `claim_until`, when it
+        is due at `now` (to send or to drop) and no other retrier holds it; else None."""
+        with closing(self._connect()) as connection, connection:
+            connection.execute("BEGIN IMMEDIATE")  # the write lock first: two processes never claim one reply
+            row = connection.execute(
+                "SELECT id, conversation, created_at, drop_at, attempts, next_attempt_at, sealed, claimed_until"
+                " FROM replies WHERE conversation = ? ORDER BY id LIMIT 1",
+                (conversation,),
+            ).fetchone()
+            if row is None or row[-1] > now or min(row[3], row[5]) > now:
+                return None
+            connection.execute("UPDATE replies SET claimed_until = ? WHERE id = ?", (claim_until, row[0]))
+        return self.opened(row[:-1])
 
     def next_due_at(self, channel: str) -> float | None:
         """When the channel's next first-in-line reply is due (to send or to drop); None when nothing waits."""
         with closing(self._connect()) as connection:
             (due,) = connection.execute(
-                "SELECT MIN(MIN(r.next_attempt_at, r.drop_at)) FROM replies r WHERE r.channel = ?"
+                "SELECT MIN(MAX(MIN(r.next_attempt_at, r.drop_at), r.claimed_until)) FROM replies r WHERE r.channel = ?"
                 " AND r.id = (SELECT MIN(id) FROM replies WHERE conversation = r.conversation)",
                 (channel,),
             ).fetchone()
@@ -194,7 +225,7 @@ class ReplyQueue:
     def reschedule(self, reply_id: int, attempts: int, next_attempt_at: float) -> None:
         with closing(self._connect()) as connection, connection:
             connection.execute(
-                "UPDATE replies SET attempts = ?, next_attempt_at = ? WHERE id = ?",
+                "UPDATE replies SET attempts = ?, next_attempt_at = ?, claimed_until = 0 WHERE id = ?",
                 (attempts, next_attempt_at, reply_id),
             )
 
