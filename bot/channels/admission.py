@@ -10,13 +10,14 @@ from functools import lru_cache
 from typing import Any
 
 from bot.channels.limits import Admission, Limits, RasaGate
+from bot.channels.shared_state import SharedState
 
 
 @lru_cache(maxsize=1)
 def shared_limits() -> Limits:
     from bot.policies.crisis import mentions_crisis  # the crisis policy's own matcher and phrases
 
-    return Limits(mentions_crisis)
+    return Limits(mentions_crisis, shared=SharedState.from_environment())
 
 
 @lru_cache(maxsize=1)

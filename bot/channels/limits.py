@@ -11,6 +11,8 @@ Plain Python (no Rasa, no Sanic), shared by the REST, reception, WhatsApp and Te
   words of crisis skip the queue, so a flood cannot make the crisis answer wait.
 - Buckets are forgotten once idle for their whole period (they would be full again, so nothing is lost), and
   the oldest are dropped beyond MAX_BUCKETS: memory stays bounded whatever the number of senders.
+- With `ONTHAAL_REDIS_URL` set the buckets are shared by every Rasa replica (bot/channels/shared_state.py: keyed
+  hashes, expiring when idle for their period); the gate stays per replica (it protects that replica's loop).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from bot.channels.shared_state import RedisTokenBuckets, SharedState
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,15 @@ class TokenBuckets:
     def __len__(self) -> int:
         return len(self._buckets)
 
+    def take(self, key: str, also: tuple[TokenBuckets, str] | None = None) -> bool:
+        """Spend a token of `key`'s bucket (and of `also`'s) when each has one; whether they had."""
+        if not self.has_room(key) or (also is not None and not also[0].has_room(also[1])):
+            return False
+        self.spend(key)
+        if also is not None:
+            also[0].spend(also[1])
+        return True
+
     def has_room(self, key: str) -> bool:
         return self._refilled(key) >= 1
 
@@ -96,14 +110,21 @@ class Limits:
     def __init__(
         self,
         mentions_crisis: Callable[[str], bool],
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         max_keys: int = MAX_BUCKETS,
+        shared: SharedState | None = None,
     ) -> None:
         self.mentions_crisis = mentions_crisis
-        self.senders = TokenBuckets(SENDER_RATE, max_keys, clock)
-        self.addresses = TokenBuckets(ADDRESS_RATE, max_keys, clock)
-        self.crisis_senders = TokenBuckets(CRISIS_RATE, max_keys, clock)
-        self.crisis_addresses = TokenBuckets(CRISIS_RATE, max_keys, clock)
+
+        def buckets(rate: Rate, kind: str) -> Any:
+            if shared is not None:  # every Rasa replica counts in the same buckets, on the wall clock
+                return RedisTokenBuckets(rate, shared, kind, clock or time.time)
+            return TokenBuckets(rate, max_keys, clock or time.monotonic)
+
+        self.senders = buckets(SENDER_RATE, "rate-sender")
+        self.addresses = buckets(ADDRESS_RATE, "rate-address")
+        self.crisis_senders = buckets(CRISIS_RATE, "rate-crisis-sender")
+        self.crisis_addresses = buckets(CRISIS_RATE, "rate-crisis-address")
 
     def admit(self, sender: str, text: str, address: str | None = None) -> Admission:
         """Counts the message against the sender's (and, when given, the address's) rate and says what to do.
@@ -122,13 +143,8 @@ class Limits:
         return Admission.CRISIS_ANSWER
 
     @staticmethod
-    def _take(senders: TokenBuckets, addresses: TokenBuckets, sender: str, address: str | None) -> bool:
-        if not senders.has_room(sender) or (address is not None and not addresses.has_room(address)):
-            return False
-        senders.spend(sender)
-        if address is not None:
-            addresses.spend(address)
-        return True
+    def _take(senders: Any, addresses: Any, sender: str, address: str | None) -> bool:
+        return senders.take(sender, None if address is None else (addresses, address))
 
 
 class RasaGate:

@@ -110,9 +110,10 @@ def match_option(answer: str, buttons: Sequence[dict[str, Any]] | None) -> str |
 
 
 class OptionMemory:
-    """The options last offered to each sender, in memory only: a restart forgets them (numbers then pass as text).
+    """The options last offered to each sender, in memory: a restart forgets them (numbers then pass as text).
 
-    Bounded and expiring, so a busy channel cannot grow it without end.
+    Bounded and expiring, so a busy channel cannot grow it without end. With several Rasa replicas the shared
+    version in Redis takes its place (bot/channels/shared_state.py).
     """
 
     def __init__(self, max_senders: int = 10_000, ttl_seconds: float = 24 * 3600) -> None:
@@ -139,16 +140,21 @@ class OptionMemory:
 
 
 class PayloadStore:
-    """Short tokens for payloads longer than Telegram's 64-byte callback data, in memory (bounded)."""
+    """Short tokens for payloads longer than Telegram's 64-byte callback data, in memory (bounded), or in `shared`
+    (bot/channels/shared_state.py: Redis, so that every Rasa replica reads a token another one gave out)."""
 
     PREFIX = "~"
 
-    def __init__(self, max_entries: int = 10_000) -> None:
+    def __init__(self, max_entries: int = 10_000, shared: Any = None) -> None:
         self._payloads: OrderedDict[str, str] = OrderedDict()
         self.max_entries = max_entries
+        self.shared = shared
 
     def token_for(self, payload: str) -> str:
         token = self.PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:20]
+        if self.shared is not None:
+            self.shared.put(token, payload)
+            return token
         self._payloads[token] = payload
         self._payloads.move_to_end(token)
         while len(self._payloads) > self.max_entries:
@@ -161,7 +167,9 @@ class PayloadStore:
         )
 
     def payload_for(self, data: str) -> str | None:
-        return self._payloads.get(data) if data.startswith(self.PREFIX) else data
+        if not data.startswith(self.PREFIX):
+            return data
+        return self.shared.get(data) if self.shared is not None else self._payloads.get(data)
 
 
 class MessagingReplies:

@@ -31,7 +31,6 @@ import json
 import os
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +44,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.chat_requests import MESSAGE_ID_KEY, answer, chat_request, json_object, message_id
 from bot.channels.limits import trusted_proxies
+from bot.channels.shared_state import replay_memory
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN_KEY = "onthaal_reception_token"  # noqa: S105 (a metadata key, not a secret)
@@ -54,7 +54,6 @@ DUTCH_KEY = "onthaal_nl"
 TOKEN_CONTEXT = b"onthaal reception token v1"  # keeps this key apart from the webhook signing key
 MAX_REMARKS = 20
 MAX_REMARK_CHARS = 2000
-REPLAY_MEMORY = 1000
 SENDER_PREFIX = "desk"  # conversation ids at the desk: desk- and a UUID (bot/channels/chat_requests.py)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -209,7 +208,7 @@ class ReceptionInput(InputChannel):
         # Read at request time as well, so the secret is never copied into logs of the credentials.
         self._secret = webhook_secret or None
         self.proxies = trusted_proxies()  # read once: a malformed ONTHAAL_TRUSTED_PROXY stops Rasa at startup
-        self._answered: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
+        self._answered = replay_memory()
 
     @property
     def webhook_secret(self) -> str:
@@ -243,17 +242,16 @@ class ReceptionInput(InputChannel):
                 return chat
             metadata = clean_metadata(chat.metadata, username)
             replay_key = (chat.sender, metadata.get(MESSAGE_ID_KEY, ""))
-            if replay_key[1] and replay_key in self._answered:
-                return response.json(self._answered[replay_key])
+            answered = self._answered.get(replay_key) if replay_key[1] else None
+            if answered is not None:
+                return response.json(answered)
 
             async def into_rasa() -> list[dict[str, Any]]:
                 collector = DutchCollectingOutputChannel(self._responses(request))
                 message = UserMessage(chat.text, collector, chat.sender, input_channel=self.name(), metadata=metadata)
                 await on_new_message(message)
                 if replay_key[1]:
-                    self._answered[replay_key] = collector.messages
-                    while len(self._answered) > REPLAY_MEMORY:
-                        self._answered.popitem(last=False)
+                    self._answered.put(replay_key, collector.messages)
                 return collector.messages
 
             return await answer(request, chat, self.proxies, into_rasa)

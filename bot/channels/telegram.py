@@ -43,6 +43,7 @@ from bot.channels.messaging import (
     split_text,
 )
 from bot.channels.outgoing import ReplySender, queue_from_environment, retry_seconds_from_environment
+from bot.channels.shared_state import payload_store
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ class TelegramConnector(TelegramInput):
         self.api_base = api_base
         if access_token:
             check_token(access_token)  # a malformed token fails at startup, not at the first message
-        self.payloads = PayloadStore()
+        self.payloads = payload_store()
         self._bot: Bot | None = None
         self.replies = ReplySender(
             self.name(), self._deliver, retryable, queue_from_environment(), retry_seconds_from_environment()

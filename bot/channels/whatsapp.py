@@ -35,7 +35,6 @@ from bot.channels.messaging import (
     PHONE_KEY,
     WHATSAPP_MAX_CHARS,
     MessagingReplies,
-    OptionMemory,
     match_option,
     media_kind_from_mime,
     media_payload,
@@ -49,6 +48,7 @@ from bot.channels.outgoing import (
     queue_from_environment,
     retry_seconds_from_environment,
 )
+from bot.channels.shared_state import option_memory
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ class WhatsAppInput(TwilioInput):
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
         self.webhook_url = webhook_url
         self.api_base = api_base
-        self.options = OptionMemory()
+        self.options = option_memory()
         self._client: Client | None = None
         self.replies = ReplySender(
             self.name(), self._deliver, retryable, queue_from_environment(), retry_seconds_from_environment()
