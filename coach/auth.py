@@ -5,16 +5,13 @@
   SHA-256, the user and a per-session CSRF token. Expired sessions are refused and removed.
 - CSRF: every form carries the session's token (synchronizer token); the login form, which has no session yet,
   uses a double-submit cookie. SameSite=Strict is a second line of defence, not the only one.
-- Rate limiting: in-process sliding window per (username, client IP) and per IP. One process is what we run;
-  several workers would each count on their own (documented limit).
+- Rate limiting: a sliding window per (username, client IP) and per IP, counted in the database
+  (coach/attempts.py, keyed hashes only), so that every worker and replica counts the same failures.
 """
 
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -22,6 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coach.attempts import AttemptLog
+from coach.attempts import now as attempts_clock
 from coach.models import ROLES, User, UserSession, utcnow
 
 SESSION_COOKIE = "onthaal_session"
@@ -108,33 +107,29 @@ def same_token(expected: str | None, given: str | None) -> bool:
 class LoginRateLimiter:
     """Failed logins in a sliding window: at most `per_user` per (username, IP) and `per_ip` per IP."""
 
-    def __init__(self, per_user: int = 5, per_ip: int = 20, window_seconds: float = 15 * 60) -> None:
+    def __init__(
+        self, attempts: AttemptLog, per_user: int = 5, per_ip: int = 20, window_seconds: float = 15 * 60
+    ) -> None:
+        self.attempts = attempts
         self.per_user = per_user
         self.per_ip = per_ip
         self.window = window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+    @staticmethod
+    def _user_key(username: str, ip: str) -> str:
+        return f"{username.lower()}\n{ip}"
 
     def blocked(self, username: str, ip: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            return (
-                len(self._recent((username.lower(), ip), now)) >= self.per_user
-                or len(self._recent(("", ip), now)) >= self.per_ip
-            )
+        now = attempts_clock() if now is None else now
+        since = now - self.window
+        return (
+            self.attempts.recent("login", self._user_key(username, ip), since)[0] >= self.per_user
+            or self.attempts.recent("login_ip", ip, since)[0] >= self.per_ip
+        )
 
     def failed(self, username: str, ip: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._recent((username.lower(), ip), now).append(now)
-            self._recent(("", ip), now).append(now)
+        now = attempts_clock() if now is None else now
+        self.attempts.add([("login", self._user_key(username, ip)), ("login_ip", ip)], now, self.window)
 
     def succeeded(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), ip), None)
+        self.attempts.clear("login", self._user_key(username, ip))

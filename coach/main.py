@@ -23,6 +23,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coach import legacy, logging_privacy, retention
+from coach.attempts import AttemptLog
 from coach.auth import LoginRateLimiter
 from coach.body_limit import BodyLimitMiddleware
 from coach.crypto import DataCipher
@@ -80,8 +81,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.cipher = build_cipher(settings)
     legacy.import_legacy(database, app.state.cipher)
     app.state.translator = build_translator(settings)
-    app.state.login_limiter = LoginRateLimiter()
-    app.state.status_limiter = WrongCodeLimiter()
+    attempts = AttemptLog(database.sessions, app.state.cipher.keyed_hash)  # shared by every worker
+    app.state.login_limiter = LoginRateLimiter(attempts)
+    app.state.status_limiter = WrongCodeLimiter(attempts)
     job = None
     if settings.retention_interval_seconds:
         job = asyncio.create_task(retention.run_periodically(app, settings))

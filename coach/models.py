@@ -7,7 +7,7 @@ need ids and timestamps.
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -156,3 +156,19 @@ class PendingErasure(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class FailedAttempt(Base):
+    """One failed login or wrong status code, counted by the limiters (coach/attempts.py) for every worker.
+
+    `key_hash` is a keyed hash (coach/crypto.py) of what is limited (username and IP, IP, reference), never the
+    value itself; `at` is seconds since the epoch. Rows older than the limiter's window are deleted as it writes."""
+
+    __tablename__ = "failed_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float, index=True)
+
+    __table_args__ = (Index("ix_failed_attempts_kind_key", "kind", "key_hash"),)

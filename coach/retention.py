@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach import audit, intakes, rasa
+from coach.attempts import only_one_at_a_time
 from coach.crypto import DataCipher
-from coach.db import vacuum
+from coach.db import Database, vacuum
 from coach.models import Intake, PendingErasure, utcnow
 from coach.settings import Settings
 
@@ -116,11 +117,21 @@ def run_retention(db: Session, cipher: DataCipher, settings: Settings, now: date
     return gone
 
 
+def run_retention_once(database: Database, cipher: DataCipher, settings: Settings) -> bool:
+    """One round, unless another worker or replica is running one (then False: it does the work)."""
+    with only_one_at_a_time(database.engine, "retention") as mine:
+        if not mine:
+            return False
+        with database.sessions() as db:
+            run_retention(db, cipher, settings)
+        return True
+
+
 async def run_periodically(app: FastAPI, settings: Settings) -> None:
+    """The job in every worker; each round runs in one of them (coach/attempts.py `only_one_at_a_time`)."""
     while True:
         try:
-            with app.state.database.sessions() as db:
-                await asyncio.to_thread(run_retention, db, app.state.cipher, settings)
+            await asyncio.to_thread(run_retention_once, app.state.database, app.state.cipher, settings)
         except Exception as error:  # noqa: BLE001  (the job must keep running; the next round retries)
             logger.warning("retention job failed: %s", type(error).__name__)
         await asyncio.sleep(settings.retention_interval_seconds)

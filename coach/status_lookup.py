@@ -7,30 +7,27 @@ neither the database nor a backup tells anyone the code. A lookup compares in co
 
 A million codes are few, so guessing is limited per reference: after `MAX_WRONG` wrong codes within `WINDOW_SECONDS`
 the reference is refused (429) until the oldest of them is older than the window, whether the reference exists or
-not (otherwise the refusal itself would tell which references exist). The count lives in this process: one
-process is what we run; several workers would each count on their own, as the login limit does (coach/auth.py).
+not (otherwise the refusal itself would tell which references exist). The count lives in the database
+(coach/attempts.py, a keyed hash of the reference), so every worker and replica counts the same wrong codes.
 
 After a data key rotation a code hashed under the old key still matches while that key is listed; the first lookup
 that matches stores the hash again under the new key. Once the old key is removed, codes not looked up since
 then no longer match (the person hears "not found"; the coach still has the intake).
 """
 
-import threading
-import time
-from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coach.attempts import AttemptLog
+from coach.attempts import now as attempts_clock
 from coach.crypto import DataCipher
 from coach.models import Intake
 
 MAX_WRONG = 5
 WINDOW_SECONDS = 15 * 60
-# References the limiter remembers at most: a flood of made-up references cannot grow the process without end.
-MAX_TRACKED_REFERENCES = 10_000
 _CONTEXT = "intake status code"
 # Compared against when there is nothing to compare against, so every "not found" costs the same.
 _NO_HASH = "0" * 64
@@ -44,51 +41,31 @@ def code_hash(cipher: DataCipher, reference_code: str, status_code: str) -> str:
 
 
 class WrongCodeLimiter:
-    """Wrong codes per reference in a sliding window; thread-safe, in memory."""
+    """Wrong codes per reference in a sliding window, counted in the database (coach/attempts.py)."""
+
+    KIND = "status_code"
 
     def __init__(
-        self,
-        max_wrong: int = MAX_WRONG,
-        window_seconds: float = WINDOW_SECONDS,
-        max_references: int = MAX_TRACKED_REFERENCES,
+        self, attempts: AttemptLog, max_wrong: int = MAX_WRONG, window_seconds: float = WINDOW_SECONDS
     ) -> None:
+        self.attempts = attempts
         self.max_wrong = max_wrong
         self.window = window_seconds
-        self.max_references = max_references
-        self._wrong: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, reference_code: str, now: float) -> deque[float]:
-        wrong = self._wrong.get(reference_code)
-        if wrong is None:
-            return deque()
-        while wrong and wrong[0] <= now - self.window:
-            wrong.popleft()
-        if not wrong:
-            del self._wrong[reference_code]
-        return wrong
 
     def retry_after(self, reference_code: str, now: float | None = None) -> int:
         """0 when the reference may be tried; else whole seconds until its oldest wrong code leaves the window."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            wrong = self._recent(reference_code, now)
-            if len(wrong) < self.max_wrong:
-                return 0
-            return max(1, int(wrong[0] + self.window - now + 0.999))
+        now = attempts_clock() if now is None else now
+        count, oldest = self.attempts.recent(self.KIND, reference_code, now - self.window)
+        if count < self.max_wrong or oldest is None:
+            return 0
+        return max(1, int(oldest + self.window - now + 0.999))
 
     def wrong(self, reference_code: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._recent(reference_code, now)
-            self._wrong.setdefault(reference_code, deque()).append(now)
-            self._wrong.move_to_end(reference_code)
-            while len(self._wrong) > self.max_references:
-                self._wrong.popitem(last=False)  # the reference tried longest ago
+        now = attempts_clock() if now is None else now
+        self.attempts.add([(self.KIND, reference_code)], now, self.window)
 
     def matched(self, reference_code: str) -> None:
-        with self._lock:
-            self._wrong.pop(reference_code, None)
+        self.attempts.clear(self.KIND, reference_code)
 
 
 @dataclass(frozen=True)
