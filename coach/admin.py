@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from coach import auth, intakes, reference, retention
+from coach.attempts import only_one_at_a_time
 from coach.crypto import DataCipher
 from coach.db import Database
 from coach.models import Intake, Note, PendingErasure, User
@@ -65,10 +66,11 @@ def rotate_keys(settings: Settings) -> int:
     return count
 
 
-def purge(settings: Settings) -> list[str]:
+def purge(settings: Settings) -> list[str] | None:
+    """The references purged; None when a running service (a worker of it) was in the middle of the job."""
     database, cipher = _open(settings)
-    with database.sessions() as db:
-        gone = retention.run_retention(db, cipher, settings)
+    with only_one_at_a_time(database.engine, "retention") as mine, database.sessions() as db:
+        gone = retention.run_retention(db, cipher, settings) if mine else None
     database.dispose()
     return gone
 

@@ -64,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "rotate-keys":
         print(f"re-encrypted {admin.rotate_keys(settings)} value(s) with the first key")
     elif args.command == "purge":
-        print(f"deleted {len(admin.purge(settings))} intake(s) past retention")
+        gone = admin.purge(settings)
+        if gone is None:
+            raise SystemExit("the coach service is running the retention job right now: nothing to do")
+        print(f"deleted {len(gone)} intake(s) past retention")
     elif args.command == "erase":
         found, rasa_ok = admin.erase(settings, args.reference)
         if not found:
