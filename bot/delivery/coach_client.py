@@ -34,6 +34,9 @@ TIMEOUT_SECONDS = 5
 FIRST_RETRY_SECONDS = 1.0
 MAX_RETRY_SECONDS = 5 * 60.0
 REPORT_INTERVAL_SECONDS = 60.0
+# How long a sender holds the entry it is posting (outbox.claim_next): three times the post's timeout. A sender
+# killed mid-attempt leaves the entry to the others (or to itself, restarted) after this long.
+CLAIM_SECONDS = 3.0 * TIMEOUT_SECONDS
 # 401 (signature or clock off: a secret or clock fix makes it pass), 408 and 429 are worth retrying.
 RETRYABLE_CLIENT_ERRORS = {401, 408, 429}
 CONFLICT = 409  # the reference already belongs to another intake
@@ -63,6 +66,7 @@ class DeliverySettings:
     report_interval_seconds: float = REPORT_INTERVAL_SECONDS
     sender: str = "thread"
     database_url: str | None = None  # ONTHAAL_BOT_DATABASE_URL: the outbox lives there instead of the file
+    claim_seconds: float = CLAIM_SECONDS
 
     @classmethod
     def from_env(cls) -> DeliverySettings:
@@ -76,6 +80,7 @@ class DeliverySettings:
             report_interval_seconds=float(env.get("ONTHAAL_OUTBOX_REPORT_SECONDS") or REPORT_INTERVAL_SECONDS),
             sender=env.get("ONTHAAL_OUTBOX_SENDER") or "thread",
             database_url=env.get("ONTHAAL_BOT_DATABASE_URL", "").strip() or None,
+            claim_seconds=float(env.get("ONTHAAL_OUTBOX_CLAIM_SECONDS") or CLAIM_SECONDS),
         )
 
     @property

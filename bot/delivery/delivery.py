@@ -63,9 +63,6 @@ logger = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 30.0  # nothing pending: look again now and then (another process may have enqueued)
 # The hand-off's own attempt has the entry to itself for this long; after a crash mid-attempt the sender takes it.
 HANDOFF_LEASE_SECONDS = 30.0
-# The sender's lease on an entry it took (`outbox.claim_next`): longer than an attempt with all its reference
-# changes; after a crash mid-attempt another sender (or replica) takes the entry when it runs out.
-CLAIM_LEASE_SECONDS = 120.0
 MAX_REFERENCE_CHANGES = 5  # 409s in a row for one intake: give it back to the backoff
 
 
@@ -215,8 +212,9 @@ class Sender:
         now = self.clock()
         delivered = set()
         taken: set[str] = set()
+        lease_until = now + self.settings.claim_seconds
         # One entry at a time, leased: another sender (another action server) takes the next one meanwhile.
-        while (entry := outbox.claim_next(now, now + CLAIM_LEASE_SECONDS, self.settings.outbox_store)) is not None:
+        while (entry := outbox.claim_next(now, lease_until, self.settings.outbox_store)) is not None:
             if entry.webhook_id in taken:  # rescheduled into this same instant (a zero backoff): next pass
                 outbox.schedule(entry.webhook_id, entry.attempts, entry.next_attempt_at, self.settings.outbox_store)
                 break

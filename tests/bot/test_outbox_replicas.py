@@ -74,14 +74,14 @@ def test_an_entry_a_crashed_sender_held_is_taken_over_after_its_lease(settings):
     settings, coach = settings
     webhook_id = delivery.enqueue(valid_intake(new_reference()), settings)
     now = time.time() + delivery.HANDOFF_LEASE_SECONDS + 1
-    taken = outbox.claim_next(now, now + delivery.CLAIM_LEASE_SECONDS, settings.outbox_store)
+    taken = outbox.claim_next(now, now + settings.claim_seconds, settings.outbox_store)
     assert taken is not None and taken.webhook_id == webhook_id  # ... and that sender dies before posting
-    assert outbox.claim_next(now, now + delivery.CLAIM_LEASE_SECONDS, settings.outbox_store) is None
+    assert outbox.claim_next(now, now + settings.claim_seconds, settings.outbox_store) is None
 
     other = delivery.Sender(clock=lambda: now + 1, settings=settings)
     assert other.run_once() == set()  # still leased
     assert coach.to(INTAKES) == []
-    expired = delivery.Sender(clock=lambda: now + delivery.CLAIM_LEASE_SECONDS + 1, settings=settings)
+    expired = delivery.Sender(clock=lambda: now + settings.claim_seconds + 1, settings=settings)
     assert expired.run_once() == {webhook_id}
     assert [request.headers["webhook-id"] for request in coach.to(INTAKES)] == [webhook_id]
 

@@ -3,7 +3,8 @@ hand off, the sender (`python -m bot.delivery.delivery`, .venv-bot) is killed an
 service comes up: every intake is stored exactly once.
 
 The backoff runs a hundred times faster than in production (1 s .. 5 min becomes 10 ms .. 3 s), so the six
-seconds of outage here are the ten minutes of a real one, with the same number of attempts."""
+seconds of outage here are the ten minutes of a real one, with the same number of attempts; so does the claim a
+sender holds on the entry it is posting (15 s becomes 0.15 s), which a sender killed mid-attempt leaves behind."""
 
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ def test_a_sender_restarted_mid_outage_delivers_every_intake_once(monkeypatch, t
         "ONTHAAL_OUTBOX_FIRST_RETRY_SECONDS": str(1 / SPEED),
         "ONTHAAL_OUTBOX_MAX_RETRY_SECONDS": str(300 / SPEED),
         "ONTHAAL_OUTBOX_REPORT_SECONDS": str(60 / SPEED),
+        # A sender killed mid-attempt holds its entry until this runs out (15 s in production).
+        "ONTHAAL_OUTBOX_CLAIM_SECONDS": str(15 / SPEED),
         "ONTHAAL_OUTBOX_SENDER": "off",  # in this test process: the hand-offs only
     }
     for name, value in settings.items():
