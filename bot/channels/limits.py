@@ -11,7 +11,7 @@ Plain Python (no Rasa, no Sanic), shared by the REST, reception, WhatsApp and Te
   words of crisis skip the queue, so a flood cannot make the crisis answer wait.
 - Buckets are forgotten once idle for their whole period (they would be full again, so nothing is lost), and
   the oldest are dropped beyond MAX_BUCKETS: memory stays bounded whatever the number of senders.
-- With `ONTHAAL_REDIS_URL` set the buckets are shared by every Rasa replica (bot/channels/shared_state.py: keyed
+- With `ONTHAAL_REDIS_URL` set the buckets are shared by every Rasa replica (bot/channels/channel_state.py: keyed
   hashes, expiring when idle for their period); the gate stays per replica (it protects that replica's loop).
 """
 
@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.shared_state import RedisTokenBuckets, SharedState
+from bot.channels.channel_state import RedisTokenBuckets
+from bot.channels.shared_state import SharedState
 
 
 @dataclass(frozen=True)

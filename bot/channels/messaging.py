@@ -113,7 +113,7 @@ class OptionMemory:
     """The options last offered to each sender, in memory: a restart forgets them (numbers then pass as text).
 
     Bounded and expiring, so a busy channel cannot grow it without end. With several Rasa replicas the shared
-    version in Redis takes its place (bot/channels/shared_state.py).
+    version in Redis takes its place (bot/channels/channel_state.py).
     """
 
     def __init__(self, max_senders: int = 10_000, ttl_seconds: float = 24 * 3600) -> None:
@@ -141,7 +141,7 @@ class OptionMemory:
 
 class PayloadStore:
     """Short tokens for payloads longer than Telegram's 64-byte callback data, in memory (bounded), or in `shared`
-    (bot/channels/shared_state.py: Redis, so that every Rasa replica reads a token another one gave out)."""
+    (bot/channels/channel_state.py: Redis, so that every Rasa replica reads a token another one gave out)."""
 
     PREFIX = "~"
 

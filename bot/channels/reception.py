@@ -42,9 +42,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.channel_state import replay_memory
 from bot.channels.chat_requests import MESSAGE_ID_KEY, answer, chat_request, json_object, message_id
 from bot.channels.limits import trusted_proxies
-from bot.channels.shared_state import replay_memory
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN_KEY = "onthaal_reception_token"  # noqa: S105 (a metadata key, not a secret)

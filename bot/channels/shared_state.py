@@ -1,9 +1,8 @@
-"""Channel state that several Rasa replicas share, in Redis when `ONTHAAL_REDIS_URL` is set (in memory otherwise).
+"""Channel state that several Rasa replicas share, in Redis when `ONTHAAL_REDIS_URL` is set: the Redis plumbing.
 
-What lives here: WhatsApp's last options per sender, Telegram's payload tokens, the reception desk's replay cache
-and the channels' rate buckets (bot/channels/limits.py). The in-memory versions stay the default, so that one
-Rasa server needs nothing but the machine; `option_memory()`, `payload_store()`, `replay_memory()` and
-`token_buckets()` pick one or the other from the environment.
+The state itself (WhatsApp's last options, Telegram's payload tokens, the reception replay cache, the rate
+buckets) and the choice between Redis and memory are in bot/channels/channel_state.py; this module connects,
+names keys and seals values.
 
 Nothing personal is in Redis in clear: a key is a keyed hash (HMAC-SHA256) of the sender id, token or address,
 never the id itself (a WhatsApp sender id derives from a phone number, a rate key may be an IP address); a value
@@ -28,8 +27,6 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -174,138 +171,3 @@ def soft(default: Any, action: str) -> Any:
         return guarded
 
     return wrap
-
-
-class RedisOptionMemory:
-    """bot/channels/messaging.py's OptionMemory, shared: the options last offered to each WhatsApp sender."""
-
-    KIND = "whatsapp-options"
-
-    def __init__(self, state: SharedState, max_senders: int, ttl_seconds: float) -> None:
-        self.state = state
-        self.max_senders = max_senders
-        self.ttl_seconds = ttl_seconds
-
-    @soft(None, "remembering options")
-    def remember(self, sender: str, buttons: Sequence[dict[str, Any]] | None) -> None:
-        if not buttons:
-            self.state.forget(self.KIND, sender)
-            return
-        stored = [dict(button) for button in buttons]
-        self.state.put(self.KIND, sender, stored, self.ttl_seconds, self.max_senders)
-
-    @soft(None, "reading options")
-    def get(self, sender: str) -> list[dict[str, Any]] | None:
-        return self.state.get(self.KIND, sender)
-
-
-class RedisPayloads:
-    """The token -> payload map behind bot/channels/messaging.py's PayloadStore, shared between replicas."""
-
-    KIND = "telegram-payloads"
-
-    def __init__(self, state: SharedState, max_entries: int, ttl_seconds: float) -> None:
-        self.state = state
-        self.max_entries = max_entries
-        self.ttl_seconds = ttl_seconds
-
-    @soft(None, "storing a payload token")
-    def put(self, token: str, payload: str) -> None:
-        self.state.put(self.KIND, token, payload, self.ttl_seconds, self.max_entries)
-
-    @soft(None, "reading a payload token")
-    def get(self, token: str) -> str | None:
-        return self.state.get(self.KIND, token)
-
-
-class RedisReplayMemory:
-    """The reception desk's answers by (sender, message id), shared: a repeated message id is answered once."""
-
-    KIND = "reception-replies"
-
-    def __init__(self, state: SharedState, max_entries: int, ttl_seconds: float) -> None:
-        self.state = state
-        self.max_entries = max_entries
-        self.ttl_seconds = ttl_seconds
-
-    @staticmethod
-    def _identity(key: tuple[str, str]) -> str:
-        return json.dumps(list(key))
-
-    @soft(None, "reading a reception answer")
-    def get(self, key: tuple[str, str]) -> list[dict[str, Any]] | None:
-        return self.state.get(self.KIND, self._identity(key))
-
-    @soft(None, "storing a reception answer")
-    def put(self, key: tuple[str, str], messages: list[dict[str, Any]]) -> None:
-        self.state.put(self.KIND, self._identity(key), messages, self.ttl_seconds, self.max_entries)
-
-
-class RedisTokenBuckets:
-    """bot/channels/limits.py's TokenBuckets, shared: one bucket per key, in Redis, on the wall clock."""
-
-    def __init__(self, rate: Any, state: SharedState, kind: str, clock: Callable[[], float] = time.time) -> None:
-        self.rate = rate
-        self.state = state
-        self.kind = kind
-        self.clock = clock
-
-    @soft(True, "counting a message")  # Redis down: the message counts as free rather than refused
-    def take(self, key: str, also: tuple[RedisTokenBuckets, str] | None = None) -> bool:
-        buckets = [(self.kind, key, self.rate.messages, self.rate.seconds)]
-        if also is not None:
-            other, other_key = also
-            buckets.append((other.kind, other_key, other.rate.messages, other.rate.seconds))
-        return self.state.take(buckets, self.clock())
-
-
-# The bounds and lifetimes of the shared maps (the memory versions' own, where they have one).
-OPTION_SENDERS = 10_000
-OPTION_TTL_SECONDS = 24 * 3600.0
-PAYLOAD_TOKENS = 10_000
-PAYLOAD_TTL_SECONDS = 30 * 24 * 3600.0  # in memory until a restart; in Redis a month, for old buttons
-REPLAY_ANSWERS = 1000
-REPLAY_TTL_SECONDS = 24 * 3600.0  # a desk's retry of one message comes within seconds; a day is ample
-
-
-def option_memory() -> Any:
-    """WhatsApp's last options: shared in Redis when ONTHAAL_REDIS_URL is set, else this process's memory."""
-    from bot.channels.messaging import OptionMemory
-
-    state = SharedState.from_environment()
-    if state is None:
-        return OptionMemory(OPTION_SENDERS, OPTION_TTL_SECONDS)
-    return RedisOptionMemory(state, OPTION_SENDERS, OPTION_TTL_SECONDS)
-
-
-def payload_store() -> Any:
-    """Telegram's payload tokens, shared in Redis when ONTHAAL_REDIS_URL is set."""
-    from bot.channels.messaging import PayloadStore
-
-    state = SharedState.from_environment()
-    shared = None if state is None else RedisPayloads(state, PAYLOAD_TOKENS, PAYLOAD_TTL_SECONDS)
-    return PayloadStore(PAYLOAD_TOKENS, shared=shared)
-
-
-def replay_memory() -> Any:
-    """The reception desk's replay cache, shared in Redis when ONTHAAL_REDIS_URL is set."""
-    state = SharedState.from_environment()
-    if state is None:
-        return ReplayMemory(REPLAY_ANSWERS)
-    return RedisReplayMemory(state, REPLAY_ANSWERS, REPLAY_TTL_SECONDS)
-
-
-class ReplayMemory:
-    """The reception desk's answers by (sender, message id) in this process's memory, the newest `max_entries`."""
-
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._answered: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
-
-    def get(self, key: tuple[str, str]) -> list[dict[str, Any]] | None:
-        return self._answered.get(key)
-
-    def put(self, key: tuple[str, str], messages: list[dict[str, Any]]) -> None:
-        self._answered[key] = messages
-        while len(self._answered) > self.max_entries:
-            self._answered.popitem(last=False)

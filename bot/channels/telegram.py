@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels import own_replies
 from bot.channels.admission import shared_limits, through_the_gate
+from bot.channels.channel_state import payload_store
 from bot.channels.limits import Admission
 from bot.channels.messaging import (
     LANGUAGE_HINT_KEY,
@@ -43,7 +44,6 @@ from bot.channels.messaging import (
     split_text,
 )
 from bot.channels.outgoing import ReplySender, queue_from_environment, retry_seconds_from_environment
-from bot.channels.shared_state import payload_store
 
 logger = logging.getLogger(__name__)
 

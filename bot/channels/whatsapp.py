@@ -30,6 +30,7 @@ from twilio.rest import Client
 
 from bot.channels import own_replies
 from bot.channels.admission import shared_limits, through_the_gate
+from bot.channels.channel_state import option_memory
 from bot.channels.limits import Admission
 from bot.channels.messaging import (
     PHONE_KEY,
@@ -48,7 +49,6 @@ from bot.channels.outgoing import (
     queue_from_environment,
     retry_seconds_from_environment,
 )
-from bot.channels.shared_state import option_memory
 
 logger = logging.getLogger(__name__)
 

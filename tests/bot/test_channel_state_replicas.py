@@ -11,16 +11,11 @@ import uuid
 
 import pytest
 
-from bot.channels import shared_state
+from bot.channels import channel_state, shared_state
+from bot.channels.channel_state import RedisOptionMemory, RedisPayloads, RedisReplayMemory, ReplayMemory
 from bot.channels.limits import SENDER_RATE, Admission, Limits
 from bot.channels.messaging import OptionMemory, PayloadStore, match_option
-from bot.channels.shared_state import (
-    RedisOptionMemory,
-    RedisPayloads,
-    RedisReplayMemory,
-    ReplayMemory,
-    SharedState,
-)
+from bot.channels.shared_state import SharedState
 from tests.bot.shared_backends import REDIS_URL, needs_redis
 
 SENDER = "wa-3f9a0c55e1d2b7a4c6e8f012"
@@ -132,13 +127,13 @@ def test_the_rate_limits_count_the_messages_of_both_replicas(replicas):
 def test_the_factories_choose_redis_by_url_and_memory_without(monkeypatch):
     monkeypatch.setenv("ONTHAAL_TRACKER_KEYS", new_key())
     monkeypatch.delenv("ONTHAAL_REDIS_URL", raising=False)
-    assert isinstance(shared_state.option_memory(), OptionMemory)
-    assert shared_state.payload_store().shared is None
-    assert isinstance(shared_state.replay_memory(), ReplayMemory)
+    assert isinstance(channel_state.option_memory(), OptionMemory)
+    assert channel_state.payload_store().shared is None
+    assert isinstance(channel_state.replay_memory(), ReplayMemory)
     monkeypatch.setenv("ONTHAAL_REDIS_URL", REDIS_URL)
-    assert isinstance(shared_state.option_memory(), RedisOptionMemory)
-    assert isinstance(shared_state.payload_store().shared, RedisPayloads)
-    assert isinstance(shared_state.replay_memory(), RedisReplayMemory)
+    assert isinstance(channel_state.option_memory(), RedisOptionMemory)
+    assert isinstance(channel_state.payload_store().shared, RedisPayloads)
+    assert isinstance(channel_state.replay_memory(), RedisReplayMemory)
 
 
 def test_with_redis_unreachable_the_channels_go_on(caplog):
