@@ -17,12 +17,18 @@ MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test train eval-dev envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
-	bot-lock coach-lock audit audit-if-reachable clean chromium eval coach-tests admin screenshots bench
+	bot-lock coach-lock audit audit-if-reachable clean chromium eval coach-tests admin screenshots bench \
+	cluster cluster-tests cluster-load
 
 run: envs bot/models/.trained
 	@$(COACH_PY) -m tools.stack run
 
-test: envs chromium bot/models/.trained lint audit-if-reachable unit-tests coach-tests bot-tests conversation-tests stack-tests
+test: envs chromium bot/models/.trained lint audit-if-reachable unit-tests coach-tests bot-tests conversation-tests stack-tests \
+	cluster-tests
+
+# Two replicas of every server behind nginx, on a throw-away PostgreSQL and Redis (tools/cluster.py).
+cluster: envs bot/models/.trained
+	@$(COACH_PY) -m tools.cluster
 
 envs: $(BOT_VENV)/.installed $(COACH_VENV)/.installed .env
 
@@ -113,6 +119,11 @@ conversation-tests: envs bot/models/.trained
 stack-tests: envs chromium bot/models/.trained $(AXE)
 	$(COACH_PY) -m pytest -q tests/e2e tests/browser tests/channels tests/security
 	node --test tests/browser/parse.test.mjs
+
+# The cluster for real (tests/cluster): replicas taking turns, one Rasa server killed under 20 conversations
+# (about a minute and a half).
+cluster-tests: envs bot/models/.trained
+	$(COACH_PY) -m pytest -q tests/cluster
 
 # NLU quality on the held-out files (tests/nlu/): intents, needs, language detection; see docs in the README.
 eval: envs bot/models/.trained
