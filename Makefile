@@ -125,6 +125,11 @@ stack-tests: envs chromium bot/models/.trained $(AXE)
 cluster-tests: envs bot/models/.trained
 	$(COACH_PY) -m pytest -q tests/cluster
 
+# 200 people with 3-10 s between messages for 5 minutes, on the cluster and on one replica (tools/cluster_load.py,
+# locust): p50, p95 and errors of both. About 13 minutes; not part of `test`.
+cluster-load: envs bot/models/.trained
+	$(COACH_PY) -m tools.cluster_load
+
 # NLU quality on the held-out files (tests/nlu/): intents, needs, language detection; see docs in the README.
 eval: envs bot/models/.trained
 	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz

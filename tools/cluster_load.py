@@ -1,0 +1,185 @@
+"""`make cluster-load`: many people at once on the cluster (tools/cluster.py) and on one replica (tools/stack.py).
+
+Locust people (`Person`) talk through the widget's channel (POST /webhooks/rest/webhook): they open the chat,
+tap their language, consent and answer whatever is asked (a random answer button; where no button fits, typed
+words: a name, a phone number, a sentence) up to the reference, then start again; each conversation comes from
+its own address (X-Forwarded-For, believed from 127.0.0.1 only: ONTHAAL_TRUSTED_PROXY), as people behind a reverse
+proxy would. Defaults: 200 people, 3-10 s between messages, 5 minutes on each. A turn is an error when it is not
+200 or has no answer (counted by HTTP status: 429 is the channel refusing one too many, bot/channels/limits.py).
+Prints p50, p95, turns/s and errors of both as a Markdown table. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+# Importing locust patches the standard library with gevent: before anything imports ssl.
+from locust import HttpUser, between, task  # isort: skip
+from locust.env import Environment  # isort: skip
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import gevent
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools.cluster import Cluster, free_port  # noqa: E402
+from tools.stack import Stack  # noqa: E402
+
+LANGUAGES = {"nl": "Nederlands", "en": "English", "bg": "Български", "sk": "Slovenčina", "ro": "Română", "prs": "دری"}
+TYPED = ["Mieke", "0470 12 34 56", "Ik zoek werk en een huis", "I need help with money", "Milena"]
+MAX_TURNS = 45  # a conversation stuck on a question starts again
+TURNS: list[tuple[float, bool, int]] = []  # (milliseconds, ok, HTTP status) of every turn
+
+
+def pack(code: str) -> dict[str, str]:
+    return yaml.safe_load((ROOT / "languages" / f"{code}.yml").read_text("utf-8"))["texts"]
+
+
+def words(title: str) -> str:
+    first, _, rest = title.partition(" ")
+    return rest if rest and not any(char.isalnum() for char in first) else title
+
+
+class Person(HttpUser):
+    wait_time = between(3, 10)
+    texts: dict[str, dict[str, str]] = {}
+
+    def on_start(self) -> None:
+        self.rng = random.Random()
+        self.new_conversation()
+
+    def new_conversation(self) -> None:
+        self.language = self.rng.choice(list(LANGUAGES))
+        if self.language not in Person.texts:
+            Person.texts[self.language] = pack(self.language)
+        known = Person.texts[self.language]
+        self.avoided = {known[key] for key in ("why_button", "person_button", "consent_no", "offer_person_yes")}
+        self.avoided |= {text for key, text in known.items() if key.startswith("readback_change_")}
+        self.address = f"10.{self.rng.randrange(256)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
+        self.sender = f"web-{uuid.uuid4()}"
+        self.turn = 0
+        self.replies: list[dict[str, Any]] = []
+
+    def message(self) -> str:
+        if self.turn == 0:
+            return "/greet"
+        known = Person.texts[self.language]
+        buttons = {words(b["title"]): b["payload"] for reply in self.replies for b in reply.get("buttons", [])}
+        for wanted in (LANGUAGES[self.language], known["consent_yes"], known["readback_confirm"]):
+            if wanted in buttons:
+                return buttons[wanted]
+        answers = [title for title in buttons if title not in self.avoided]
+        return buttons[self.rng.choice(answers)] if answers else self.rng.choice(TYPED)
+
+    @task
+    def one_turn(self) -> None:
+        ended = any("ONT-" in reply.get("text", "") for reply in self.replies)
+        if ended or self.turn >= MAX_TURNS:
+            self.new_conversation()
+        body = {"sender": self.sender, "message": self.message()}
+        self.turn += 1
+        started = time.perf_counter()
+        headers = {"X-Forwarded-For": self.address}
+        with self.client.post(
+            "/webhooks/rest/webhook", json=body, headers=headers, name="turn", catch_response=True
+        ) as response:
+            ok = response.status_code == 200
+            if ok:
+                try:
+                    self.replies = response.json()
+                except ValueError:
+                    ok = False
+            ok = ok and bool(self.replies)  # every message gets an answer
+            if ok:
+                response.success()
+            else:
+                response.failure(f"status {response.status_code}")
+        TURNS.append(((time.perf_counter() - started) * 1000, ok, response.status_code))
+        if not ok:
+            self.new_conversation()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def load(host: str, users: int, seconds: float) -> dict[str, Any]:
+    """`users` people against `host` for `seconds` (after a ramp of 10 % of it): p50, p95, turns/s, errors."""
+    environment = Environment(user_classes=[Person], host=host)
+    runner = environment.create_local_runner()
+    runner.start(users, spawn_rate=max(1.0, users / (seconds * 0.1)))
+    gevent.sleep(seconds * 0.1)
+    first, started = len(TURNS), time.monotonic()
+    gevent.sleep(seconds)
+    turns, elapsed = TURNS[first:], time.monotonic() - started
+    runner.quit()
+    times = [ms for ms, ok, _ in turns if ok]
+    failed = Counter(status for _, ok, status in turns if not ok)
+    return {
+        "turns": len(turns),
+        "turns_per_s": len(turns) / elapsed,
+        "p50": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+        "errors": sum(failed.values()),
+        "by_status": ", ".join(f"{status}: {count}" for status, count in sorted(failed.items())),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--only", choices=["cluster", "single"], default=None, help="one of the two runs")
+    args = parser.parse_args(argv)
+    seconds = args.minutes * 60
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="onthaal-load-") as state:
+        if args.only in (None, "cluster"):
+            cluster = Cluster(state_dir=Path(state) / "cluster", port=free_port())
+            print("Starting the cluster...", flush=True)
+            try:
+                cluster.start()
+                print(f"{args.users} people for {args.minutes:g} min on the cluster...", flush=True)
+                results["cluster (2 Rasa, 2 action servers, 2 coach workers, nginx)"] = load(
+                    cluster.url, args.users, seconds
+                )
+            finally:
+                cluster.stop()
+        if args.only in (None, "single"):
+            single = Stack(
+                state_dir=Path(state) / "single",
+                rasa_port=free_port(),
+                actions_port=free_port(),
+                coach_port=free_port(),
+                extra_env={"ONTHAAL_TRUSTED_PROXY": "127.0.0.1"},
+            )
+            print("Starting one replica (tools/stack.py)...", flush=True)
+            try:
+                single.start()
+                print(f"{args.users} people for {args.minutes:g} min on one replica...", flush=True)
+                results["one replica (tools/stack.py, SQLite)"] = load(single.rasa_url, args.users, seconds)
+            finally:
+                single.stop()
+    print(f"\n{args.users} people, 3-10 s between messages, {args.minutes:g} min each:\n")
+    print("| setup | turns | turns/s | p50 | p95 | errors |\n|---|---|---|---|---|---|")
+    for name, figures in results.items():
+        print(
+            f"| {name} | {figures['turns']:.0f} | {figures['turns_per_s']:.1f} | {figures['p50']:,.0f} ms "
+            f"| {figures['p95']:,.0f} ms | {figures['errors']:.0f} ({figures['by_status'] or 'none'}) |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
