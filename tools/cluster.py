@@ -32,7 +32,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tools` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.stack import COACH_PYTHON, ROOT, Stack, _wait_for  # noqa: E402
+from tools.stack import ROOT, Stack, _wait_for  # noqa: E402
 
 NGINX = Path("/usr/sbin/nginx")
 RASA_HEADER = "X-Onthaal-Upstream"  # which Rasa server answered (nginx's $upstream_addr)
@@ -181,11 +181,7 @@ class Cluster:
 
     def _start_servers(self) -> None:
         assert self.coach is not None
-        # The migrations run once, before the workers start (two workers migrating at once would race).
-        env = {**self.coach.environment(), "PYTHONPATH": str(ROOT)}
-        migrate = "from coach.db import Database; import os; Database(os.environ['DATABASE_URL']).migrate()"
-        subprocess.run([str(COACH_PYTHON), "-c", migrate], env=env, cwd=ROOT, check=True)  # noqa: S603
-        self.coach.start_coach()
+        self.coach.start_coach()  # its workers take turns migrating the new database (coach/db.py)
         actions = [replica.launch("actions") for replica in self.replicas[: self.action_replicas]]
         for replica, process in zip(self.replicas, actions, strict=False):
             _wait_for(replica.health_url("actions"), process, "action server", 120)
