@@ -133,7 +133,7 @@ class Cluster:
             "RASA_URL": self.internal_url("rasa_api"),
             "RASA_PUBLIC_URL": self.url,
             "ONTHAAL_WIDGET_ORIGINS": f"{self.url},http://localhost:{self.port}",
-            # Until the bot's stores are on PostgreSQL, the replicas at least share their SQLite files.
+            # A bot store that does not read ONTHAAL_BOT_DATABASE_URL falls back to a SQLite file: one for all.
             "ONTHAAL_TRACKER_DB": str(self.state_dir / "trackers.sqlite3"),
             "ONTHAAL_OUTBOX_PATH": str(self.state_dir / "outbox.sqlite3"),
             "ONTHAAL_REPLY_QUEUE_PATH": str(self.state_dir / "replies.sqlite3"),

@@ -49,6 +49,19 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         running.stop()
 
 
+def count_rows(url: str, table: str) -> int:
+    from sqlalchemy import text
+
+    from coach.db import build_engine
+
+    engine = build_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608 (a constant)
+    finally:
+        engine.dispose()
+
+
 def coach_intakes(cluster: Cluster) -> list[dict[str, Any]]:
     """Every intake in the coach service's PostgreSQL database, decrypted."""
     from sqlalchemy import text
@@ -87,6 +100,9 @@ def test_conversations_alternate_between_the_rasa_servers_and_end_with_their_int
         assert intake["language"] == LANGUAGES[number]
         assert intake["answers"]["name"] == NAMES[number]
         assert intake["answers"]["neighbourhood"] == "binnenstad"
+    # Both Rasa servers kept the conversations in the shared PostgreSQL database, not in a file of their own.
+    assert count_rows(cluster.database_urls["onthaal_bot"], "tracker_conversations") >= len(chats)
+    assert not list(cluster.state_dir.rglob("trackers.sqlite3"))
 
 
 def test_a_rasa_server_killed_mid_conversation_loses_and_doubles_no_intake(cluster):
