@@ -121,7 +121,7 @@ stack-tests: envs chromium bot/models/.trained $(AXE)
 	node --test tests/browser/parse.test.mjs
 
 # The cluster for real (tests/cluster): replicas taking turns, one Rasa server killed under 20 conversations
-# (about a minute and a half).
+# (about three minutes).
 cluster-tests: envs bot/models/.trained
 	$(COACH_PY) -m pytest -q tests/cluster
 

@@ -274,6 +274,10 @@ class Cluster:
                 process.wait()
         replica.forget("rasa")
 
+    def restart_rasa(self, index: int) -> None:
+        """Start a killed Rasa server again on its port (nginx takes it back after its fail_timeout)."""
+        self.replicas[index].start_rasa()
+
     def stop(self) -> None:
         for replica in [*self.replicas, *([self.coach] if self.coach else [])]:
             replica.stop()
