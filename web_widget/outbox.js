@@ -1,8 +1,8 @@
 /**
  * The outbox: messages Rasa has not answered yet, sent one at a time and in order, so Rasa sees them as they were
- * given. A message that cannot be sent (offline) or is refused as one too many (429, "busy") stays and is sent
- * again when the browser is back online or after 5 s; the entries are saved by the caller (onChange), so they
- * also survive a reload.
+ * given. A message that cannot be sent (offline, or a proxy's 502/503/504: no Rasa server answered) or is
+ * refused as one too many (429, "busy") stays and is sent again, with its id, when the browser is back online or
+ * after 5 s; the entries are saved by the caller (onChange), so they also survive a reload.
  */
 
 import { TransportError } from "./transport.js";

@@ -6,6 +6,9 @@
  * beside it without touching parsing or rendering.
  */
 
+// What a proxy answers when no Rasa server behind it answered (bad gateway, unavailable, gateway timeout).
+const NO_SERVER = [502, 503, 504];
+
 export class TransportError extends Error {
   /**
    * @param {"offline" | "busy" | "server"} kind "offline": the request never got an answer (keep the message,
@@ -49,6 +52,9 @@ export class RestTransport {
       clearTimeout(timer);
     }
     if (response.status === 429) throw new TransportError("busy", "HTTP 429");
+    // A proxy in front found no Rasa server to answer (one died or restarts): nothing was said yet, keep the
+    // message and send it again (with its id, so a hand-off that already ran is the same intake again).
+    if (NO_SERVER.includes(response.status)) throw new TransportError("offline", `HTTP ${response.status}`);
     if (!response.ok) throw new TransportError("server", `HTTP ${response.status}`);
     let body;
     try {

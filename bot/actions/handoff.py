@@ -18,9 +18,11 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.conversation import erase_after_this_turn, keep_only_language
 from bot.delivery import delivery
-from bot.intake.intake import build_intake, new_reference, new_status_code
+from bot.intake.intake import build_intake
 from bot.intake.places import team_place
 
+# Where the web and reception channels put the widget's id of a message (bot/channels/chat_requests.py).
+MESSAGE_ID_KEY = "onthaal_message_id"
 # Ways a coach can use to reach the person (the social worker counts even without a name: the coach can ask).
 REACHABLE = {"phone", "whatsapp", "email"}
 
@@ -32,11 +34,14 @@ def reachable(tracker: Tracker) -> bool:
 
 async def hand_off(tracker: Tracker, complete: bool) -> tuple[str, str, bool]:
     """Outbox first, then one attempt for this intake only; the reference the intake finally carries (a new one
-    when the coach service found the first one taken), the person's status code, and whether it was acknowledged."""
-    reference, code = new_reference(), new_status_code()
-    webhook_id = delivery.enqueue(build_intake(tracker, reference, code, complete=complete))
+    when the coach service found the first one taken), the person's status code, and whether it was acknowledged.
+    The same message handing off again (resent to another replica) gets the same ids: one intake for the coach."""
+    message_id = (tracker.latest_message.get("metadata") or {}).get(MESSAGE_ID_KEY)
+    ids = delivery.ids_for(tracker.sender_id, message_id if isinstance(message_id, str) else None)
+    intake = build_intake(tracker, ids.reference, ids.status_code, complete=complete)
+    webhook_id = delivery.enqueue(intake, webhook_id=ids.webhook_id)
     result = await asyncio.to_thread(delivery.deliver_now, webhook_id)
-    return result.reference or reference, code, result.delivered
+    return result.reference or ids.reference, ids.status_code, result.delivered
 
 
 def say_handed_off(dispatcher: CollectingDispatcher, tracker: Tracker, response: str, **values: str) -> None:

@@ -45,8 +45,8 @@ from bot.delivery.coach_client import (
     report_status,
     sign,
 )
+from bot.delivery.handoff_ids import HandoffIds, changed_reference, handoff_ids
 from bot.delivery.intake_schema import schema_problems
-from bot.intake.intake import new_reference
 
 __all__ = [
     "MAX_RETRY_SECONDS",
@@ -55,6 +55,7 @@ __all__ = [
     "backoff_seconds",
     "deliver_now",
     "enqueue",
+    "ids_for",
     "ensure_sender_started",
     "sign",
     "start_sender",
@@ -77,12 +78,15 @@ class Result:
     dead_lettered: bool = False
 
 
-def enqueue(intake: dict[str, Any], settings: DeliverySettings | None = None) -> str:
-    """Store an intake for delivery (its first attempt is the hand-off's, see `deliver_now`); its webhook id."""
+def enqueue(intake: dict[str, Any], settings: DeliverySettings | None = None, webhook_id: str | None = None) -> str:
+    """Store an intake for delivery (its first attempt is the hand-off's, see `deliver_now`); its webhook id.
+
+    `webhook_id`: the hand-off's own (bot/delivery/handoff_ids.py); when the outbox holds it already (the same
+    hand-off repeated on another replica), the entry there stays as it is."""
     settings = settings or DeliverySettings.from_env()
     now = time.time()
     entry = outbox.Entry(
-        webhook_id=new_webhook_id(),
+        webhook_id=webhook_id or new_webhook_id(),
         reference=str(intake.get("reference") or ""),  # a missing one is a schema problem, below
         body=outbox.seal(json.dumps(intake, ensure_ascii=False), settings.secret),
         created_at=now,
@@ -99,6 +103,11 @@ def enqueue(intake: dict[str, Any], settings: DeliverySettings | None = None) ->
     outbox.add(entry, settings.outbox_store)
     start_sender()  # normally running since the action server started; a safety net, it costs nothing
     return entry.webhook_id
+
+
+def ids_for(conversation_id: str, message_id: str | None, settings: DeliverySettings | None = None) -> HandoffIds:
+    """The ids of a hand-off, the same when the same message hands off again (bot/delivery/handoff_ids.py)."""
+    return handoff_ids((settings or DeliverySettings.from_env()).secret, conversation_id, message_id)
 
 
 def deliver_now(webhook_id: str, settings: DeliverySettings | None = None) -> Result:
@@ -160,8 +169,7 @@ def _new_reference(entry: outbox.Entry, body: bytes, settings: DeliverySettings)
     """409: the same intake with a new reference, under a new webhook id (the coach service's dedupe must never
     see a second body under one id); the new webhook id, or None when the entry is gone meanwhile."""
     intake = json.loads(body)
-    intake["reference"] = new_reference()
-    webhook_id = new_webhook_id()
+    webhook_id, intake["reference"] = changed_reference(settings.secret, entry.webhook_id)
     sealed = outbox.seal(json.dumps(intake, ensure_ascii=False), settings.secret)
     if not outbox.replace(entry.webhook_id, webhook_id, intake["reference"], sealed, settings.outbox_store):
         return None

@@ -118,7 +118,7 @@ def add(entry: Entry, path: Store) -> None:
     with _transaction(path) as connection:
         connection.execute(
             "INSERT INTO outbox (webhook_id, reference, body, created_at, attempts, next_attempt_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (webhook_id) DO NOTHING",
             (entry.webhook_id, entry.reference, entry.body, entry.created_at, entry.attempts, entry.next_attempt_at),
         )
 

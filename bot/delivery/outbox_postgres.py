@@ -65,7 +65,8 @@ def add(entry: Entry, url: str) -> None:
     _run(
         url,
         "INSERT INTO outbox (webhook_id, reference, body, created_at, attempts, next_attempt_at)"
-        " VALUES (:webhook_id, :reference, :body, :created_at, :attempts, :next_at)",
+        " VALUES (:webhook_id, :reference, :body, :created_at, :attempts, :next_at)"
+        " ON CONFLICT (webhook_id) DO NOTHING",
         webhook_id=entry.webhook_id,
         reference=entry.reference,
         body=entry.body,

@@ -39,14 +39,27 @@ YES_NO_ANSWERS = {"interpreter", "diploma_abroad"}
 NOT_AN_ANSWER = {"work_wish": "dont_know", "work_done": "never", "anything_else": "nothing"}
 
 
-def new_reference() -> str:
-    """A short reference a person can read out on the phone: no 0/O, 1/I/L confusion."""
-    return "ONT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+def _characters(alphabet: str, count: int, seed: bytes | None) -> str:
+    """`count` characters of `alphabet`: random, or derived from `seed` (at least 16 unpredictable bytes)."""
+    if seed is None:
+        return "".join(secrets.choice(alphabet) for _ in range(count))
+    number = int.from_bytes(seed, "big")
+    characters = []
+    for _ in range(count):
+        number, index = divmod(number, len(alphabet))
+        characters.append(alphabet[index])
+    return "".join(characters)
 
 
-def new_status_code() -> str:
+def new_reference(seed: bytes | None = None) -> str:
+    """A short reference a person can read out on the phone: no 0/O, 1/I/L confusion. With a `seed` (a keyed
+    hash, see bot/delivery/handoff_ids.py) the same seed always gives the same reference."""
+    return "ONT-" + _characters(REFERENCE_ALPHABET, 6, seed)
+
+
+def new_status_code(seed: bytes | None = None) -> str:
     """The second code a person gets with the reference: with both, they can ask what happens now."""
-    return "".join(secrets.choice("0123456789") for _ in range(6))
+    return _characters("0123456789", 6, seed)
 
 
 def _answer(field: str, value: Any) -> Any:

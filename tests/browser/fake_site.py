@@ -47,7 +47,8 @@ def marker(code: str, direction: str) -> dict[str, Any]:
 
 class FakeSite:
     """Serves the widget and scripts Rasa; `bot(message)` returns the reply list, "fail" (HTTP 500), "busy"
-    (HTTP 429, too many messages: the channel passed nothing on) or "offline" (the request never arrives)."""
+    (HTTP 429, too many messages: the channel passed nothing on), "no server" (a proxy's 502: no Rasa server
+    answered) or "offline" (the request never arrives)."""
 
     def __init__(self, page: Page, packs: dict[str, dict[str, Any]], index_html: str | None = None) -> None:
         self.packs = packs
@@ -97,6 +98,8 @@ class FakeSite:
             route.abort("internetdisconnected")
         elif answer == "fail":
             route.fulfill(status=500, headers=CORS, body="boom")
+        elif answer == "no server":
+            route.fulfill(status=502, headers=CORS, body="Bad Gateway")  # a proxy's own answer, readable same-origin
         elif answer == "busy":
             route.fulfill(status=429, headers=CORS, content_type="application/json", body='{"error": "busy"}')
         else:

@@ -142,6 +142,26 @@ def test_a_message_refused_as_too_many_is_kept_and_sent_again(page: Page, packs)
     assert site.messages.count("Milena") == 2  # the refused attempt and the delivery
 
 
+def test_a_message_no_server_answered_is_kept_and_sent_again_with_its_id(page: Page, packs) -> None:
+    """A proxy's 502 (a Rasa replica died with the message): the widget keeps it and sends it again, same id."""
+    site = FakeSite(page, packs)
+    page.goto(f"{SITE}/")
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
+
+    site.bot = lambda message: "no server"
+    page.get_by_role("textbox").fill("Milena")
+    page.get_by_role("button", name=packs["en"]["texts"]["widget_send"], exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text(packs["en"]["texts"]["widget_offline"])
+    expect(page.locator(".onthaal-msg--person")).to_have_text("You: Milena")
+
+    site.bot = lambda message: [{"recipient_id": "s", "text": f"Hello {message}"}]
+    expect(page.locator(".onthaal-msg--assistant").last).to_have_text("Onthaal: Hello Milena", timeout=15_000)
+    expect(page.get_by_role("alert")).to_be_hidden()
+    sent = [body for body in site.received if body["message"] == "Milena"]
+    assert len(sent) == 2 and sent[0]["metadata"] == sent[1]["metadata"]  # the same message id both times
+    assert sent[0]["metadata"]["onthaal_message_id"]
+
+
 def test_a_session_stored_with_an_old_sender_id_starts_a_new_conversation(page: Page, packs) -> None:
     site = FakeSite(page, packs)
     page.goto(f"{SITE}/")

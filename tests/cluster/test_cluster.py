@@ -107,11 +107,6 @@ def test_conversations_alternate_between_the_rasa_servers_and_end_with_their_int
     assert not list(cluster.state_dir.rglob("trackers.sqlite3"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hand-off runs again on the other Rasa server when the first dies after calling the action server: "
-    "a second intake with a new reference and status code (the hand-off is not idempotent per message yet)",
-)
 def test_a_rasa_server_killed_during_the_hand_off_sends_one_intake(cluster):
     chat = ResendingChat(cluster.url, "10.13.2.1")
     intake = IntakeScript(chat, "en", script(1))
