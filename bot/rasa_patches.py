@@ -10,10 +10,16 @@ Measured with the turn benchmark (tools/turn_bench.py) and py-spy on the Rasa se
   languages), encoded by Rasa and decoded by the action server each time. The action server needs the domain's
   `slots` and `forms` only (rasa_sdk's FormValidationAction; bot/actions reads nothing from it), so it gets the
   domain without `responses`, encoded once: `ActionRequestEncoder` puts the cached JSON into the body.
+- `DialogueStateTracker.applied_events` (the events minus reverted ones and collapsed form loops) went through
+  the whole conversation on every call, copying the list at every form execution: quadratic in its length and
+  called several times a turn (policies, the form, the action call), so that a later turn was slower. It is a
+  left fold over the events, so the tracker keeps its result and folds in only the events added since
+  (`AppliedEvents`); from scratch when the events were replaced or a form appears for the first time.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -73,6 +79,62 @@ class ActionRequestEncoder:
         return rest[:-1] + ', "domain": ' + self.sent_domain.encoded + "}"
 
 
+class AppliedEvents:
+    """Rasa's `applied_events` fold, resumable: the events folded so far and the result."""
+
+    def __init__(self, events: Any) -> None:
+        from rasa.shared.core.events import ActiveLoop
+
+        self.events = events  # the tracker's deque: replaced (a new deque) when the tracker is reset
+        self.count = 0
+        self.last: Any = None
+        self.loop_names = {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+        self.applied: list[Any] = []
+
+    def still_fits(self, events: Any) -> bool:
+        if events is not self.events or len(events) < self.count:
+            return False
+        return self.count == 0 or events[self.count - 1] is self.last
+
+    def fold(self, tracker: Any) -> list[Any]:
+        from rasa.shared.core.events import (
+            ActionExecuted,
+            ActionReverted,
+            ActiveLoop,
+            Restarted,
+            SessionStarted,
+            UserUtteranceReverted,
+            UserUttered,
+        )
+
+        new = list(itertools.islice(self.events, self.count, None))
+        names = {event.name for event in new if isinstance(event, ActiveLoop) and event.name}
+        if not names <= self.loop_names:  # a form seen for the first time changes how earlier events read
+            self.loop_names |= names
+            self.count, self.applied, new = 0, [], list(self.events)
+        applied = self.applied
+        for event in new:  # Rasa 3.6's DialogueStateTracker.applied_events, step by step
+            if isinstance(event, (Restarted, SessionStarted)):
+                applied = []
+            elif isinstance(event, ActionReverted):
+                tracker._undo_till_previous(ActionExecuted, applied)
+            elif isinstance(event, UserUtteranceReverted):
+                tracker._undo_till_previous(UserUttered, applied)
+                tracker._undo_till_previous(ActionExecuted, applied)
+            elif (
+                isinstance(event, ActionExecuted)
+                and event.action_name in self.loop_names
+                and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+            ):
+                tracker._undo_till_previous_loop_execution(event.action_name, applied)
+            else:
+                applied.append(event)
+        self.applied = applied
+        self.count = len(self.events)
+        self.last = self.events[-1] if self.count else None
+        return list(applied)  # callers may change the list they get
+
+
 SENT_DOMAIN = SentDomain()
 _applied = False
 
@@ -85,6 +147,7 @@ def apply() -> None:
     _patch_action_result_validation()
     _patch_event_lookup()
     _patch_domain_sent_to_actions()
+    _patch_applied_events()
     _applied = True
 
 
@@ -153,3 +216,16 @@ def _patch_domain_sent_to_actions() -> None:
 
     RemoteAction._action_call_format = _action_call_format
     EndpointConfig.session = session
+
+
+def _patch_applied_events() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    def applied_events(self: DialogueStateTracker) -> list[Any]:
+        """Returns all actions that should be applied - w/o reverted events (folded on from the last call)."""
+        memo = self.__dict__.get("_onthaal_applied_events")
+        if memo is None or not memo.still_fits(self.events):
+            memo = self.__dict__["_onthaal_applied_events"] = AppliedEvents(self.events)
+        return memo.fold(self)
+
+    DialogueStateTracker.applied_events = applied_events

@@ -1,10 +1,13 @@
 """bot/rasa_patches.py: Rasa does the same with less work (the cached validator still rejects bad action results,
-events resolve to the same classes, the action server answers the same to the smaller domain)."""
+events resolve to the same classes, the actions never read what the smaller domain leaves out, the folded-on
+applied events are Rasa's)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,18 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
@@ -21,6 +35,7 @@ from rasa_sdk.executor import ActionExecutor
 from bot import rasa_patches
 
 ROOT = Path(__file__).resolve().parents[2]
+ORIGINAL_APPLIED_EVENTS = DialogueStateTracker.applied_events
 rasa_patches.apply()
 
 
@@ -164,3 +179,68 @@ def test_the_actions_never_read_what_the_domain_no_longer_carries(domain: Domain
         read |= sent.read
     assert "validate_intake_form" in ran and len(ran) >= 10, ran
     assert not read & set(rasa_patches.DOMAIN_KEYS_NOT_SENT), read
+
+
+def random_events(rng: random.Random, length: int) -> list[Event]:
+    """Events as a conversation with forms has them: loops that start, run, get rejected and stop, reverted
+    utterances and actions, restarts and new sessions, and a second form that appears only late."""
+    forms = ["intake_form"]
+    events: list[Event] = []
+    for position in range(length):
+        if position == length // 2:
+            forms.append("other_form")
+        form = rng.choice(forms)
+        choices: list[Event] = [
+            ActionExecuted("action_listen"),
+            UserUttered("hi", {"name": "inform", "confidence": 1.0}),
+            ActionExecuted(form),
+            ActionExecuted(form),
+            ActiveLoop(form),
+            ActiveLoop(None),
+            ActionExecutionRejected(form),
+            ActionExecuted("utter_why"),
+            SlotSet("language", rng.choice(["nl", "en"])),
+            UserUtteranceReverted(),
+            ActionReverted(),
+            Restarted() if rng.random() < 0.1 else SlotSet("consent", True),
+            SessionStarted() if rng.random() < 0.1 else ActionExecuted("action_listen"),
+        ]
+        events.append(rng.choice(choices))
+    return events
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_applied_events_folded_on_are_the_events_rasa_applies(seed: int) -> None:
+    rng = random.Random(seed)
+    events = random_events(rng, rng.randrange(5, 120))
+    tracker = DialogueStateTracker("web-test", [])
+    for event in events:
+        tracker.update(event)
+        if rng.random() < 0.5:  # asked now and then, as Rasa does during a turn
+            fresh = DialogueStateTracker("web-test", [])
+            fresh.events.extend(tracker.events)
+            assert tracker.applied_events() == ORIGINAL_APPLIED_EVENTS(fresh)
+    assert tracker.applied_events() == ORIGINAL_APPLIED_EVENTS(tracker)
+    copied = tracker.copy()  # a copy replays from its own events
+    assert copied.applied_events() == ORIGINAL_APPLIED_EVENTS(copied)
+
+
+def test_the_fold_starts_again_when_the_events_are_replaced_or_the_oldest_dropped() -> None:
+    tracker = DialogueStateTracker("web-test", [])
+    for event in random_events(random.Random(1), 60):
+        tracker.update(event)
+    tracker.applied_events()
+    tracker.events = deque([ActionExecuted("action_listen")])
+    assert tracker.applied_events() == [ActionExecuted("action_listen")]
+    # a conversation kept to its last events (Rasa's max_event_history): the oldest go as new ones come
+    limited = DialogueStateTracker("web-test", [], max_event_history=5)
+    for event in random_events(random.Random(2), 40):
+        limited.update(event)
+        assert limited.applied_events() == ORIGINAL_APPLIED_EVENTS(limited)
+
+
+def test_the_result_is_the_callers_to_change() -> None:
+    tracker = DialogueStateTracker("web-test", [])
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.applied_events().append(ActionExecuted("utter_why"))
+    assert tracker.applied_events() == [ActionExecuted("action_listen")]
