@@ -150,6 +150,7 @@ screenshots: envs chromium
 # Widget size (gzipped JS + CSS) and first render with phone-class CPU and network throttling.
 bench: envs chromium
 	$(COACH_PY) tools/widget_bench.py
+	$(COACH_PY) tools/turn_bench.py
 
 # Known vulnerabilities in both locks: pip-audit with PyPI's vulnerability data, accepting only the advisories in
 # requirements/accepted-advisories.toml (each with its reason). Installs nothing. Needs PyPI's per-release JSON

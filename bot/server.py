@@ -10,7 +10,8 @@ A launcher instead of `rasa run`, so that nothing secret is on the command line 
   when unset, then only same-origin pages can call Rasa from a browser).
 - Request bodies are capped by Sanic at `SANIC_REQUEST_MAX_SIZE` bytes (default 256 KB: a chat message is tiny);
   a larger body gets 413 before it is read.
-Then it calls Rasa's own `rasa.api.run`, which is what `rasa run` calls.
+Then it removes Rasa's per-turn waste (bot/rasa_patches.py) and calls Rasa's own `rasa.api.run`, which is what
+`rasa run` calls.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ def serve(arguments: argparse.Namespace, options: ServerOptions) -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from bot import rasa_patches
+
+    rasa_patches.apply()  # Rasa's per-turn waste (bot/rasa_patches.py)
     # The start-up steps of `rasa/__main__.py` that matter for `rasa run`.
     configure_logging_and_warnings(None, arguments.logging_config_file, warn_only_once=True, filter_repeated_logs=True)
     tf_env.setup_tf_environment()

@@ -1,0 +1,231 @@
+"""Rasa 3.6's per-turn waste, removed: applied by bot/server.py before Rasa starts (`apply()`), each patch narrow.
+
+Measured with the turn benchmark (tools/turn_bench.py) and py-spy on the Rasa server:
+- `RemoteAction._validate_action_result` called `jsonschema.validate`, which checks the schema itself and builds
+  a validator on every action call: a quarter of the server's time. One validator, checked once, does the same
+  (`best_match` picks the same error, the same message is added).
+- `Event.resolve_by_type` walks every subclass of Event (with `inspect.isabstract` on each) for every event it
+  reads back from the action server. The class of a type name is looked up once.
+- Every action call sent the whole domain: 330 KB of JSON, nearly all of it `responses` (every text in six
+  languages), encoded by Rasa and decoded by the action server each time. The action server needs the domain's
+  `slots` and `forms` only (rasa_sdk's FormValidationAction; bot/actions reads nothing from it), so it gets the
+  domain without `responses`, encoded once: `ActionRequestEncoder` puts the cached JSON into the body.
+- `DialogueStateTracker.applied_events` (the events minus reverted ones and collapsed form loops) went through
+  the whole conversation on every call, copying the list at every form execution: quadratic in its length and
+  called several times a turn (policies, the form, the action call), so that a later turn was slower. It is a
+  left fold over the events, so the tracker keeps its result and folds in only the events added since
+  (`AppliedEvents`); from scratch when the events were replaced or a form appears for the first time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from typing import Any
+
+DOMAIN_KEYS_NOT_SENT = ("responses",)
+
+
+class ActionResultValidator:
+    """Rasa's check of an action server's answer (`RemoteAction.action_response_format_spec`), built once."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        from jsonschema.validators import validator_for
+
+        validator_class = validator_for(schema)
+        validator_class.check_schema(schema)
+        self.validator = validator_class(schema)
+
+    def validate(self, result: Any) -> None:
+        """Raises the error `jsonschema.validate` would raise (the best match), else returns."""
+        from jsonschema.exceptions import best_match
+
+        error = best_match(self.validator.iter_errors(result))
+        if error is not None:
+            raise error
+
+
+class SentDomain:
+    """The domain as the action server gets it: without DOMAIN_KEYS_NOT_SENT, and its JSON, made once per domain."""
+
+    def __init__(self) -> None:
+        self._source: Any = None  # the Domain it was made from (kept, so that its id is never reused)
+        self.value: dict[str, Any] = {}
+        self.encoded = ""
+
+    def of(self, domain: Any) -> dict[str, Any]:
+        if domain is not self._source:
+            full = domain.as_dict()
+            self.value = {key: part for key, part in full.items() if key not in DOMAIN_KEYS_NOT_SENT}
+            self.encoded = json.dumps(self.value)
+            self._source = domain
+        return self.value
+
+
+class ActionRequestEncoder:
+    """`json_serialize` for the action endpoint's session: the body with the sent domain's cached JSON spliced in."""
+
+    def __init__(self, sent_domain: SentDomain, dumps: Callable[[Any], str] = json.dumps) -> None:
+        self.sent_domain = sent_domain
+        self.dumps = dumps
+
+    def __call__(self, body: Any) -> str:
+        if not (isinstance(body, dict) and self.sent_domain.encoded and body.get("domain") is self.sent_domain.value):
+            return self.dumps(body)
+        rest = self.dumps({key: value for key, value in body.items() if key != "domain"})
+        if rest == "{}":
+            return '{"domain": ' + self.sent_domain.encoded + "}"
+        return rest[:-1] + ', "domain": ' + self.sent_domain.encoded + "}"
+
+
+class AppliedEvents:
+    """Rasa's `applied_events` fold, resumable: the events folded so far and the result."""
+
+    def __init__(self, events: Any) -> None:
+        from rasa.shared.core.events import ActiveLoop
+
+        self.events = events  # the tracker's deque: replaced (a new deque) when the tracker is reset
+        self.count = 0
+        self.last: Any = None
+        self.loop_names = {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+        self.applied: list[Any] = []
+
+    def still_fits(self, events: Any) -> bool:
+        if events is not self.events or len(events) < self.count:
+            return False
+        return self.count == 0 or events[self.count - 1] is self.last
+
+    def fold(self, tracker: Any) -> list[Any]:
+        from rasa.shared.core.events import (
+            ActionExecuted,
+            ActionReverted,
+            ActiveLoop,
+            Restarted,
+            SessionStarted,
+            UserUtteranceReverted,
+            UserUttered,
+        )
+
+        new = list(itertools.islice(self.events, self.count, None))
+        names = {event.name for event in new if isinstance(event, ActiveLoop) and event.name}
+        if not names <= self.loop_names:  # a form seen for the first time changes how earlier events read
+            self.loop_names |= names
+            self.count, self.applied, new = 0, [], list(self.events)
+        applied = self.applied
+        for event in new:  # Rasa 3.6's DialogueStateTracker.applied_events, step by step
+            if isinstance(event, (Restarted, SessionStarted)):
+                applied = []
+            elif isinstance(event, ActionReverted):
+                tracker._undo_till_previous(ActionExecuted, applied)
+            elif isinstance(event, UserUtteranceReverted):
+                tracker._undo_till_previous(UserUttered, applied)
+                tracker._undo_till_previous(ActionExecuted, applied)
+            elif (
+                isinstance(event, ActionExecuted)
+                and event.action_name in self.loop_names
+                and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+            ):
+                tracker._undo_till_previous_loop_execution(event.action_name, applied)
+            else:
+                applied.append(event)
+        self.applied = applied
+        self.count = len(self.events)
+        self.last = self.events[-1] if self.count else None
+        return list(applied)  # callers may change the list they get
+
+
+SENT_DOMAIN = SentDomain()
+_applied = False
+
+
+def apply() -> None:
+    """Patch Rasa (idempotent)."""
+    global _applied
+    if _applied:
+        return
+    _patch_action_result_validation()
+    _patch_event_lookup()
+    _patch_domain_sent_to_actions()
+    _patch_applied_events()
+    _applied = True
+
+
+def _patch_action_result_validation() -> None:
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    validator = ActionResultValidator(RemoteAction.action_response_format_spec())
+
+    def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        try:
+            validator.validate(result)
+        except ValidationError as error:  # Rasa's own words
+            error.message += (
+                ". Failed to validate Action server response from API, make sure your response from the Action "
+                f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+            )
+            raise
+        return True
+
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def _patch_event_lookup() -> None:
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    known: dict[str, type] = {}
+
+    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
+        found = known.get(type_name)
+        if found is None:
+            found = original(type_name, default)
+            if found is not None and found is not default:
+                known[type_name] = found
+        return found
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def _patch_domain_sent_to_actions() -> None:
+    import aiohttp
+    from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    original_format = RemoteAction._action_call_format
+
+    def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
+        body = original_format(self, tracker, domain)
+        if "domain" in body:
+            body["domain"] = SENT_DOMAIN.of(domain)
+        return body
+
+    encoder = ActionRequestEncoder(SENT_DOMAIN)
+
+    def session(self: EndpointConfig) -> aiohttp.ClientSession:
+        """Rasa's own session, with the encoder (it falls back to json.dumps for any other body)."""
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        return aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            json_serialize=encoder,
+        )
+
+    RemoteAction._action_call_format = _action_call_format
+    EndpointConfig.session = session
+
+
+def _patch_applied_events() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    def applied_events(self: DialogueStateTracker) -> list[Any]:
+        """Returns all actions that should be applied - w/o reverted events (folded on from the last call)."""
+        memo = self.__dict__.get("_onthaal_applied_events")
+        if memo is None or not memo.still_fits(self.events):
+            memo = self.__dict__["_onthaal_applied_events"] = AppliedEvents(self.events)
+        return memo.fold(self)
+
+    DialogueStateTracker.applied_events = applied_events

@@ -1,0 +1,246 @@
+"""bot/rasa_patches.py: Rasa does the same with less work (the cached validator still rejects bad action results,
+events resolve to the same classes, the actions never read what the smaller domain leaves out, the folded-on
+applied events are Rasa's)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk.executor import ActionExecutor
+
+from bot import rasa_patches
+
+ROOT = Path(__file__).resolve().parents[2]
+ORIGINAL_APPLIED_EVENTS = DialogueStateTracker.applied_events
+rasa_patches.apply()
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "bot" / "domain"))
+
+
+def remote_action(name: str = "validate_intake_form") -> RemoteAction:
+    return RemoteAction(name, EndpointConfig("http://127.0.0.1:1/webhook"))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"events": "not a list"},
+        {"events": [{"event": "slot", "name": "language", "value": "nl", "timestamp": "now"}]},
+        {"events": [{"event": "no_such_event"}]},
+        {"events": [], "responses": ["utter_welcome"]},
+    ],
+)
+def test_the_cached_validator_still_rejects_a_bad_action_result(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as error:
+        remote_action()._validate_action_result(bad)
+    assert "Failed to validate Action server response" in error.value.message
+
+
+def test_the_cached_validator_accepts_what_the_action_server_sends() -> None:
+    good = {
+        "events": [
+            {"event": "slot", "name": "language", "value": "nl", "timestamp": None},
+            {"event": "active_loop", "name": None, "timestamp": None},
+        ],
+        "responses": [{"response": "utter_welcome", "buttons": [], "elements": [], "custom": {}}],
+    }
+    assert remote_action()._validate_action_result(good) is True
+
+
+def test_the_cached_validator_picks_the_error_jsonschema_validate_picks() -> None:
+    from jsonschema import validate
+
+    bad = {"events": [{"event": "slot", "name": 3}, {"event": "user", "text": 5}], "responses": "x"}
+    with pytest.raises(ValidationError) as plain:
+        validate(bad, RemoteAction.action_response_format_spec())
+    with pytest.raises(ValidationError) as cached:
+        remote_action()._validate_action_result(bad)
+    assert cached.value.message.startswith(plain.value.message)
+    assert list(cached.value.path) == list(plain.value.path)
+
+
+def test_every_event_type_resolves_to_the_class_rasa_finds() -> None:
+    for cls in all_subclasses(Event):
+        if getattr(cls, "type_name", None):
+            first = next(c for c in all_subclasses(Event) if c.type_name == cls.type_name)
+            assert Event.resolve_by_type(cls.type_name) is first
+            assert Event.resolve_by_type(cls.type_name) is first  # cached the second time
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+
+
+def test_an_unknown_event_name_is_still_refused() -> None:
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+
+
+def a_tracker(domain: Domain) -> DialogueStateTracker:
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("/choose_language", {"name": "choose_language", "confidence": 1.0}),
+        SlotSet("language", "nl"),
+    ]
+    return DialogueStateTracker.from_events("web-test", events, domain.slots)
+
+
+def test_the_action_server_gets_the_domain_without_its_responses(domain: Domain) -> None:
+    body = remote_action()._action_call_format(a_tracker(domain), domain)
+    full = domain.as_dict()
+    assert "responses" not in body["domain"]
+    assert body["domain"] == {key: value for key, value in full.items() if key != "responses"}
+    assert body["domain"]["forms"] == full["forms"] and body["domain"]["slots"] == full["slots"]
+    # 330 KB -> a few: the responses were nearly all of it
+    assert len(json.dumps(body["domain"])) < len(json.dumps(full)) / 10
+
+
+def test_the_encoded_body_is_the_body(domain: Domain) -> None:
+    body = remote_action()._action_call_format(a_tracker(domain), domain)
+    encoded = rasa_patches.ActionRequestEncoder(rasa_patches.SENT_DOMAIN)(body)
+    assert json.loads(encoded) == json.loads(json.dumps(body))
+    other = {"domain": {"slots": {}}, "x": 1}  # not the cached domain: plain json.dumps
+    assert rasa_patches.ActionRequestEncoder(rasa_patches.SENT_DOMAIN)(other) == json.dumps(other)
+
+
+# They send to the coach service or to Rasa's API; none of them takes anything from the domain either.
+SENDING_ACTIONS = ("action_submit_intake", "action_talk_to_person", "action_stop", "action_start_again")
+SENDING_ACTIONS += ("action_intake_status",)
+
+
+class WatchedDomain(dict):
+    """A domain dict that notes which of its keys are read."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+
+def test_the_actions_never_read_what_the_domain_no_longer_carries(domain: Domain, monkeypatch, tmp_path) -> None:
+    """Every action of the action server, run by its executor on a question turn of the intake, with a domain
+    that notes what is read: nothing of DOMAIN_KEYS_NOT_SENT (rasa_sdk's forms read `forms` and `slots`)."""
+    monkeypatch.setenv("ONTHAAL_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
+    executor = ActionExecutor()
+    executor.register_package("bot.actions")
+    tracker = a_tracker(domain)
+    for event in [SlotSet("consent", True), SlotSet("requested_slot", "contact_name"), ActionExecuted("intake_form")]:
+        tracker.update(event)
+    tracker.update(UserUttered("Ana", {"name": "inform", "confidence": 1.0}))
+    body = remote_action()._action_call_format(tracker, domain)
+    assert set(executor.actions) >= {"validate_intake_form", "action_ask_contact_method"}
+    read: set[str] = set()
+    ran = []
+    for name in executor.actions:
+        if name in SENDING_ACTIONS:
+            continue
+        sent = WatchedDomain(body["domain"])
+        try:
+            asyncio.run(executor.run({**body, "next_action": name, "domain": sent}))
+        except Exception:  # noqa: BLE001, S112 (an action that needs another moment of the conversation)
+            continue
+        ran.append(name)
+        read |= sent.read
+    assert "validate_intake_form" in ran and len(ran) >= 10, ran
+    assert not read & set(rasa_patches.DOMAIN_KEYS_NOT_SENT), read
+
+
+def random_events(rng: random.Random, length: int) -> list[Event]:
+    """Events as a conversation with forms has them: loops that start, run, get rejected and stop, reverted
+    utterances and actions, restarts and new sessions, and a second form that appears only late."""
+    forms = ["intake_form"]
+    events: list[Event] = []
+    for position in range(length):
+        if position == length // 2:
+            forms.append("other_form")
+        form = rng.choice(forms)
+        choices: list[Event] = [
+            ActionExecuted("action_listen"),
+            UserUttered("hi", {"name": "inform", "confidence": 1.0}),
+            ActionExecuted(form),
+            ActionExecuted(form),
+            ActiveLoop(form),
+            ActiveLoop(None),
+            ActionExecutionRejected(form),
+            ActionExecuted("utter_why"),
+            SlotSet("language", rng.choice(["nl", "en"])),
+            UserUtteranceReverted(),
+            ActionReverted(),
+            Restarted() if rng.random() < 0.1 else SlotSet("consent", True),
+            SessionStarted() if rng.random() < 0.1 else ActionExecuted("action_listen"),
+        ]
+        events.append(rng.choice(choices))
+    return events
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_applied_events_folded_on_are_the_events_rasa_applies(seed: int) -> None:
+    rng = random.Random(seed)
+    events = random_events(rng, rng.randrange(5, 120))
+    tracker = DialogueStateTracker("web-test", [])
+    for event in events:
+        tracker.update(event)
+        if rng.random() < 0.5:  # asked now and then, as Rasa does during a turn
+            fresh = DialogueStateTracker("web-test", [])
+            fresh.events.extend(tracker.events)
+            assert tracker.applied_events() == ORIGINAL_APPLIED_EVENTS(fresh)
+    assert tracker.applied_events() == ORIGINAL_APPLIED_EVENTS(tracker)
+    copied = tracker.copy()  # a copy replays from its own events
+    assert copied.applied_events() == ORIGINAL_APPLIED_EVENTS(copied)
+
+
+def test_the_fold_starts_again_when_the_events_are_replaced_or_the_oldest_dropped() -> None:
+    tracker = DialogueStateTracker("web-test", [])
+    for event in random_events(random.Random(1), 60):
+        tracker.update(event)
+    tracker.applied_events()
+    tracker.events = deque([ActionExecuted("action_listen")])
+    assert tracker.applied_events() == [ActionExecuted("action_listen")]
+    # a conversation kept to its last events (Rasa's max_event_history): the oldest go as new ones come
+    limited = DialogueStateTracker("web-test", [], max_event_history=5)
+    for event in random_events(random.Random(2), 40):
+        limited.update(event)
+        assert limited.applied_events() == ORIGINAL_APPLIED_EVENTS(limited)
+
+
+def test_the_result_is_the_callers_to_change() -> None:
+    tracker = DialogueStateTracker("web-test", [])
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.applied_events().append(ActionExecuted("utter_why"))
+    assert tracker.applied_events() == [ActionExecuted("action_listen")]
