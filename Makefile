@@ -18,16 +18,16 @@ PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test train eval-dev envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
 	bot-lock coach-lock audit audit-if-reachable clean chromium eval coach-tests admin screenshots bench \
-	cluster cluster-tests cluster-load
+	cluster cluster-tests cluster-load nginx
 
 run: envs bot/models/.trained
 	@$(COACH_PY) -m tools.stack run
 
-test: envs chromium bot/models/.trained lint audit-if-reachable unit-tests coach-tests bot-tests conversation-tests stack-tests \
+test: envs chromium nginx bot/models/.trained lint audit-if-reachable unit-tests coach-tests bot-tests conversation-tests stack-tests \
 	cluster-tests
 
 # Two replicas of every server behind nginx, on a throw-away PostgreSQL and Redis (tools/cluster.py).
-cluster: envs bot/models/.trained
+cluster: envs nginx bot/models/.trained
 	@$(COACH_PY) -m tools.cluster
 
 envs: $(BOT_VENV)/.installed $(COACH_VENV)/.installed .env
@@ -51,6 +51,10 @@ $(COACH_VENV)/.installed: requirements/coach.lock
 
 .env:
 	@$(PYTHON) tools/stack.py dotenv
+
+# nginx from Debian, in front of the replicas of `make cluster` (PostgreSQL and Redis: tools/postgres.sh, tools/redis.sh).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null)
 
 # Chromium from Debian, and an emoji font so that the buttons' pictograms show in screenshots as on a phone.
 chromium:
@@ -122,12 +126,12 @@ stack-tests: envs chromium bot/models/.trained $(AXE)
 
 # The cluster for real (tests/cluster): replicas taking turns, one Rasa server killed under 20 conversations
 # (about three minutes).
-cluster-tests: envs bot/models/.trained
+cluster-tests: envs nginx bot/models/.trained
 	$(COACH_PY) -m pytest -q tests/cluster
 
 # 200 people with 3-10 s between messages for 5 minutes, on the cluster and on one replica (tools/cluster_load.py,
 # locust): p50, p95 and errors of both. About 13 minutes; not part of `test`.
-cluster-load: envs bot/models/.trained
+cluster-load: envs nginx bot/models/.trained
 	$(COACH_PY) -m tools.cluster_load
 
 # NLU quality on the held-out files (tests/nlu/): intents, needs, language detection; see docs in the README.
