@@ -64,11 +64,12 @@ class RedisPayloads:
 
 
 class RedisReplayMemory:
-    """The reception desk's answers by (sender, message id), shared: a repeated message id is answered once."""
+    """A channel's answers by (sender, message id), shared: a repeated message id is answered once."""
 
-    KIND = "reception-replies"
-
-    def __init__(self, state: SharedState, max_entries: int, ttl_seconds: float) -> None:
+    def __init__(
+        self, state: SharedState, max_entries: int, ttl_seconds: float, kind: str = "reception-replies"
+    ) -> None:
+        self.KIND = kind
         self.state = state
         self.max_entries = max_entries
         self.ttl_seconds = ttl_seconds
@@ -77,11 +78,11 @@ class RedisReplayMemory:
     def _identity(key: tuple[str, str]) -> str:
         return json.dumps(list(key))
 
-    @soft(None, "reading a reception answer")
+    @soft(None, "reading a replayed answer")
     def get(self, key: tuple[str, str]) -> list[dict[str, Any]] | None:
         return self.state.get(self.KIND, self._identity(key))
 
-    @soft(None, "storing a reception answer")
+    @soft(None, "storing an answer for replay")
     def put(self, key: tuple[str, str], messages: list[dict[str, Any]]) -> None:
         self.state.put(self.KIND, self._identity(key), messages, self.ttl_seconds, self.max_entries)
 
@@ -111,6 +112,10 @@ PAYLOAD_TOKENS = 10_000
 PAYLOAD_TTL_SECONDS = 30 * 24 * 3600.0  # in memory until a restart; in Redis a month, for old buttons
 REPLAY_ANSWERS = 1000
 REPLAY_TTL_SECONDS = 24 * 3600.0  # a desk's retry of one message comes within seconds; a day is ample
+# The widget resends a message whose answer it never got (offline on a bus, a proxy's 502) within minutes; its
+# answers may carry the read-back, so they are kept no longer than that.
+WEB_REPLAY_ANSWERS = 10_000
+WEB_REPLAY_TTL_SECONDS = 10 * 60.0
 
 
 def option_memory() -> Any:
@@ -132,25 +137,43 @@ def payload_store() -> Any:
     return PayloadStore(PAYLOAD_TOKENS, shared=shared)
 
 
-def replay_memory() -> Any:
-    """The reception desk's replay cache, shared in Redis when ONTHAAL_REDIS_URL is set."""
+def replay_memory(channel: str = "reception") -> Any:
+    """A channel's replay cache (the reception desk's, or the widget's: `web`), shared in Redis when
+    ONTHAAL_REDIS_URL is set, else this process's memory."""
+    size, ttl = (
+        (WEB_REPLAY_ANSWERS, WEB_REPLAY_TTL_SECONDS) if channel == "web" else (REPLAY_ANSWERS, REPLAY_TTL_SECONDS)
+    )
     state = SharedState.from_environment()
     if state is None:
-        return ReplayMemory(REPLAY_ANSWERS)
-    return RedisReplayMemory(state, REPLAY_ANSWERS, REPLAY_TTL_SECONDS)
+        return ReplayMemory(size, ttl)
+    return RedisReplayMemory(
+        state, size, ttl, kind="reception-replies" if channel == "reception" else f"{channel}-replies"
+    )
 
 
 class ReplayMemory:
-    """The reception desk's answers by (sender, message id) in this process's memory, the newest `max_entries`."""
+    """A channel's answers by (sender, message id) in this process's memory: the newest `max_entries`, each for
+    `ttl_seconds`."""
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(
+        self, max_entries: int, ttl_seconds: float = REPLAY_TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_entries = max_entries
-        self._answered: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
+        self.ttl_seconds = ttl_seconds
+        self.clock = clock
+        self._answered: OrderedDict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = OrderedDict()
 
     def get(self, key: tuple[str, str]) -> list[dict[str, Any]] | None:
-        return self._answered.get(key)
+        entry = self._answered.get(key)
+        if entry is None:
+            return None
+        if self.clock() - entry[0] > self.ttl_seconds:
+            del self._answered[key]
+            return None
+        return entry[1]
 
     def put(self, key: tuple[str, str], messages: list[dict[str, Any]]) -> None:
-        self._answered[key] = messages
+        self._answered[key] = (self.clock(), messages)
+        self._answered.move_to_end(key)
         while len(self._answered) > self.max_entries:
             self._answered.popitem(last=False)

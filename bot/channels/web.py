@@ -7,7 +7,10 @@ Rasa's own REST channel believed the body: any sender id (a WhatsApp conversatio
 Here (bot/channels/chat_requests.py):
 - the body must be a JSON object with `sender` = `web-` + a lowercase UUID and a string `message`; else 400;
 - the channel is always "rest", and Rasa gets no client metadata but the widget's message id;
-- the limits of bot/channels/limits.py: too long, too many, crisis first.
+- the limits of bot/channels/limits.py: too long, too many, crisis first;
+- a message id answered before (the widget resends what it got no answer to: offline on a bus, a proxy's 502)
+  gets that answer again, for 10 minutes, instead of being taken as the next answer
+  (bot/channels/channel_state.py; shared in Redis between replicas).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.chat_requests import ChatRequest, answer, chat_request, json_object, message_id
+from bot.channels.channel_state import replay_memory
+from bot.channels.chat_requests import MESSAGE_ID_KEY, ChatRequest, answer, chat_request, json_object, message_id
 from bot.channels.limits import trusted_proxies
 
 SENDER_PREFIX = "web"
@@ -39,6 +43,7 @@ class WebInput(InputChannel):
 
     def __init__(self) -> None:
         self.proxies = trusted_proxies()  # read once: a malformed ONTHAAL_TRUSTED_PROXY stops Rasa at startup
+        self._answered = replay_memory("web")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("web_webhook", __name__)
@@ -55,7 +60,18 @@ class WebInput(InputChannel):
             chat = chat_request(body, SENDER_PREFIX)
             if isinstance(chat, HTTPResponse):
                 return chat
-            return await answer(request, chat, self.proxies, lambda: self._into_rasa(chat, on_new_message))
+            replay_key = (chat.sender, message_id(chat.metadata).get(MESSAGE_ID_KEY, ""))
+            answered = self._answered.get(replay_key) if replay_key[1] else None
+            if answered is not None:
+                return response.json(answered)
+
+            async def into_rasa() -> list[dict[str, Any]]:
+                messages = await self._into_rasa(chat, on_new_message)
+                if replay_key[1]:
+                    self._answered.put(replay_key, messages)
+                return messages
+
+            return await answer(request, chat, self.proxies, into_rasa)
 
         return webhook
 

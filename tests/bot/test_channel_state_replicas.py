@@ -145,3 +145,26 @@ def test_with_redis_unreachable_the_channels_go_on(caplog):
     assert memory.get(SENDER) is None  # numbers then pass as text
     assert Limits(lambda _: False, shared=down).admit(SENDER, "hallo", ADDRESS) is Admission.PASS
     assert "ConnectionError" in caplog.text and SENDER not in caplog.text
+
+
+def test_the_web_replay_cache_forgets_an_answer_after_ten_minutes_and_keeps_the_newest():
+    now = [0.0]
+    memory = ReplayMemory(2, channel_state.WEB_REPLAY_TTL_SECONDS, clock=lambda: now[0])
+    answer = [{"recipient_id": "web-1", "text": "Shall we call you Milena?"}]
+    memory.put(("web-1", "m-1"), answer)
+    now[0] = channel_state.WEB_REPLAY_TTL_SECONDS - 1
+    assert memory.get(("web-1", "m-1")) == answer
+    now[0] = channel_state.WEB_REPLAY_TTL_SECONDS + 1
+    assert memory.get(("web-1", "m-1")) is None
+    for number in range(3):
+        memory.put(("web-1", f"m-{number}"), answer)
+    assert memory.get(("web-1", "m-0")) is None and memory.get(("web-1", "m-2")) == answer
+
+
+@needs_redis
+def test_the_web_replay_cache_is_its_own_and_expires_in_redis(monkeypatch):
+    monkeypatch.setenv("ONTHAAL_TRACKER_KEYS", new_key())
+    monkeypatch.setenv("ONTHAAL_REDIS_URL", REDIS_URL)
+    web = channel_state.replay_memory("web")
+    assert isinstance(web, RedisReplayMemory) and web.ttl_seconds == channel_state.WEB_REPLAY_TTL_SECONDS
+    assert web.KIND != channel_state.replay_memory().KIND

@@ -172,3 +172,22 @@ def test_the_crisis_answer_comes_within_two_seconds_while_another_client_floods(
     assert huge_seconds < 2.0, f"the 2 MB message took {huge_seconds:.1f} s"
     assert 200 in statuses and set(statuses) <= {200, 429}, "answered or refused quickly, never an error"
     time.sleep(ADDRESS_RATE.seconds)  # the address's bucket is full again for the tests that follow
+
+
+def test_a_resent_message_is_answered_again_not_taken_as_the_next_answer(live_stack):
+    """The widget resends a message whose answer it never got (same message id): the person gets the same answer,
+    and the conversation holds the message once."""
+    chat = Chat(live_stack.rasa_url)
+    first = {"sender": chat.sender, "message": "/greet", "metadata": {"onthaal_message_id": "m-greet"}}
+    choose = {"sender": chat.sender, "message": '/choose_language{"language": "en"}'}
+    choose["metadata"] = {"onthaal_message_id": "m-choose"}
+    assert rest(live_stack, first).status_code == 200
+    answer = rest(live_stack, choose)
+    again = rest(live_stack, choose)
+    assert answer.status_code == again.status_code == 200
+    assert again.json() == answer.json() and answer.json()
+    assert user_texts(chat).count(choose["message"]) == 1
+    # Another message id is a new message.
+    choose["metadata"] = {"onthaal_message_id": "m-choose-2"}
+    rest(live_stack, choose)
+    assert user_texts(chat).count(choose["message"]) == 2
