@@ -9,7 +9,8 @@ in the bench), as people behind one reverse proxy would. A person starts a new c
 `turns_per_conversation` turns.
 `PlainPerson` has the plain conversation of a `rasa init` assistant ("hi", "great", ...) on Rasa's REST channel.
 
-Every turn is recorded in `TURNS` (kind, turn index in its conversation, milliseconds, ok) for the driver; locust's
+Every turn is recorded in `TURNS` (kind, turn index in its conversation, milliseconds, ok, typed or a button) for
+the driver; locust's
 own statistics see the same requests. Runnable alone too: `locust -f tools/turn_locust.py --host http://...`.
 """
 
@@ -38,6 +39,7 @@ class Turn:
     index: int  # 1 = the first message of its conversation (the widget's greeting)
     ms: float
     ok: bool
+    typed: bool = False  # a typed sentence (goes through the NLU pipeline), else a button's payload
 
 
 TURNS: list[Turn] = []
@@ -152,7 +154,8 @@ class Person(HttpUser):
                 response.success()
             else:
                 response.failure(f"status {response.status_code}")
-        TURNS.append(Turn(self.kind, self.turn, (time.perf_counter() - started) * 1000, ok))
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        TURNS.append(Turn(self.kind, self.turn, elapsed_ms, ok, typed=not text.startswith("/")))
         if not ok:
             self.new_conversation()
 
