@@ -22,6 +22,10 @@ Measured with the turn benchmark (tools/turn_bench.py) and py-spy on the Rasa se
   payloads anyway). So a payload that RegexMessageHandler would unpack is unpacked directly
   (`unpacked_payload`); anything else (typed text, a payload with an unknown intent or that does not parse) runs
   the pipeline as before.
+- Every action call opened a new HTTP session and TCP connection (`async with self.session()` in
+  `EndpointConfig.request`). The session is now kept, one per endpoint and event loop (`KeptSession`), so its
+  connections are reused; idle ones are dropped after KEEP_ALIVE_SECONDS, before the action server's own
+  keep-alive timeout (Sanic's 5 s) could close one just as a call goes out on it.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 DOMAIN_KEYS_NOT_SENT = ("responses",)
+KEEP_ALIVE_SECONDS = 2.0
 
 
 class ActionResultValidator:
@@ -84,6 +89,20 @@ class ActionRequestEncoder:
         if rest == "{}":
             return '{"domain": ' + self.sent_domain.encoded + "}"
         return rest[:-1] + ', "domain": ' + self.sent_domain.encoded + "}"
+
+
+class KeptSession:
+    """`async with endpoint.session()` as Rasa writes it, without closing the session at the end of the block."""
+
+    def __init__(self, loop: Any, session: Any) -> None:
+        self.loop = loop
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
 
 
 class AppliedEvents:
@@ -212,7 +231,7 @@ def _patch_domain_sent_to_actions() -> None:
 
     encoder = ActionRequestEncoder(SENT_DOMAIN)
 
-    def session(self: EndpointConfig) -> aiohttp.ClientSession:
+    def new_session(self: EndpointConfig) -> aiohttp.ClientSession:
         """Rasa's own session, with the encoder (it falls back to json.dumps for any other body)."""
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
         return aiohttp.ClientSession(
@@ -220,7 +239,19 @@ def _patch_domain_sent_to_actions() -> None:
             auth=auth,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             json_serialize=encoder,
+            # Idle connections are dropped before the action server (Sanic: 5 s) would close them under a request.
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
         )
+
+    def session(self: EndpointConfig) -> KeptSession:
+        """One session per endpoint and event loop, kept open: its connections are reused from call to call."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        kept = self.__dict__.get("_onthaal_session")
+        if kept is None or kept.loop is not loop or kept.session.closed:
+            kept = self.__dict__["_onthaal_session"] = KeptSession(loop, new_session(self))
+        return kept
 
     RemoteAction._action_call_format = _action_call_format
     EndpointConfig.session = session

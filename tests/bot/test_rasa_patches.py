@@ -321,3 +321,48 @@ def test_anything_else_runs_the_pipeline(processor: Any, text: str, monkeypatch)
 
     processor._parse_message_with_graph(UserMessage(text), DialogueStateTracker.from_events("web-test", []))
     assert runs == [1]
+
+
+def test_action_calls_reuse_one_connection_and_each_gets_its_own_answer() -> None:
+    """Rasa's EndpointConfig.request, as RemoteAction calls it: one TCP connection for consecutive calls."""
+    from aiohttp import web
+
+    async def scenario() -> tuple[list[Any], set[Any]]:
+        peers: set[Any] = set()
+
+        async def webhook(request: web.Request) -> web.Response:
+            peers.add(request.transport.get_extra_info("peername"))
+            body = await request.json()
+            return web.json_response({"events": [], "responses": [], "echo": body["n"]})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            answers = [await endpoint.request(json={"n": n}, method="post") for n in range(5)]
+            first = endpoint.session()
+            assert endpoint.session() is first and not first.session.closed  # kept after `async with`
+        finally:
+            await endpoint.session().session.close()
+            await runner.cleanup()
+        return answers, peers
+
+    answers, peers = asyncio.run(scenario())
+    assert [answer["echo"] for answer in answers] == list(range(5))
+    assert len(peers) == 1
+
+
+def test_a_new_event_loop_gets_a_new_session() -> None:
+    endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
+
+    async def session() -> Any:
+        kept = endpoint.session()
+        await kept.session.close()
+        return kept
+
+    assert asyncio.run(session()) is not asyncio.run(session())
