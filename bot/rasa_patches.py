@@ -271,7 +271,7 @@ def _patch_applied_events() -> None:
 
 
 def unpacked_payload(text: str, domain: Any) -> Any:
-    """The message RegexMessageHandler ends the NLU pipeline with for `text`, when it replaces the pipeline's; else None."""
+    """What RegexMessageHandler ends the NLU pipeline with for `text` when it replaces the pipeline's; else None."""
     from rasa.shared.constants import INTENT_MESSAGE_PREFIX
     from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
     from rasa.shared.nlu.constants import INTENT_NAME_KEY, TEXT

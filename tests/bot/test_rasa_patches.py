@@ -249,9 +249,9 @@ def test_the_result_is_the_callers_to_change() -> None:
 MODEL = ROOT / "bot" / "models" / "onthaal.tar.gz"
 PAYLOADS = [
     "/greet",
-    "/choose_language{\"language\":\"nl\"}",
-    "/choose{\"choice\":\"work\"}",
-    "/choose_neighbourhood{\"neighbourhood\":\"centrum\"}",
+    '/choose_language{"language":"nl"}',
+    '/choose{"choice":"work"}',
+    '/choose_neighbourhood{"neighbourhood":"centrum"}',
     "/skip",
     "/done",
     "/affirm",
@@ -259,11 +259,11 @@ PAYLOADS = [
     "  /deny  ",
     "/greet@0.4",
     "/ greet",
-    "/choose{\"choice\":\"work\",\"language\":\"en\"}",
+    '/choose{"choice":"work","language":"en"}',
 ]
 NOT_UNPACKED = [
     "/no_such_intent",  # unknown intent: RegexMessageHandler leaves the pipeline's result
-    "/choose{\"choice\": broken",  # does not parse as entities: the pipeline runs (Rasa warns)
+    '/choose{"choice": broken',  # does not parse as entities: the pipeline runs (Rasa warns)
     "/",
     "I need help finding work",
     "Ik zoek werk",
@@ -305,9 +305,7 @@ def test_a_payload_skips_the_pipeline(processor: Any, text: str, monkeypatch) ->
     monkeypatch.setattr(processor.graph_runner, "run", lambda *a, **k: runs.append(1) or original_run(*a, **k))
     from rasa.core.channels.channel import UserMessage
 
-    parsed = processor._parse_message_with_graph(
-        UserMessage(text), DialogueStateTracker.from_events("web-test", [])
-    )
+    parsed = processor._parse_message_with_graph(UserMessage(text), DialogueStateTracker.from_events("web-test", []))
     assert runs == []
     assert parsed["intent"]["name"] == text.strip()[1:].split("{")[0].split("@")[0].strip()
 
