@@ -15,6 +15,17 @@ Measured with the turn benchmark (tools/turn_bench.py) and py-spy on the Rasa se
   called several times a turn (policies, the form, the action call), so that a later turn was slower. It is a
   left fold over the events, so the tracker keeps its result and folds in only the events added since
   (`AppliedEvents`); from scratch when the events were replaced or a form appears for the first time.
+- A button's payload (`/intent{"entity": "value"}`) went through the whole NLU pipeline (featurizers, DIET, CRF:
+  a sixth of the server's busy time) although the pipeline's last step, Rasa's RegexMessageHandler, throws all
+  of it away and returns a new message made from the text and the domain alone (intent at confidence 1, its
+  entities; nothing that LanguageDetector, NeedExtractor or StatusRequest added survives: both of ours ignore
+  payloads anyway). So a payload that RegexMessageHandler would unpack is unpacked directly
+  (`unpacked_payload`); anything else (typed text, a payload with an unknown intent or that does not parse) runs
+  the pipeline as before.
+- Every action call opened a new HTTP session and TCP connection (`async with self.session()` in
+  `EndpointConfig.request`). The session is now kept, one per endpoint and event loop (`KeptSession`), so its
+  connections are reused; idle ones are dropped after KEEP_ALIVE_SECONDS, before the action server's own
+  keep-alive timeout (Sanic's 5 s) could close one just as a call goes out on it.
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 DOMAIN_KEYS_NOT_SENT = ("responses",)
+KEEP_ALIVE_SECONDS = 2.0
 
 
 class ActionResultValidator:
@@ -77,6 +89,20 @@ class ActionRequestEncoder:
         if rest == "{}":
             return '{"domain": ' + self.sent_domain.encoded + "}"
         return rest[:-1] + ', "domain": ' + self.sent_domain.encoded + "}"
+
+
+class KeptSession:
+    """`async with endpoint.session()` as Rasa writes it, without closing the session at the end of the block."""
+
+    def __init__(self, loop: Any, session: Any) -> None:
+        self.loop = loop
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
 
 
 class AppliedEvents:
@@ -148,6 +174,7 @@ def apply() -> None:
     _patch_event_lookup()
     _patch_domain_sent_to_actions()
     _patch_applied_events()
+    _patch_payload_parsing()
     _applied = True
 
 
@@ -204,7 +231,7 @@ def _patch_domain_sent_to_actions() -> None:
 
     encoder = ActionRequestEncoder(SENT_DOMAIN)
 
-    def session(self: EndpointConfig) -> aiohttp.ClientSession:
+    def new_session(self: EndpointConfig) -> aiohttp.ClientSession:
         """Rasa's own session, with the encoder (it falls back to json.dumps for any other body)."""
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
         return aiohttp.ClientSession(
@@ -212,7 +239,19 @@ def _patch_domain_sent_to_actions() -> None:
             auth=auth,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             json_serialize=encoder,
+            # Idle connections are dropped before the action server (Sanic: 5 s) would close them under a request.
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
         )
+
+    def session(self: EndpointConfig) -> KeptSession:
+        """One session per endpoint and event loop, kept open: its connections are reused from call to call."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        kept = self.__dict__.get("_onthaal_session")
+        if kept is None or kept.loop is not loop or kept.session.closed:
+            kept = self.__dict__["_onthaal_session"] = KeptSession(loop, new_session(self))
+        return kept
 
     RemoteAction._action_call_format = _action_call_format
     EndpointConfig.session = session
@@ -229,3 +268,40 @@ def _patch_applied_events() -> None:
         return memo.fold(self)
 
     DialogueStateTracker.applied_events = applied_events
+
+
+def unpacked_payload(text: str, domain: Any) -> Any:
+    """What RegexMessageHandler ends the NLU pipeline with for `text` when it replaces the pipeline's; else None."""
+    from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.nlu.constants import INTENT_NAME_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    if not text or not text.strip().startswith(INTENT_MESSAGE_PREFIX):
+        return None
+    match = YAMLStoryReader._regex_message_pattern().match(text.strip())
+    if not match or match.group("rest") or match.group(INTENT_NAME_KEY).strip() not in domain.intents:
+        return None  # the pipeline runs, and RegexMessageHandler warns (once) as it always did
+    probe = Message({TEXT: text})
+    unpacked = YAMLStoryReader.unpack_regex_message(probe, domain, entity_extractor_name="RegexMessageHandler")
+    return None if unpacked is probe else unpacked
+
+
+def _patch_payload_parsing() -> None:
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+
+    original = MessageProcessor._parse_message_with_graph
+
+    def _parse_message_with_graph(
+        self: MessageProcessor, message: Any, tracker: Any, only_output_properties: bool = True
+    ) -> dict[str, Any]:
+        unpacked = unpacked_payload(message.text, self.domain)
+        if unpacked is None:
+            return original(self, message, tracker, only_output_properties)
+        parse_data = {TEXT: "", INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, ENTITIES: []}
+        parse_data.update(unpacked.as_dict(only_output_properties=only_output_properties))
+        return parse_data
+
+    _parse_message_with_graph.__wrapped__ = original  # type: ignore[attr-defined]
+    MessageProcessor._parse_message_with_graph = _parse_message_with_graph

@@ -334,12 +334,15 @@ class EncryptedTrackerStore(TrackerStore):
             connection.execute(sa.insert(BATCHES).values(row_id=row_id, seq=known.batches, batch=batch))
         return True
 
-    def _delete(self, connection: Connection, row_ids: Sequence[str]) -> None:
+    def _delete(self, connection: Connection, row_ids: Sequence[str]) -> int:
+        """Deletes the conversations' rows; how many rows went."""
+        deleted = 0
         # In slices: SQLite takes at most 32,766 parameters a statement.
         for start in range(0, len(row_ids), DELETE_SLICE):
             some = row_ids[start : start + DELETE_SLICE]
-            connection.execute(sa.delete(BATCHES).where(BATCHES.c.row_id.in_(some)))
-            connection.execute(sa.delete(CONVERSATIONS).where(CONVERSATIONS.c.row_id.in_(some)))
+            deleted += connection.execute(sa.delete(BATCHES).where(BATCHES.c.row_id.in_(some))).rowcount
+            deleted += connection.execute(sa.delete(CONVERSATIONS).where(CONVERSATIONS.c.row_id.in_(some))).rowcount
+        return deleted
 
     def _purge_if_due(self) -> None:
         """Delete the conversations not updated within the TTL, at most once a minute (reads ignore them anyway)."""
@@ -374,9 +377,10 @@ class EncryptedTrackerStore(TrackerStore):
         current = row_ids[0]
         if not holds_content(tracker):
             with self.engine.begin() as connection:
-                self._delete(connection, row_ids)
+                deleted = self._delete(connection, row_ids)
             self._memory.forget(current)
-            tracker_tables.vacuum(self.engine)
+            if deleted:  # nothing stored yet (a conversation's first turns): nothing to wipe from the file
+                tracker_tables.vacuum(self.engine)
             return
         known = self._memory.appendable(current, tracker)
         if known is not None:

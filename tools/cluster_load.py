@@ -1,112 +1,48 @@
 """`make cluster-load`: many people at once on the cluster (tools/cluster.py) and on one replica (tools/stack.py).
 
-Locust people (`Person`) talk through the widget's channel (POST /webhooks/rest/webhook): they open the chat,
-tap their language, consent and answer whatever is asked (a random answer button; where no button fits, typed
-words: a name, a phone number, a sentence) up to the reference, then start again; each conversation comes from
-its own address (X-Forwarded-For, believed from 127.0.0.1 only: ONTHAAL_TRUSTED_PROXY), as people behind a reverse
-proxy would. Defaults: 200 people, 3-10 s between messages, 5 minutes on each. A turn is an error when it is not
-200 or has no answer (counted by HTTP status: 429 is the channel refusing one too many, bot/channels/limits.py).
+The people are the turn benchmark's (`OnthaalPerson` of tools/turn_locust.py): through the widget's channel
+(POST /webhooks/rest/webhook) they open the chat, tap their language, consent and answer whatever is asked (a
+random answer button; where a question wants their own words, a typed sentence) up to the intake's reference,
+then start again (at the latest after MAX_TURNS messages); each conversation comes from its own address
+(X-Forwarded-For, believed from 127.0.0.1 only: ONTHAAL_TRUSTED_PROXY), as people behind a reverse proxy would.
+Defaults: 200 people, 3-10 s between messages, 5 minutes on each. A turn is an error when it is not 200 or has
+no answer (counted by HTTP status: 429 is the channel refusing one too many, bot/channels/limits.py).
 Prints p50, p95, turns/s and errors of both as a Markdown table. Not part of `make test`.
 """
 
 from __future__ import annotations
 
 # Importing locust patches the standard library with gevent: before anything imports ssl.
-from locust import HttpUser, between, task  # isort: skip
+from locust import between  # isort: skip
 from locust.env import Environment  # isort: skip
 
 import argparse
-import random
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import gevent
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tools import turn_locust  # noqa: E402
 from tools.cluster import Cluster, free_port  # noqa: E402
 from tools.stack import Stack  # noqa: E402
 
-LANGUAGES = {"nl": "Nederlands", "en": "English", "bg": "Български", "sk": "Slovenčina", "ro": "Română", "prs": "دری"}
-TYPED = ["Mieke", "0470 12 34 56", "Ik zoek werk en een huis", "I need help with money", "Milena"]
 MAX_TURNS = 45  # a conversation stuck on a question starts again
-TURNS: list[tuple[float, bool, int]] = []  # (milliseconds, ok, HTTP status) of every turn
 
 
-def pack(code: str) -> dict[str, str]:
-    return yaml.safe_load((ROOT / "languages" / f"{code}.yml").read_text("utf-8"))["texts"]
+class Person(turn_locust.OnthaalPerson):
+    """The benchmark's person, 3-10 s between messages, a new conversation after the reference."""
 
-
-def words(title: str) -> str:
-    first, _, rest = title.partition(" ")
-    return rest if rest and not any(char.isalnum() for char in first) else title
-
-
-class Person(HttpUser):
     wait_time = between(3, 10)
-    texts: dict[str, dict[str, str]] = {}
-
-    def on_start(self) -> None:
-        self.rng = random.Random()
-        self.new_conversation()
-
-    def new_conversation(self) -> None:
-        self.language = self.rng.choice(list(LANGUAGES))
-        if self.language not in Person.texts:
-            Person.texts[self.language] = pack(self.language)
-        known = Person.texts[self.language]
-        self.avoided = {known[key] for key in ("why_button", "person_button", "consent_no", "offer_person_yes")}
-        self.avoided |= {text for key, text in known.items() if key.startswith("readback_change_")}
-        self.address = f"10.{self.rng.randrange(256)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
-        self.sender = f"web-{uuid.uuid4()}"
-        self.turn = 0
-        self.replies: list[dict[str, Any]] = []
-
-    def message(self) -> str:
-        if self.turn == 0:
-            return "/greet"
-        known = Person.texts[self.language]
-        buttons = {words(b["title"]): b["payload"] for reply in self.replies for b in reply.get("buttons", [])}
-        for wanted in (LANGUAGES[self.language], known["consent_yes"], known["readback_confirm"]):
-            if wanted in buttons:
-                return buttons[wanted]
-        answers = [title for title in buttons if title not in self.avoided]
-        return buttons[self.rng.choice(answers)] if answers else self.rng.choice(TYPED)
-
-    @task
-    def one_turn(self) -> None:
-        ended = any("ONT-" in reply.get("text", "") for reply in self.replies)
-        if ended or self.turn >= MAX_TURNS:
-            self.new_conversation()
-        body = {"sender": self.sender, "message": self.message()}
-        self.turn += 1
-        started = time.perf_counter()
-        headers = {"X-Forwarded-For": self.address}
-        with self.client.post(
-            "/webhooks/rest/webhook", json=body, headers=headers, name="turn", catch_response=True
-        ) as response:
-            ok = response.status_code == 200
-            if ok:
-                try:
-                    self.replies = response.json()
-                except ValueError:
-                    ok = False
-            ok = ok and bool(self.replies)  # every message gets an answer
-            if ok:
-                response.success()
-            else:
-                response.failure(f"status {response.status_code}")
-        TURNS.append(((time.perf_counter() - started) * 1000, ok, response.status_code))
-        if not ok:
-            self.new_conversation()
+    turns_per_conversation = MAX_TURNS
+    new_after_reference = True
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -120,12 +56,12 @@ def load(host: str, users: int, seconds: float) -> dict[str, Any]:
     runner = environment.create_local_runner()
     runner.start(users, spawn_rate=max(1.0, users / (seconds * 0.1)))
     gevent.sleep(seconds * 0.1)
-    first, started = len(TURNS), time.monotonic()
+    first, started = len(turn_locust.TURNS), time.monotonic()
     gevent.sleep(seconds)
-    turns, elapsed = TURNS[first:], time.monotonic() - started
+    turns, elapsed = turn_locust.TURNS[first:], time.monotonic() - started
     runner.quit()
-    times = [ms for ms, ok, _ in turns if ok]
-    failed = Counter(status for _, ok, status in turns if not ok)
+    times = [turn.ms for turn in turns if turn.ok]
+    failed = Counter(turn.status for turn in turns if not turn.ok)
     return {
         "turns": len(turns),
         "turns_per_s": len(turns) / elapsed,

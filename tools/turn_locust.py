@@ -6,10 +6,12 @@ now and then "I'd rather not say", "Done" in a question with several answers, an
 held-out messages in tests/nlu/<language>.yml) where a question asks for the person's own words. Each
 conversation comes from its own address (X-Forwarded-For through a trusted proxy, ONTHAAL_TRUSTED_PROXY=127.0.0.1
 in the bench), as people behind one reverse proxy would. A person starts a new conversation after
-`turns_per_conversation` turns.
+`turns_per_conversation` turns (or, with `new_after_reference`, once it got the intake's reference).
+tools/cluster_load.py uses the same person.
 `PlainPerson` has the plain conversation of a `rasa init` assistant ("hi", "great", ...) on Rasa's REST channel.
 
-Every turn is recorded in `TURNS` (kind, turn index in its conversation, milliseconds, ok) for the driver; locust's
+Every turn is recorded in `TURNS` (kind, turn index in its conversation, milliseconds, ok, typed or a button) for
+the driver; locust's
 own statistics see the same requests. Runnable alone too: `locust -f tools/turn_locust.py --host http://...`.
 """
 
@@ -29,6 +31,7 @@ from locust import HttpUser, between, task
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
 WEBHOOK = "/webhooks/rest/webhook"
+REFERENCE = "ONT-"  # how an intake's reference begins (bot/delivery/coach_client.py)
 PLAIN_MESSAGES = ("hi", "great", "hello", "I am sad", "yes", "good morning", "no", "bye")
 
 
@@ -38,6 +41,8 @@ class Turn:
     index: int  # 1 = the first message of its conversation (the widget's greeting)
     ms: float
     ok: bool
+    typed: bool = False  # a typed sentence (goes through the NLU pipeline), else a button's payload
+    status: int = 200  # the HTTP status (429: the channel refused one message too many, bot/channels/limits.py)
 
 
 TURNS: list[Turn] = []
@@ -114,6 +119,7 @@ class Person(HttpUser):
     turns_per_conversation = 40
     wait_time = between(3, 10)
     empty_answer_is_error = True
+    new_after_reference = False  # start again once the bot gave the intake's reference (tools/cluster_load.py)
 
     def on_start(self) -> None:
         self.rng = random.Random()
@@ -131,7 +137,8 @@ class Person(HttpUser):
 
     @task
     def one_turn(self) -> None:
-        if self.turn >= self.turns_per_conversation:
+        ended = self.new_after_reference and any(REFERENCE in reply.get("text", "") for reply in self.replies)
+        if ended or self.turn >= self.turns_per_conversation:
             self.new_conversation()
         text = self.message()
         self.turn += 1
@@ -152,7 +159,9 @@ class Person(HttpUser):
                 response.success()
             else:
                 response.failure(f"status {response.status_code}")
-        TURNS.append(Turn(self.kind, self.turn, (time.perf_counter() - started) * 1000, ok))
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        typed = not text.startswith("/")
+        TURNS.append(Turn(self.kind, self.turn, elapsed_ms, ok, typed=typed, status=response.status_code))
         if not ok:
             self.new_conversation()
 

@@ -244,3 +244,123 @@ def test_the_result_is_the_callers_to_change() -> None:
     tracker.update(ActionExecuted("action_listen"))
     tracker.applied_events().append(ActionExecuted("utter_why"))
     assert tracker.applied_events() == [ActionExecuted("action_listen")]
+
+
+MODEL = ROOT / "bot" / "models" / "onthaal.tar.gz"
+PAYLOADS = [
+    "/greet",
+    '/choose_language{"language":"nl"}',
+    '/choose{"choice":"work"}',
+    '/choose_neighbourhood{"neighbourhood":"centrum"}',
+    "/skip",
+    "/done",
+    "/affirm",
+    "/why_ask",
+    "  /deny  ",
+    "/greet@0.4",
+    "/ greet",
+    '/choose{"choice":"work","language":"en"}',
+]
+NOT_UNPACKED = [
+    "/no_such_intent",  # unknown intent: RegexMessageHandler leaves the pipeline's result
+    '/choose{"choice": broken',  # does not parse as entities: the pipeline runs (Rasa warns)
+    "/",
+    "I need help finding work",
+    "Ik zoek werk",
+    "ONT-7K2M-4Q",
+]
+
+
+@pytest.fixture(scope="module")
+def processor() -> Any:
+    if not MODEL.exists():
+        pytest.skip("no trained model (make train)")
+    from rasa.core.agent import load_agent
+
+    agent = asyncio.run(load_agent(model_path=str(MODEL)))
+    return agent.processor
+
+
+def parse_both(processor: Any, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.processor import MessageProcessor
+
+    patched = MessageProcessor._parse_message_with_graph
+    tracker = DialogueStateTracker.from_events("web-test", [])
+    ours = patched(processor, UserMessage(text, sender_id="web-test"), tracker)
+    rasas = patched.__wrapped__(processor, UserMessage(text, sender_id="web-test"), tracker)
+    return ours, rasas
+
+
+@pytest.mark.parametrize("text", PAYLOADS + NOT_UNPACKED)
+def test_a_message_parses_as_the_whole_pipeline_parses_it(processor: Any, text: str) -> None:
+    ours, rasas = parse_both(processor, text)
+    assert ours == rasas
+
+
+@pytest.mark.parametrize("text", PAYLOADS)
+def test_a_payload_skips_the_pipeline(processor: Any, text: str, monkeypatch) -> None:
+    runs = []
+    original_run = processor.graph_runner.run
+    monkeypatch.setattr(processor.graph_runner, "run", lambda *a, **k: runs.append(1) or original_run(*a, **k))
+    from rasa.core.channels.channel import UserMessage
+
+    parsed = processor._parse_message_with_graph(UserMessage(text), DialogueStateTracker.from_events("web-test", []))
+    assert runs == []
+    assert parsed["intent"]["name"] == text.strip()[1:].split("{")[0].split("@")[0].strip()
+
+
+@pytest.mark.parametrize("text", NOT_UNPACKED)
+def test_anything_else_runs_the_pipeline(processor: Any, text: str, monkeypatch) -> None:
+    runs = []
+    original_run = processor.graph_runner.run
+    monkeypatch.setattr(processor.graph_runner, "run", lambda *a, **k: runs.append(1) or original_run(*a, **k))
+    from rasa.core.channels.channel import UserMessage
+
+    processor._parse_message_with_graph(UserMessage(text), DialogueStateTracker.from_events("web-test", []))
+    assert runs == [1]
+
+
+def test_action_calls_reuse_one_connection_and_each_gets_its_own_answer() -> None:
+    """Rasa's EndpointConfig.request, as RemoteAction calls it: one TCP connection for consecutive calls."""
+    from aiohttp import web
+
+    async def scenario() -> tuple[list[Any], set[Any]]:
+        peers: set[Any] = set()
+
+        async def webhook(request: web.Request) -> web.Response:
+            peers.add(request.transport.get_extra_info("peername"))
+            body = await request.json()
+            return web.json_response({"events": [], "responses": [], "echo": body["n"]})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            answers = [await endpoint.request(json={"n": n}, method="post") for n in range(5)]
+            first = endpoint.session()
+            assert endpoint.session() is first and not first.session.closed  # kept after `async with`
+        finally:
+            await endpoint.session().session.close()
+            await runner.cleanup()
+        return answers, peers
+
+    answers, peers = asyncio.run(scenario())
+    assert [answer["echo"] for answer in answers] == list(range(5))
+    assert len(peers) == 1
+
+
+def test_a_new_event_loop_gets_a_new_session() -> None:
+    endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
+
+    async def session() -> Any:
+        kept = endpoint.session()
+        await kept.session.close()
+        return kept
+
+    assert asyncio.run(session()) is not asyncio.run(session())

@@ -324,6 +324,19 @@ def test_a_tracker_without_messages_or_answers_is_not_stored(database):
     assert rows(database) == []
 
 
+def test_the_file_is_rebuilt_only_when_a_conversation_was_deleted(database, monkeypatch):
+    """VACUUM rewrites the whole SQLite file: not for a new conversation's first saves, which delete nothing."""
+    rebuilt = []
+    monkeypatch.setattr(tracker_tables, "vacuum", lambda engine: rebuilt.append(engine))
+    trackers = store(database)
+    run(trackers.create_tracker(SENDER))
+    run(trackers.save(DialogueStateTracker.from_dict(SENDER, [], DOMAIN.slots)))
+    assert rebuilt == []
+    run(trackers.save(conversation()))
+    run(trackers.save(DialogueStateTracker.from_dict(SENDER, [], DOMAIN.slots)))  # erased
+    assert len(rebuilt) == 1 and rows(database) == []
+
+
 def test_each_turn_appends_one_batch_and_leaves_the_earlier_ones_untouched(database):
     """What Rasa does each turn: retrieve (the last session), add events, save."""
     trackers = store(database)
