@@ -114,6 +114,31 @@ async def answer(
     return response.json(replies) if admitted else _busy("too many messages waiting", hint)
 
 
+async def answer_once(
+    request: Request,
+    chat: ChatRequest,
+    proxies: tuple[Network, ...],
+    replays: Any,
+    message_id: str,
+    handle: Callable[[], Awaitable[list[dict[str, Any]]]],
+) -> HTTPResponse:
+    """`answer`, except that a message id answered before gets that answer again instead of reaching Rasa a second
+    time (the widget and the reception desk resend what they got no answer to). `replays`: a replay memory of
+    bot/channels/channel_state.py; a message without an id is always passed on."""
+    key = (chat.sender, message_id)
+    answered = replays.get(key) if message_id else None
+    if answered is not None:
+        return response.json(answered)
+
+    async def remembered() -> list[dict[str, Any]]:
+        messages = await handle()
+        if message_id:
+            replays.put(key, messages)
+        return messages
+
+    return await answer(request, chat, proxies, remembered)
+
+
 def _busy(reason: str, hint: object) -> HTTPResponse:
     """429 with the widget's own words for it (the widget keeps the message and sends it again)."""
     busy = own_replies.texts(own_replies.BUSY_KEY, own_replies.reply_languages(None, hint))

@@ -43,7 +43,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.channel_state import replay_memory
-from bot.channels.chat_requests import MESSAGE_ID_KEY, answer, chat_request, json_object, message_id
+from bot.channels.chat_requests import MESSAGE_ID_KEY, answer_once, chat_request, json_object, message_id
 from bot.channels.limits import trusted_proxies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,19 +241,14 @@ class ReceptionInput(InputChannel):
             if isinstance(chat, HTTPResponse):
                 return chat
             metadata = clean_metadata(chat.metadata, username)
-            replay_key = (chat.sender, metadata.get(MESSAGE_ID_KEY, ""))
-            answered = self._answered.get(replay_key) if replay_key[1] else None
-            if answered is not None:
-                return response.json(answered)
 
             async def into_rasa() -> list[dict[str, Any]]:
                 collector = DutchCollectingOutputChannel(self._responses(request))
                 message = UserMessage(chat.text, collector, chat.sender, input_channel=self.name(), metadata=metadata)
                 await on_new_message(message)
-                if replay_key[1]:
-                    self._answered.put(replay_key, collector.messages)
                 return collector.messages
 
-            return await answer(request, chat, self.proxies, into_rasa)
+            given_id = metadata.get(MESSAGE_ID_KEY, "")
+            return await answer_once(request, chat, self.proxies, self._answered, given_id, into_rasa)
 
         return webhook

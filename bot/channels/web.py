@@ -24,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.channel_state import replay_memory
-from bot.channels.chat_requests import MESSAGE_ID_KEY, ChatRequest, answer, chat_request, json_object, message_id
+from bot.channels.chat_requests import MESSAGE_ID_KEY, ChatRequest, answer_once, chat_request, json_object, message_id
 from bot.channels.limits import trusted_proxies
 
 SENDER_PREFIX = "web"
@@ -60,18 +60,10 @@ class WebInput(InputChannel):
             chat = chat_request(body, SENDER_PREFIX)
             if isinstance(chat, HTTPResponse):
                 return chat
-            replay_key = (chat.sender, message_id(chat.metadata).get(MESSAGE_ID_KEY, ""))
-            answered = self._answered.get(replay_key) if replay_key[1] else None
-            if answered is not None:
-                return response.json(answered)
-
-            async def into_rasa() -> list[dict[str, Any]]:
-                messages = await self._into_rasa(chat, on_new_message)
-                if replay_key[1]:
-                    self._answered.put(replay_key, messages)
-                return messages
-
-            return await answer(request, chat, self.proxies, into_rasa)
+            given_id = message_id(chat.metadata).get(MESSAGE_ID_KEY, "")
+            return await answer_once(
+                request, chat, self.proxies, self._answered, given_id, lambda: self._into_rasa(chat, on_new_message)
+            )
 
         return webhook
 
