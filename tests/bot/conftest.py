@@ -74,3 +74,17 @@ def coach(monkeypatch, tmp_path):
     with scripted_coach() as coach:
         monkeypatch.setenv("ONTHAAL_COACH_URL", coach.url)
         yield coach
+
+
+@pytest.fixture(scope="module")
+def real_coach(tmp_path_factory):
+    """The real coach service (tests/bot/coach_doubles.py: uvicorn in its own environment) and its webhook secret."""
+    from tests.bot.coach_doubles import CoachService, new_secret
+
+    secret = new_secret()
+    coach = CoachService(tmp_path_factory.mktemp("coach"), secret)
+    coach.start()
+    try:
+        yield coach, secret
+    finally:
+        coach.stop()

@@ -4,8 +4,6 @@ is told the same thing twice. A hand-off of another message, or without a messag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -17,17 +15,6 @@ from tests.bot.coach_doubles import CoachService, new_secret
 from tests.bot.conftest import DOMAIN, make_tracker
 
 ANSWERS = {"language": "bg", "consent": True, "contact_name": "Ivana", "contact_method": "social_worker"}
-
-
-@pytest.fixture(scope="module")
-def real_coach(tmp_path_factory) -> Iterator[tuple[CoachService, str]]:
-    secret = new_secret()
-    coach = CoachService(tmp_path_factory.mktemp("coach"), secret)
-    coach.start()
-    try:
-        yield coach, secret
-    finally:
-        coach.stop()
 
 
 @pytest.fixture

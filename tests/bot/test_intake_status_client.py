@@ -24,17 +24,6 @@ def settings_for(url: str, secret: str, tmp_path: Path) -> DeliverySettings:
     return DeliverySettings(outbox_path=tmp_path / "outbox.sqlite3", coach_url=url, secret=secret)
 
 
-@pytest.fixture(scope="module")
-def real_coach(tmp_path_factory) -> Iterator[tuple[CoachService, str]]:
-    secret = new_secret()
-    coach = CoachService(tmp_path_factory.mktemp("coach"), secret)
-    coach.start()
-    try:
-        yield coach, secret
-    finally:
-        coach.stop()
-
-
 def deliver(coach: CoachService, secret: str, reference: str, status_code: str = STATUS_CODE) -> None:
     body = json.dumps(valid_intake(reference, status_code)).encode()
     assert post_signed(f"{coach.url}/api/v1/intakes", secret, coach_client.new_webhook_id(), body) == 201
