@@ -17,6 +17,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
+from bot.rasa_patches import APPLIED_EVENTS_KEY, carry_applied_events
+
 SESSION_START = "action_session_start"
 
 
@@ -91,4 +93,6 @@ def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
         copied.slots[name] = copy.copy(slot)
     copied.latest_action = copy.copy(tracker.latest_action)
     copied.active_loop = copy.copy(tracker.active_loop)
+    copied.__dict__.pop(APPLIED_EVENTS_KEY, None)  # copy.copy shared it: folded on the original's events
+    carry_applied_events(tracker, copied)
     return copied

@@ -41,7 +41,8 @@ A batch that no configured key decrypts makes its conversation absent; it expire
 
 Erasure: a tracker with no message (from the person or the assistant) and no slot value, as left by "stop"
 (`PUT /conversations/<id>/tracker/events` with no events), is not stored: every row of the conversation is
-deleted. On SQLite, `secure_delete` overwrites deleted rows and the file is rebuilt (VACUUM) after any deletion;
+deleted. On SQLite, `secure_delete` overwrites deleted rows and the freed pages go back to the file system
+after any deletion (incremental auto-vacuum, bot/tracker_tables.py);
 on PostgreSQL a deleted row (ciphertext) stays in the table's files until its autovacuum reuses the space.
 
 At start-up the tables are created when missing (bot/tracker_tables.py), and the conversations of the earlier
@@ -242,7 +243,7 @@ class EncryptedTrackerStore(TrackerStore):
                 moved += 1
             connection.execute(sa.text(f"DROP TABLE {tracker_tables.WHOLE_CONVERSATIONS}"))
         logger.info("conversation store: %d conversation(s) moved from the earlier one-row format", moved)
-        tracker_tables.vacuum(self.engine)
+        tracker_tables.reclaim(self.engine)
 
     # -- rows ---------------------------------------------------------------------------------------------------
 
@@ -366,7 +367,7 @@ class EncryptedTrackerStore(TrackerStore):
                 self._delete(connection, expired)
         if expired:
             logger.info("conversation store: %d expired conversation(s) deleted", len(expired))
-            tracker_tables.vacuum(self.engine)
+            tracker_tables.reclaim(self.engine)
 
     # -- the work, in a worker thread ----------------------------------------------------------------------------
 
@@ -380,7 +381,7 @@ class EncryptedTrackerStore(TrackerStore):
                 deleted = self._delete(connection, row_ids)
             self._memory.forget(current)
             if deleted:  # nothing stored yet (a conversation's first turns): nothing to wipe from the file
-                tracker_tables.vacuum(self.engine)
+                tracker_tables.reclaim(self.engine)
             return
         known = self._memory.appendable(current, tracker)
         if known is not None:
@@ -414,7 +415,7 @@ class EncryptedTrackerStore(TrackerStore):
         self._memory.remember(current, generation, 1, tracker)
         if stored is not None:
             # The rewritten conversation's old ciphertext goes too.
-            tracker_tables.vacuum(self.engine)
+            tracker_tables.reclaim(self.engine)
 
     def _rewrite(
         self, connection: Connection, row_ids: Sequence[str], sender_id: str, generation: str, events: list[dict]

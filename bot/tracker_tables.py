@@ -10,7 +10,11 @@ Two tables, the same on both engines:
 
 SQLite (the default, one file, one Rasa server): `secure_delete` on every connection, the default rollback
 journal (no write-ahead log keeps old pages), and every transaction starts with BEGIN IMMEDIATE so that two
-threads never both read and then both try to write (SQLite would refuse one at once instead of waiting).
+threads never both read and then both try to write (SQLite would refuse one at once instead of waiting). The file
+uses incremental auto-vacuum: after a deletion the freed (already zeroed) pages go back to the file system
+(`reclaim`), at a cost that follows what was deleted. A whole VACUUM, which rewrote the file, cost a time that
+grew with the number of conversations stored, and held every other turn while it ran (a second, with a few
+thousand conversations); a file of the earlier store gets that VACUUM once, to switch.
 PostgreSQL (several Rasa servers): the tables are created under an advisory lock, so two replicas starting
 together do not race on CREATE TABLE.
 """
@@ -79,16 +83,34 @@ def database_engine(url: str) -> Engine:
     return sa.create_engine(url, future=True, pool_pre_ping=True)
 
 
+INCREMENTAL = 2  # PRAGMA auto_vacuum value
+
+
 def create_tables(engine: Engine) -> None:
     """CREATE TABLE IF NOT EXISTS, safe when several replicas start at the same time."""
+    if engine.dialect.name == "sqlite":
+        _incremental_auto_vacuum(engine)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK_ID)))
         METADATA.create_all(connection, checkfirst=True)
 
 
-def vacuum(engine: Engine) -> None:
-    """SQLite only: rebuild the file, so that no page of a deleted conversation stays in it, not even zeroed.
+def _incremental_auto_vacuum(engine: Engine) -> None:
+    """Takes effect on a new file at once; a file of an earlier version switches with one VACUUM."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if cursor.execute("PRAGMA auto_vacuum").fetchone()[0] != INCREMENTAL:
+            cursor.execute(f"PRAGMA auto_vacuum = {INCREMENTAL}")
+            cursor.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+def reclaim(engine: Engine) -> None:
+    """SQLite only: after a deletion, give the freed pages back to the file system, so that no page of a deleted
+    conversation stays in the file, not even zeroed (`secure_delete` zeroed its content already).
 
     (PostgreSQL reclaims deleted rows with its autovacuum; they are ciphertext, see the README's "Privacy".)
     """
@@ -96,6 +118,14 @@ def vacuum(engine: Engine) -> None:
         return
     connection = engine.raw_connection()
     try:
-        connection.cursor().execute("VACUUM")
+        cursor = connection.cursor()
+        (free_pages,) = cursor.execute("PRAGMA freelist_count").fetchone()
+        if not free_pages:
+            return
+        cursor.execute("BEGIN IMMEDIATE")  # one transaction, one sync, for all the pages
+        # Python's sqlite3 steps a PRAGMA once, and each step of incremental_vacuum frees one page.
+        for _ in range(free_pages):
+            cursor.execute("PRAGMA incremental_vacuum")
+        cursor.execute("COMMIT")
     finally:
         connection.close()

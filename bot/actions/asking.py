@@ -21,18 +21,12 @@ from rasa_sdk.types import DomainDict
 from bot.intake.answers import KNOWN_NUMBER
 from bot.intake.questions import progress, question
 from bot.intake.reference_data import button_title, localised_digits, pack, text
+from bot.sent_events import was_uttered
 
 
 def language_marker(language: str) -> dict[str, Any]:
     """The message that tells the widget which language and direction the next messages have."""
     return {"onthaal": {"language": language, "direction": pack(language)["direction"]}}
-
-
-def _was_uttered(tracker: Tracker, response: str) -> bool:
-    return any(
-        event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response
-        for event in tracker.events
-    )
 
 
 def progress_text(slots: dict[str, Any], next_slot: str | None) -> str | None:
@@ -76,7 +70,7 @@ class ActionAskConsent(Action):
         language = tracker.get_slot("language")
         if language:
             dispatcher.utter_message(json_message=language_marker(language))
-        if not _was_uttered(tracker, "utter_ask_consent"):
+        if not was_uttered(tracker.events, "utter_ask_consent"):
             dispatcher.utter_message(response="utter_welcome")
         dispatcher.utter_message(response="utter_ask_consent")
         return []

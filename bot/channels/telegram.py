@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 from bot.channels import own_replies
 from bot.channels.admission import shared_limits, through_the_gate
 from bot.channels.channel_state import payload_store
+from bot.channels.chat_requests import MESSAGE_ID_KEY, message_id
 from bot.channels.limits import Admission
 from bot.channels.messaging import (
     LANGUAGE_HINT_KEY,
@@ -242,6 +243,9 @@ class TelegramConnector(TelegramInput):
                     await out_channel.send_text_message(sender_id, words)
                 return response.text("ok")
             metadata = {LANGUAGE_HINT_KEY: hint} if hint else {}
+            # Telegram sends an update again under the same id: a hand-off in it keeps its ids (one intake).
+            if isinstance(update.get("update_id"), int):
+                metadata |= message_id({MESSAGE_ID_KEY: f"tg-{update['update_id']}"})
             message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
             try:
                 if not await through_the_gate(admission, lambda: on_new_message(message)):

@@ -31,6 +31,7 @@ from twilio.rest import Client
 from bot.channels import own_replies
 from bot.channels.admission import shared_limits, through_the_gate
 from bot.channels.channel_state import option_memory
+from bot.channels.chat_requests import MESSAGE_ID_KEY, message_id
 from bot.channels.limits import Admission
 from bot.channels.messaging import (
     PHONE_KEY,
@@ -237,7 +238,12 @@ class WhatsAppInput(TwilioInput):
                 for words in await own_replies.answer_for(admission, text, agent, sender_id):
                     await out_channel.send_text_message(sender_id, words)
                 return response.text(EMPTY_TWIML, content_type="application/xml")
-            metadata = {PHONE_KEY: sender.removeprefix("whatsapp:")}
+            # Twilio's id of the message: a hand-off in it gets the same ids when it is handled again (an intake
+            # sent twice is one intake for the coach: bot/delivery/handoff_ids.py).
+            metadata = {
+                PHONE_KEY: sender.removeprefix("whatsapp:"),
+                **message_id({MESSAGE_ID_KEY: form.get("MessageSid")}),
+            }
             message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
             try:
                 if not await through_the_gate(admission, lambda: on_new_message(message)):

@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 
 from bot.intake import questions as checklist_rules
 from bot.intake.reference_data import SKIPPED
+from bot.sent_events import INTAKE_ENDS, REMARKS_KEY
 
 SCHEMA_VERSION = 3
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -70,10 +71,6 @@ def _answer(field: str, value: Any) -> Any:
     return value
 
 
-# Actions that end an intake: remarks before them belong to an earlier one.
-INTAKE_ENDS = {"action_submit_intake", "action_talk_to_person", "action_stop"}
-
-
 def staff_remarks(tracker: Tracker) -> list[dict[str, str]]:
     """Remarks the reception staff member sent along with this intake's messages (reception channel metadata)."""
     remarks: list[dict[str, str]] = []
@@ -84,7 +81,7 @@ def staff_remarks(tracker: Tracker) -> list[dict[str, str]]:
             continue
         metadata = event.get("metadata") or {}
         by = str(metadata.get("onthaal_assisted_by") or "reception")[:100]
-        for text in metadata.get("onthaal_remarks") or []:
+        for text in metadata.get(REMARKS_KEY) or []:
             if isinstance(text, str) and text.strip():
                 remarks.append({"by": by, "text": text.strip()[:2000]})
     return remarks

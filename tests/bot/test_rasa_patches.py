@@ -364,3 +364,73 @@ def test_a_new_event_loop_gets_a_new_session() -> None:
         return kept
 
     assert asyncio.run(session()) is not asyncio.run(session())
+
+
+def random_answer(rng: random.Random) -> Any:
+    """An action server's answer, valid or broken in one of the ways a schema can tell."""
+    kinds = [branch["properties"]["event"]["const"] for branch in SCHEMA_BRANCHES]
+    events: list[Any] = []
+    for _ in range(rng.randrange(0, 6)):
+        kind = rng.choice([*kinds, "slot", "slot", "bot", "action", "no_such_event", 3, None])
+        event: dict[str, Any] = {"event": kind} if kind is not None else {}
+        if kind == "slot":
+            event.update(rng.choice([{"name": "language", "value": "nl"}, {"name": 3, "value": 1}, {"name": "x"}]))
+        elif kind == "action":
+            event.update(rng.choice([{"name": "utter_why"}, {"name": None, "policy": 3}, {"hide_rule_turn": "no"}]))
+        elif kind == "user":
+            event.update(
+                rng.choice([{"text": "hi", "parse_data": {"intent": {"name": "x", "confidence": 1}}}, {"text": 5}])
+            )
+        elif kind == "entities":
+            event.update(rng.choice([{"entities": [{"entity": "need", "value": "money"}]}, {"entities": [{}]}, {}]))
+        event["timestamp"] = rng.choice([None, 1.5, "now"]) if rng.random() < 0.3 else None
+        events.append(rng.choice([event, event, event, "not an event"]) if rng.random() < 0.1 else event)
+    answer: dict[str, Any] = {"events": events}
+    if rng.random() < 0.5:
+        answer["responses"] = rng.choice([[{"text": "hi"}], ["utter_welcome"], "x", []])
+    return rng.choice([answer, answer, answer, {"events": "not a list"}, [], "x"])
+
+
+SCHEMA_BRANCHES = RemoteAction.action_response_format_spec()["properties"]["events"]["items"]["oneOf"]
+
+
+def test_checking_each_event_by_its_kind_accepts_exactly_what_the_whole_schema_accepts() -> None:
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    whole = validator_for(schema)(schema)
+    by_kind = rasa_patches.EventsByKind.of(schema, validator_for(schema))
+    assert by_kind is not None
+    rng = random.Random(13)
+    verdicts = {True: 0, False: 0}
+    for _ in range(3000):
+        answer = random_answer(rng)
+        verdict = whole.is_valid(answer)
+        assert by_kind.is_valid(answer) == verdict, answer
+        verdicts[verdict] += 1
+    assert min(verdicts.values()) > 300  # both kinds of answer were tried, many times
+
+
+def test_a_schema_of_another_shape_is_checked_whole() -> None:
+    from jsonschema.validators import validator_for
+
+    schema = {"type": "object", "properties": {"events": {"type": "array", "items": {"oneOf": [{"type": "object"}]}}}}
+    assert rasa_patches.EventsByKind.of(schema, validator_for(schema)) is None
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_copied_tracker_folds_on_from_where_its_original_was(seed: int) -> None:
+    from bot.tracker_events import copy_tracker
+
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker("web-test", [])
+    for event in random_events(rng, rng.randrange(5, 80)):
+        tracker.update(event)
+    tracker.applied_events()
+    copied = copy_tracker(tracker)
+    memo = copied.__dict__[rasa_patches.APPLIED_EVENTS_KEY]
+    assert memo is not tracker.__dict__[rasa_patches.APPLIED_EVENTS_KEY] and memo.count == len(tracker.events)
+    for event in random_events(rng, 20):
+        copied.update(event)
+        assert copied.applied_events() == ORIGINAL_APPLIED_EVENTS(copied)
+    assert tracker.applied_events() == ORIGINAL_APPLIED_EVENTS(tracker)  # the original is untouched

@@ -1,7 +1,7 @@
 """The encrypted tracker store (bot/tracker_store.py) with real Rasa trackers, events and files.
 
 Every test runs on SQLite and, when ONTHAAL_TEST_POSTGRES_URL is set (`make bot-tests` starts one), on
-PostgreSQL; the checks of the file itself (no clear text in its bytes, secure_delete, VACUUM) are SQLite's.
+PostgreSQL; the checks of the file itself (no clear text in its bytes, secure_delete, auto-vacuum) are SQLite's.
 """
 
 from __future__ import annotations
@@ -325,9 +325,9 @@ def test_a_tracker_without_messages_or_answers_is_not_stored(database):
 
 
 def test_the_file_is_rebuilt_only_when_a_conversation_was_deleted(database, monkeypatch):
-    """VACUUM rewrites the whole SQLite file: not for a new conversation's first saves, which delete nothing."""
+    """Pages are given back only when something was deleted: not for a new conversation's first saves."""
     rebuilt = []
-    monkeypatch.setattr(tracker_tables, "vacuum", lambda engine: rebuilt.append(engine))
+    monkeypatch.setattr(tracker_tables, "reclaim", lambda engine: rebuilt.append(engine))
     trackers = store(database)
     run(trackers.create_tracker(SENDER))
     run(trackers.save(DialogueStateTracker.from_dict(SENDER, [], DOMAIN.slots)))
@@ -628,7 +628,7 @@ def freelist_pages(path: Path) -> int:
 
 @pytest.mark.parametrize("how", ["erased", "expired"])
 def test_the_file_is_rebuilt_after_conversations_are_deleted(tmp_path, how):
-    """VACUUM after an erasure or a purge: no page of a deleted conversation stays in the file, not even zeroed."""
+    """After an erasure or a purge: no page of a deleted conversation stays in the file, not even zeroed."""
     database = Database(path=tmp_path / "t.sqlite3")
     clock = Clock()
     trackers = store(database, clock=clock, ttl_hours=24)
@@ -644,3 +644,14 @@ def test_the_file_is_rebuilt_after_conversations_are_deleted(tmp_path, how):
         clock.now += 2 * HOUR
         assert run(trackers.retrieve("web-29")) is not None
     assert freelist_pages(database.path) == 0 and database.path.stat().st_size < size / 3
+
+
+def test_a_file_of_the_earlier_store_switches_to_incremental_auto_vacuum_once(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as connection:  # as the earlier store left it: no auto-vacuum
+        connection.execute("CREATE TABLE kept (x)")
+        connection.execute("INSERT INTO kept VALUES (1)")
+    store(Database(path=path))
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA auto_vacuum").fetchone()[0] == tracker_tables.INCREMENTAL
+        assert connection.execute("SELECT x FROM kept").fetchall() == [(1,)]

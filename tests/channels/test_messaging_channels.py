@@ -146,6 +146,9 @@ def test_a_whole_intake_over_whatsapp_with_numbered_options(channel_stack, fake_
     assert intake["conversation_id"] == sender_id  # never the phone number
     events = user_events(channel_stack, sender_id)
     assert all(event["metadata"][PHONE_KEY] == "+32470123456" for event in events)
+    # Twilio's message ids: the hand-off's ids come from its message's (bot/delivery/handoff_ids.py)
+    message_ids = [event["metadata"]["onthaal_message_id"] for event in events]
+    assert all(given.startswith("SM") for given in message_ids) and len(set(message_ids)) == len(events)
     assert all(event["input_channel"] == "whatsapp" for event in events)
 
 
@@ -185,6 +188,8 @@ def test_a_whole_intake_over_telegram_with_inline_keyboards(channel_stack, fake_
     assert any(event["text"].startswith("/") and event["text"] != "/greet" for event in events), "buttons pressed"
     assert all(event["metadata"][LANGUAGE_HINT_KEY] == "bg" for event in events)
     assert all(event["input_channel"] == "telegram" for event in events)
+    message_ids = [event["metadata"]["onthaal_message_id"] for event in events]  # from Telegram's update ids
+    assert all(given.startswith("tg-") for given in message_ids) and len(set(message_ids)) == len(events)
 
 
 def test_telegram_language_hint_for_dari_and_none_for_other_languages(
