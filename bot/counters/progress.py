@@ -174,11 +174,8 @@ class ConversationProgress:
         oldest = day_of(now - ttl_seconds - timedelta(days=2).total_seconds())
         from bot.tracker_tables import CONVERSATIONS  # the store's own table; imported here to keep this module light
 
-        connection.execute(
-            sa.delete(PROGRESS).where(
-                PROGRESS.c.day < oldest, PROGRESS.c.row_id.not_in(sa.select(CONVERSATIONS.c.row_id))
-            )
-        )
+        has_conversation = sa.exists().where(CONVERSATIONS.c.row_id == PROGRESS.c.row_id)
+        connection.execute(sa.delete(PROGRESS).where(PROGRESS.c.day < oldest, ~has_conversation))
         return counts
 
 

@@ -386,3 +386,48 @@ def test_the_side_record_holds_no_answer_and_no_conversation_id(database, counte
     for secret in (SENDER, "32470123456", NAME, "Milena"):
         assert secret not in stored
     assert all(len(str(count)) < 200 for count in counted.pending())
+
+
+def test_a_record_left_without_its_conversation_goes_uncounted(database, counted):
+    clock = Clock()
+    trackers = store(database, counted, clock)
+    person = Person()
+    run(trackers.save(person.chooses_language()))
+    stray = "f" * 64
+    engine = trackers.engine
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO tracker_progress (row_id, question, language, channel, day, consented)"
+                " VALUES (:row_id, 'age_band', 'nl', 'web', '2025-12-01', true)"
+            ),
+            {"row_id": stray},
+        )
+    clock.now += 2 * 24 * HOUR  # past the TTL and the margin: the conversation expires, the stray record goes too
+    run(trackers.keys())
+    assert progress_rows(database) == []
+    assert [(count.event, count.question) for count in counted.pending() if count.event == "expired"] == [
+        ("expired", None)
+    ]
+
+
+def test_a_key_rotation_moves_the_record_and_starts_nothing_again(database, counted):
+    clock = Clock()
+    person = Person()
+    run(store(database, counted, clock).save(person.chooses_language("en")))
+    run(store(database, counted, clock).save(person.consents()))
+    new_key = Fernet.generate_key().decode()
+    rotated = EncryptedTrackerStore(
+        domain=DOMAIN,
+        db=database.path,
+        database_url=database.url,
+        keys=f"{new_key},{KEY}",
+        clock=clock,
+        counters=counted,
+    )
+    person.tracker = run(rotated.retrieve(SENDER))
+    run(rotated.save(person.gives_name()))
+    [(row_id, question, *_)] = progress_rows(database)
+    assert question == "neighbourhood" and row_id == rotated._row_ids(SENDER)[0]
+    events = [count.event for count in counted.pending()]
+    assert events.count("started") == 1 and events.count("consented") == 1
