@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.counters.events import Count, Progress, Turn, observe, turn_counts
@@ -106,9 +107,11 @@ class ConversationProgress:
             "day": progress.day,
             "consented": progress.consented,
         }
-        updated = connection.execute(sa.update(PROGRESS).where(PROGRESS.c.row_id == row_id).values(**values)).rowcount
-        if updated == 0:
-            connection.execute(sa.insert(PROGRESS).values(row_id=row_id, **values))
+        # One statement, also when two replicas would write the same record at once.
+        insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(PROGRESS)
+        connection.execute(
+            insert.values(row_id=row_id, **values).on_conflict_do_update(index_elements=["row_id"], set_=values)
+        )
 
     def delete(self, connection: Connection, row_ids: Sequence[str]) -> None:
         for start in range(0, len(row_ids), SLICE):
