@@ -32,8 +32,9 @@ from bot.counters.events import Count
 PATH_VARIABLE = "ONTHAAL_COUNTERS_PATH"
 URL_VARIABLE = "ONTHAAL_BOT_DATABASE_URL"
 DEFAULT_TRACKER_DB = Path(__file__).resolve().parents[2] / "var" / "trackers.sqlite3"
-# The most counts one batch carries (a day has at most 5 events x ~30 questions x 6 languages x 4 channels).
-BATCH_ROWS = 2000
+# The most counts one batch carries: the coach service takes at most 1000 a request and 128 KB (a count is about
+# 110 bytes); more waiting go in the next batch, right after this one was taken.
+BATCH_ROWS = 500
 SEAL_LOCK_ID = 0x0A7A_C0B7_E125_0002  # pg_advisory_xact_lock: one sealing at a time across replicas
 
 METADATA = sa.MetaData()

@@ -36,6 +36,7 @@ SEND_VARIABLE = "ONTHAAL_COUNTERS_SEND_SECONDS"
 SENDER_VARIABLE = "ONTHAAL_COUNTERS_SENDER"
 DEFAULT_SEND_SECONDS = 60.0
 REFUSED = {400, 413, 422}
+MAX_BATCHES_A_PASS = 20
 
 
 URL_VARIABLE = "ONTHAAL_COUNTERS_URL"
@@ -83,17 +84,15 @@ class CounterSender:
         return response.status_code
 
     def run_once(self) -> int:
-        """Seal the waiting counts into a batch (if none is on its way) and post every due batch; how many were
-        taken by the coach service."""
-        now = self.clock()
-        counts.seal_batch(new_webhook_id(), now, self.store)
+        """Seal the waiting counts into a batch (if none is on its way) and post the due batch, again while the
+        coach service takes them (a backlog goes out batch after batch); how many batches it took."""
         delivered = 0
-        seen: set[str] = set()
-        while (batch := counts.claim_next(now, now + CLAIM_SECONDS, self.store)) is not None:
-            if batch.webhook_id in seen:  # leased to us already this pass: a retry waits for the next one
-                counts.schedule(batch.webhook_id, batch.attempts, now, self.store)
+        for _ in range(MAX_BATCHES_A_PASS):
+            now = self.clock()
+            counts.seal_batch(new_webhook_id(), now, self.store)
+            batch = counts.claim_next(now, now + CLAIM_SECONDS, self.store)
+            if batch is None:
                 break
-            seen.add(batch.webhook_id)
             status = self.post(batch)
             if status is not None and 200 <= status < 300:
                 counts.remove(batch.webhook_id, self.store)
@@ -103,10 +102,12 @@ class CounterSender:
                 logger.warning("counters %s refused with status %s: dropped", batch.webhook_id, status)
             else:
                 attempts = batch.attempts + 1
-                retry_at = self.clock() + self.settings.backoff_seconds(attempts)
-                counts.schedule(batch.webhook_id, attempts, retry_at, self.store)
+                counts.schedule(
+                    batch.webhook_id, attempts, self.clock() + self.settings.backoff_seconds(attempts), self.store
+                )
                 if status is not None:
                     logger.warning("counters %s: status %s, retried later", batch.webhook_id, status)
+                break
         return delivered
 
     def seconds_until_next(self) -> float:
