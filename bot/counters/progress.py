@@ -3,10 +3,10 @@ counted without decrypting it (bot/tracker_store.py calls this inside its own tr
 
 Table `tracker_progress`, beside the conversations (same SQLite file or PostgreSQL database): per conversation
 `(row_id, question, language, channel, day, consented)`: the store's keyed hash of the conversation id (never the
-id), the question open now, the conversation's language and channel, the day (UTC) of its last turn that changed
-any of these, and whether consent was given. No answer, no message, no time finer than the day. The record is
-written only when one of these changes (not on every turn), removed at the hand-off and on erasure, and read,
-counted as `expired` and deleted when the expiry deletes its conversation.
+id), the question open now, the conversation's language and channel, the day (UTC) of its last turn, and whether
+consent was given. No answer, no message, no time finer than the day. The record is written only when one of
+these changes (a turn on a new day changes the day; most turns change the question), removed at the hand-off and
+on erasure, and read, counted as `expired` and deleted when the expiry deletes its conversation.
 
 This process remembers the record it last wrote for each conversation, with the conversation's generation and
 number of batches right after that save; the store passes the generation and batches it appends to, so a record
