@@ -9,7 +9,7 @@ Built on rasa_sdk's own `create_app`, with what `python -m rasa_sdk` lacks:
 - an unexpected error is logged by its type only and answered without echoing the request (rasa_sdk's own
   handler logs and returns the request body, which holds what the person typed);
 - the outbox sender (`bot.delivery.delivery`) starts with the server, so a waiting intake is sent after a restart
-  without waiting for the next hand-off.
+  without waiting for the next hand-off; so does the sender of the anonymous counters (`bot.counters.sender`).
 """
 
 from __future__ import annotations
@@ -61,9 +61,11 @@ def create_app(secret: str, actions_package: str = "bot.actions"):  # noqa: ANN2
 
     @app.listener("before_server_start")
     async def start_the_outbox_sender(app, loop):  # noqa: ANN001, ANN202
+        from bot.counters.sender import start_counter_sender
         from bot.delivery.delivery import ensure_sender_started
 
         ensure_sender_started()
+        start_counter_sender()
 
     return app
 

@@ -56,6 +56,13 @@ number of batches unchanged: no other replica wrote since) instead of reading, d
 batch. Two Rasa replicas handle one conversation's messages one at a time (bot/lock_store.py); whatever one
 writes changes what the other's query sees, so it reads the conversation again.
 
+Anonymous counters for /bereik (bot/counters/): a save also keeps the conversation's side record in table
+`tracker_progress` (the question open, language, channel and day; no answer, no id but the row id), written in
+the save's transaction only when one of these changes, and removed at the hand-off and on erasure; the expiry
+counts the conversations it deletes as `expired` at their question. The counters a turn adds (started,
+consented, stopped, handed off) are added up in memory and written elsewhere every few seconds
+(bot/counters/buffer.py): a turn never waits for them.
+
 Expiry: reads ignore conversations older than the TTL, and expired conversations are deleted at most once a
 minute per process, on a save, retrieve or keys. Rasa calls the store from its event loop: the database and
 Fernet work runs in a worker thread (`asyncio.to_thread`). Nothing here logs a conversation id or any content.
@@ -91,6 +98,11 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Connection
 
 from bot import tracker_tables
+from bot.counters import counts as counter_store
+from bot.counters.buffer import CounterBuffer
+from bot.counters.events import Turn
+from bot.counters.progress import ConversationProgress
+from bot.counters.progress import create_table as create_progress_table
 from bot.fernet_keys import FernetKeyError, raw_fernet_keys
 from bot.tracker_events import appended_events, events_from_dicts, holds_content, last_session_start
 from bot.tracker_memory import Known, TrackerMemory
@@ -172,13 +184,15 @@ class EncryptedTrackerStore(TrackerStore):
         ttl_hours: str | float | None = None,
         clock: Callable[[], float] = time.time,
         database_url: str | None = None,
+        counters: CounterBuffer | None = None,
         **kwargs: Any,
     ) -> None:
         """Settings given here win over the environment (the tests use that); Rasa gives none.
 
         `db` is a SQLite file, `database_url` a server database; without either the environment decides
-        (`ONTHAAL_BOT_DATABASE_URL`, else `ONTHAAL_TRACKER_DB`). `kwargs` takes what Rasa passes to every custom
-        store (`host`, the endpoint's `url`), unused here.
+        (`ONTHAAL_BOT_DATABASE_URL`, else `ONTHAAL_TRACKER_DB`). `counters` takes the anonymous counters
+        (bot/counters/; by default written beside the conversations, see bot/counters/counts.py). `kwargs` takes
+        what Rasa passes to every custom store (`host`, the endpoint's `url`), unused here.
         """
         super().__init__(domain, event_broker, **kwargs)
         raw_keys = _fernet_keys(keys if keys is not None else os.environ.get(KEYS_VARIABLE))
@@ -191,6 +205,8 @@ class EncryptedTrackerStore(TrackerStore):
         self._clock = clock
         self._next_purge = float("-inf")
         self._memory = TrackerMemory()
+        self._progress = ConversationProgress()
+        self.counters = counters or CounterBuffer(database_url or counter_store.beside(self.path))
         try:
             self.engine = (
                 tracker_tables.database_engine(database_url)
@@ -198,6 +214,7 @@ class EncryptedTrackerStore(TrackerStore):
                 else tracker_tables.sqlite_engine(self.path)
             )
             tracker_tables.create_tables(self.engine)
+            create_progress_table(self.engine)
             self._migrate_whole_conversation_rows()
         except (OSError, sa.exc.SQLAlchemyError) as error:
             where = self.path or f"at {URL_VARIABLE}"
@@ -365,6 +382,8 @@ class EncryptedTrackerStore(TrackerStore):
             )
             if expired:
                 self._delete(connection, expired)
+            ended = self._progress.expire(connection, expired, now, self.ttl_seconds)
+        self.counters.add(ended)
         if expired:
             logger.info("conversation store: %d expired conversation(s) deleted", len(expired))
             tracker_tables.reclaim(self.engine)
@@ -379,7 +398,9 @@ class EncryptedTrackerStore(TrackerStore):
         if not holds_content(tracker):
             with self.engine.begin() as connection:
                 deleted = self._delete(connection, row_ids)
+                self._progress.delete(connection, row_ids)
             self._memory.forget(current)
+            self._progress.forget(row_ids)
             if deleted:  # nothing stored yet (a conversation's first turns): nothing to wipe from the file
                 tracker_tables.reclaim(self.engine)
             return
@@ -388,8 +409,12 @@ class EncryptedTrackerStore(TrackerStore):
             events = [event.as_dict() for event in islice(tracker.events, known.length, None)]
             with self.engine.begin() as connection:
                 appended = self._append(connection, current, sender_id, known, events)
+                before = (known.generation, known.batches)
+                turn = self._progress_after(connection, row_ids, tracker, events, before) if appended else None
             if appended:
-                self._memory.remember(current, known.generation, known.batches + (1 if events else 0), tracker)
+                batches = known.batches + (1 if events else 0)
+                self._memory.remember(current, known.generation, batches, tracker)
+                self._counted(current, known.generation, batches, turn)
                 return
         self._save_by_comparison(row_ids, sender_id, tracker)
 
@@ -409,13 +434,42 @@ class EncryptedTrackerStore(TrackerStore):
             if not appended:
                 generation = secrets.token_hex(16)
                 self._rewrite(connection, row_ids, sender_id, generation, given)
+            # What this save adds: known for an append, and for a new conversation (everything); not for a rewrite.
+            new_events = events if appended else given if stored is None else None
+            turn = self._progress_after(connection, row_ids, tracker, new_events)
         if appended:
-            self._memory.remember(current, stored.generation, stored.batches + (1 if events else 0), tracker)
+            batches = stored.batches + (1 if events else 0)
+            self._memory.remember(current, stored.generation, batches, tracker)
+            self._counted(current, stored.generation, batches, turn)
             return
         self._memory.remember(current, generation, 1, tracker)
+        self._counted(current, generation, 1, turn)
         if stored is not None:
             # The rewritten conversation's old ciphertext goes too.
             tracker_tables.reclaim(self.engine)
+
+    def _progress_after(
+        self,
+        connection: Connection,
+        row_ids: Sequence[str],
+        tracker: DialogueStateTracker,
+        new_events: list[dict] | None,
+        before: tuple[str, int] | None = None,
+    ) -> Turn | None:
+        """The counters' side record of the turn (bot/counters/progress.py), in the save's transaction."""
+        try:
+            return self._progress.after_turn(connection, row_ids, tracker, new_events, self._clock(), before)
+        except Exception as error:  # noqa: BLE001 - counting must not cost a conversation its turn (SQLite)
+            logger.warning("conversation store: counters not recorded (%s)", type(error).__name__)
+            self._progress.forget(row_ids)
+            return None
+
+    def _counted(self, row_id: str, generation: str, batches: int, turn: Turn | None) -> None:
+        """After the save's commit: remember the side record as stored now, and add the turn's counters."""
+        if turn is None:
+            return
+        self._progress.remember(row_id, generation, batches, turn.progress)
+        self.counters.add(turn.counts)
 
     def _rewrite(
         self, connection: Connection, row_ids: Sequence[str], sender_id: str, generation: str, events: list[dict]

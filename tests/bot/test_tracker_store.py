@@ -98,7 +98,7 @@ def database(request, tmp_path) -> Database:
     if not POSTGRES_URL:
         pytest.skip("ONTHAAL_TEST_POSTGRES_URL is not set (make bot-tests starts a PostgreSQL)")
     database = Database(url=POSTGRES_URL)
-    database.execute("DROP TABLE IF EXISTS tracker_batches, tracker_conversations")
+    database.execute("DROP TABLE IF EXISTS tracker_batches, tracker_conversations, tracker_progress")
     return database
 
 
