@@ -69,8 +69,9 @@ def test_no_held_out_message_is_a_training_example_or_a_lexicon_term():
         known.update(_key(term) for term in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
     assert len(known) > 1000
     for code in need_scores.LANGUAGES:
-        for item in need_scores.load_need_set(HELD_OUT / f"{code}.yml") or []:
-            assert _key(item.text) not in known, code
+        # A count, never the texts: the held-out messages stay unseen.
+        leaked = sum(_key(item.text) in known for item in need_scores.load_need_set(HELD_OUT / f"{code}.yml") or [])
+        assert leaked == 0, f"{leaked} held-out messages ({code}) are training examples or lexicon terms"
 
 
 def test_micro_scores_count_each_need_once():
