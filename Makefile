@@ -17,7 +17,7 @@ MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test train eval-dev envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
-	bot-lock coach-lock audit audit-if-reachable clean chromium eval coach-tests admin screenshots bench \
+	bot-lock coach-lock audit audit-if-reachable clean chromium eval eval-needs-dev coach-tests admin screenshots bench \
 	cluster cluster-tests cluster-load nginx
 
 run: envs bot/models/.trained
@@ -138,10 +138,17 @@ cluster-load: envs nginx bot/models/.trained
 eval: envs bot/models/.trained
 	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz
 
-# The same report on the intent development sets (written apart from the training data; for working on the data,
+# The same report on the development sets (written apart from the training data; for working on the data,
 # so that the held-out sets of `make eval` stay unseen).
 eval-dev: envs bot/models/.trained
-	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/dev_intents --needs none
+	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/dev_intents \
+		--needs tests/nlu_components/dev_needs --short tests/nlu_components/dev_short
+
+# Needs only, on the development sets, with the extractor's matching code and no model (a second): for working on
+# the lexicons (bot/nlu/lexicon/). Add `ARGS=--misses` to see what is missed.
+eval-needs-dev: envs
+	$(BOT_PY) tools/evaluate.py --needs-only --needs tests/nlu_components/dev_needs \
+		--short tests/nlu_components/dev_short $(ARGS)
 
 # axe-core for the accessibility tests, from the npm registry (git-ignored node_modules).
 $(AXE):

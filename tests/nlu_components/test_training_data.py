@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.evaluate import load_intent_examples, load_need_messages
+from tools.evaluate import load_intent_examples
+from tools.need_scores import load_need_set
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAINING = sorted((ROOT / "bot" / "data" / "nlu").glob("*.yml"))
@@ -32,7 +33,8 @@ def training_examples() -> list[tuple[str, str, str]]:
 def test_no_held_out_message_is_trained_on() -> None:
     held_out = {key(text) for code in LANGUAGES for text, _ in load_intent_examples(ROOT / "tests/nlu" / f"{code}.yml")}
     for code in LANGUAGES:
-        held_out |= {key(text) for text, _ in load_need_messages(ROOT / "tests/nlu/needs" / f"{code}.yml") or []}
+        for folder in ("tests/nlu/needs", "tests/nlu/short"):
+            held_out |= {key(item.text) for item in load_need_set(ROOT / folder / f"{code}.yml") or []}
     leaked = sum(key(text) in held_out for _, text, _ in training_examples())
     assert leaked == 0, f"{leaked} training examples are held-out messages"
 

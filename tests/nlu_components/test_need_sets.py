@@ -1,0 +1,107 @@
+"""The short-answer need sets (issue 14) and their scoring: the sets parse, every label is a need id of
+config/needs.yml with its reason, development and held-out sets stay apart, and tools/evaluate.py --needs-only
+scores them with the extractor's matching code."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tools import evaluate, need_scores
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "tests" / "nlu_components" / "dev_short"
+HELD_OUT = ROOT / "tests" / "nlu" / "short"
+SETS = [(DEV, 60), (HELD_OUT, 40)]
+NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+@pytest.mark.parametrize("code", need_scores.LANGUAGES)
+@pytest.mark.parametrize(("folder", "minimum"), SETS, ids=["dev", "held-out"])
+def test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(folder: Path, minimum: int, code: str):
+    items = need_scores.load_need_set(folder / f"{code}.yml")
+    assert items is not None and len(items) >= minimum
+    for item in items:
+        assert item.text.strip(), item
+        assert item.needs <= NEED_IDS, item.needs - NEED_IDS
+        # One reason per need and no reason for a need that is not labelled.
+        assert set(item.why) == set(item.needs), item.text
+        assert all(isinstance(reason, str) and reason.strip() for reason in item.why.values())
+        if not item.needs:
+            assert item.note, f"an item without needs says why: {item.text}"
+    # The kinds the issue names are there: messages without a need, and messages with two or three needs.
+    assert sum(1 for item in items if not item.needs) >= minimum // 10
+    assert sum(1 for item in items if len(item.needs) >= 2) >= minimum // 10
+
+
+def test_no_message_is_in_both_the_development_and_the_held_out_set():
+    for code in need_scores.LANGUAGES:
+        dev = {_key(item.text) for item in need_scores.load_need_set(DEV / f"{code}.yml") or []}
+        held_out = {_key(item.text) for item in need_scores.load_need_set(HELD_OUT / f"{code}.yml") or []}
+        assert not dev & held_out, code
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_no_held_out_message_is_a_training_example_or_a_lexicon_term():
+    known = set()
+    for path in ROOT.glob("bot/data/**/*.yml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("- "):
+                known.add(_key(evaluate.strip_annotations(line.strip()[2:]).strip().strip('"')))
+    for path in ROOT.glob("bot/nlu/lexicon/*.yml"):
+        known.update(_key(term) for term in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    assert len(known) > 1000
+    for code in need_scores.LANGUAGES:
+        # A count, never the texts: the held-out messages stay unseen.
+        leaked = sum(_key(item.text) in known for item in need_scores.load_need_set(HELD_OUT / f"{code}.yml") or [])
+        assert leaked == 0, f"{leaked} held-out messages ({code}) are training examples or lexicon terms"
+
+
+def test_micro_scores_count_each_need_once():
+    score = need_scores.NeedScore()
+    score.add("a", {"housing", "financial_need"}, {"housing"})
+    score.add("b", set(), {"medical"})
+    score.add("c", set(), set())
+    assert (score.n, score.tp, score.fp, score.fn) == (3, 1, 1, 1)
+    assert score.precision == pytest.approx(0.5) and score.recall == pytest.approx(0.5)
+    assert [e["text"] for e in score.errors] == ["a", "b"]
+    assert need_scores.short_target_met(score) is False
+    assert need_scores.short_target_met(need_scores.NeedScore(n=1, tp=10, fp=0, fn=1)) is True
+
+
+def test_needs_only_scores_a_set_with_the_matcher(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    messages = [
+        {"text": "ik heb veel schulden", "needs": ["financial_need"], "why": {"financial_need": "debts"}},
+        {"text": "hallo", "needs": ["housing"], "why": {"housing": "a need the matcher cannot see"}},
+    ]
+    (tmp_path / "nl.yml").write_text(yaml.safe_dump({"messages": messages}), encoding="utf-8")
+    out = tmp_path / "scores.json"
+    code = evaluate.main(["--needs-only", "--needs", "none", "--short", str(tmp_path), "--json", str(out), "--strict"])
+    assert code == 1  # recall 0.5: the target fails
+    nl = yaml.safe_load(out.read_text(encoding="utf-8"))["short"]["nl"]
+    assert (nl["tp"], nl["fp"], nl["fn"]) == (1, 0, 1)
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["short"]["en"] is None
+    assert "nl       2    1    0    1   1.000   0.500   0.667  FAIL" in capsys.readouterr().out
+
+
+def test_needs_only_refuses_to_show_the_misses_of_a_held_out_set(capsys: pytest.CaptureFixture[str]):
+    assert evaluate.main(["--needs-only", "--misses", "--short", str(HELD_OUT), "--needs", "none"]) == 2
+    captured = capsys.readouterr()
+    assert "refuses held-out" in captured.err and "FAIL" not in captured.out and "PASS" not in captured.out
