@@ -10,8 +10,9 @@ from typing import Any
 import yaml
 
 from bot.nlu.needs.terms import Pattern, Term, match, parse_term
-from bot.nlu.needs.tokens import Token, normalize
+from bot.nlu.needs.tokens import Token
 from bot.nlu.needs.typos import TypoIndex
+from bot.normalise import fold
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
 LEXICON_LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
@@ -47,8 +48,8 @@ class Lexicon:
 
         def split(words: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
             _check_strings(words, "negation")
-            exact = frozenset(normalize(w) for w in words if not w.endswith("*"))
-            prefixes = tuple(normalize(w[:-1]) for w in words if w.endswith("*"))
+            exact = frozenset(fold(w) for w in words if not w.endswith("*"))
+            prefixes = tuple(fold(w[:-1]) for w in words if w.endswith("*"))
             return exact, prefixes
 
         before, before_prefixes = split(negation.get("before") or [])
@@ -72,7 +73,7 @@ class Lexicon:
             negation_after_prefixes=after_prefixes,
             window_before=int(negation.get("window_before", 3)),
             window_after=int(negation.get("window_after", 0)),
-            clause_words=frozenset(normalize(w) for w in data.get("clause_words") or []),
+            clause_words=frozenset(fold(w) for w in data.get("clause_words") or []),
             excludes=[parse_term("", source, frozenset()) for source in data.get("exclude") or []],
         )
 

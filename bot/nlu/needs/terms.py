@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.nlu.needs.tokens import TOKEN, Token, normalize
+from bot.nlu.needs.tokens import TOKEN, Token
+from bot.normalise import fold
 
 GAP = "..."
 MAX_GAP = 2
@@ -75,7 +76,7 @@ def parse_term(need: str, source: str, negation_words: frozenset[str], negatable
             continue
         infix = piece.startswith("*")
         prefix = piece.endswith("*")
-        words = [normalize(m.group()) for m in TOKEN.finditer(piece.strip("*"))]
+        words = [fold(m.group()) for m in TOKEN.finditer(piece.strip("*"))]
         if not words:
             raise ValueError(f"empty token in lexicon term {source!r}")
         for index, word in enumerate(words):
