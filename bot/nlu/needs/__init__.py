@@ -6,7 +6,8 @@ meets them:
 - `terms`: the grammar of a lexicon term (`schuld*`, `...`, lack phrases) and how a term matches tokens;
 - `typos`: one typo in a long lexicon word;
 - `lexicon`: one language's lexicon (`bot/nlu/lexicon/<code>.yml`), its indexes and its negation cues;
-- `rules`: from term occurrences to needs (negation, weak terms, exclusions, overlaps): `extract`.
+- `context`: time and who around a need (`context.yml`): over, someone else's, or family care;
+- `rules`: from term occurrences to needs (negation, weak terms, exclusions, overlaps, context): `extract`.
 """
 
 from bot.nlu.needs.lexicon import LEXICON_DIR, LEXICON_LANGUAGES, Lexicon, load_lexicons

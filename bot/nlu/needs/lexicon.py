@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.nlu.needs.terms import Pattern, Term, match, parse_term
+from bot.nlu.needs.terms import PROBLEM_WORDS, Pattern, Term, match, parse_term
 from bot.nlu.needs.tokens import Token
 from bot.nlu.needs.typos import TypoIndex
 from bot.normalise import fold
@@ -160,6 +160,9 @@ class Lexicon:
                 if end is None:
                     continue
                 negated = term.negatable and self.negated(tokens, start, end)
+                if term.lack and end < len(tokens) and not tokens[end].break_before:
+                    # "no housing problem" denies a problem; it is not "no housing".
+                    negated = negated or tokens[end].norm.startswith(PROBLEM_WORDS)
                 found.append((term.need, start, end, negated, term.weak))
         return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.nlu.needs.context import Context
 from bot.nlu.needs.lexicon import Lexicon, load_lexicons
 from bot.nlu.needs.tokens import tokenize
 
@@ -77,7 +78,11 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
                 candidates.append((need, start, end))
                 if is_weak:
                     weak.add((need, start, end))
+    if not candidates:
+        return []
     found_needs = {c[0] for c in candidates}
+    context = Context(tokens)
+    occurrences = [(start, end) for _, start, end in candidates]
     for need, start, end in candidates:
         if (need, start, end) in weak and found_needs & WEAK_YIELDS_TO.get(need, set()):
             continue
@@ -92,6 +97,12 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
             other != need and o_start < end and start < o_end and o_end - o_start > end - start
             for other, o_start, o_end in candidates
         ):
+            continue
+        # Time and who (context.yml): over, someone else's, or a relative's illness the person cares for.
+        if context.is_over(need, start, end, occurrences):
+            continue
+        need = context.whose(need, start)
+        if need is None:
             continue
         current = best.get(need)
         if current is None or start < current[0] or (start == current[0] and end > current[1]):

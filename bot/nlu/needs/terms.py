@@ -24,6 +24,9 @@ from bot.normalise import fold
 GAP = "..."
 MAX_GAP = 2
 # A lack phrase's negation stays next to its noun: these words between them make it a different sentence.
+# A lack phrase followed by one of these denies a problem instead: "no housing problem", "geen geldproblemen" is
+# matched by the lexicon's own compounds.
+PROBLEM_WORDS = ("probl", "проблем", "مشکل", "moshkel", "mushkil", "issue", "trouble")
 PROBLEM_PREFIXES = ("probl", "проблем", "مشکل", "moshkel", "mushkil", "enkel", "any", "ziadn", "nici", "никакв", "هیچ")
 
 
@@ -64,6 +67,8 @@ class Term:
     negatable: bool
     # Weak terms ("~sick") give way to a stronger reading of the same words (see rules.WEAK_YIELDS_TO).
     weak: bool = False
+    # Lack phrases ("no house") carry their own negation word.
+    lack: bool = False
 
 
 def parse_term(need: str, source: str, negation_words: frozenset[str], negatable: bool = True) -> Term:
@@ -105,7 +110,7 @@ def parse_term(need: str, source: str, negation_words: frozenset[str], negatable
             if is_negation(item) and isinstance(following, Pattern) and not is_negation(following):
                 loose.append(Gap(1, lack=True))
         patterns = loose
-    return Term(need, source, tuple(patterns), negatable=negatable and not own_negation, weak=weak)
+    return Term(need, source, tuple(patterns), negatable=negatable and not own_negation, weak=weak, lack=own_negation)
 
 
 def match(
