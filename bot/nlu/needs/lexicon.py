@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -24,8 +24,17 @@ def _check_strings(values: list[Any], where: str) -> None:
             raise ValueError(f"lexicon {where}: {value!r} is not a string (quote yes/no/on/off in YAML)")
 
 
-# (need, first token, token after the last, negated, weak): one occurrence of a term in a message.
-Occurrence = tuple[str, int, int, bool, bool]
+class Occurrence(NamedTuple):
+    """One occurrence of a term in a message: tokens start..end (exclusive)."""
+
+    need: str
+    start: int
+    end: int
+    negated: bool
+    # A weak term (`~word`): it gives way to a stronger reading, and alone it is unsure.
+    weak: bool
+    # Matched only with a typo in one of its words.
+    typo: bool
 
 
 @dataclass
@@ -150,20 +159,23 @@ class Lexicon:
         return sorted(numbers)
 
     def find(self, tokens: list[Token]) -> list[Occurrence]:
-        """(need, first token, token after the last, negated, weak) for every term occurrence."""
+        """Every occurrence of a term of this lexicon in `tokens`."""
         aliases = [self.typo_matches(token.norm) for token in tokens]
         found = []
         for start in range(len(tokens)):
             for number in self._starting_at(tokens[start].norm, aliases[start]):
                 term = self.terms[number]
-                end = match(term.patterns, 0, tokens, start, aliases)
+                end = match(term.patterns, 0, tokens, start)
+                typo = end is None
+                if typo:
+                    end = match(term.patterns, 0, tokens, start, aliases)
                 if end is None:
                     continue
                 negated = term.negatable and self.negated(tokens, start, end)
                 if term.lack and end < len(tokens) and not tokens[end].break_before:
                     # "no housing problem" denies a problem; it is not "no housing".
                     negated = negated or tokens[end].norm.startswith(PROBLEM_WORDS)
-                found.append((term.need, start, end, negated, term.weak))
+                found.append(Occurrence(term.need, start, end, negated, term.weak, typo))
         return found
 
 

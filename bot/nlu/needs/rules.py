@@ -35,6 +35,10 @@ EXCLUDED_NEED_IDS = ("motivation", "cultural_gap", "aggression")
 # care, not the person's own illness.
 WEAK_YIELDS_TO = {"medical": {"family_care"}, "psychological": {"family_care"}}
 
+# `confidence_entity` of a need entity (shared contract: below 0.8 is "unsure", and the dialogue confirms it).
+SURE = 1.0
+UNSURE = 0.5
+
 ENTITY_NAME = "need"
 EXTRACTOR_NAME = "NeedExtractor"
 
@@ -45,6 +49,7 @@ class NeedMention:
     start: int
     end: int
     text: str
+    confidence: float = SURE
 
     def as_entity(self) -> dict[str, Any]:
         return {
@@ -52,7 +57,7 @@ class NeedMention:
             "value": self.need,
             "start": self.start,
             "end": self.end,
-            "confidence_entity": 1.0,
+            "confidence_entity": self.confidence,
             "extractor": EXTRACTOR_NAME,
         }
 
@@ -64,20 +69,26 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
     tokens = tokenize(text)
     if not tokens:
         return []
-    best: dict[str, tuple[int, int]] = {}
+    # need -> (sure, start, end) of its best occurrence: sure before unsure, then the first, then the longest.
+    best: dict[str, tuple[bool, int, int]] = {}
     cancelled: set[tuple[str, int, int]] = set()
     candidates: list[tuple[str, int, int]] = []
     weak: set[tuple[str, int, int]] = set()
+    # Spans found only with a typo by every lexicon that found them.
+    typo_only: set[tuple[str, int, int]] = set()
+    exact: set[tuple[str, int, int]] = set()
     excluded: list[tuple[int, int]] = []
     for lexicon in lexicons or load_lexicons():
         excluded.extend(lexicon.excluded_spans(tokens))
-        for need, start, end, negated, is_weak in lexicon.find(tokens):
-            if negated:
-                cancelled.add((need, start, end))
-            else:
-                candidates.append((need, start, end))
-                if is_weak:
-                    weak.add((need, start, end))
+        for occurrence in lexicon.find(tokens):
+            key = (occurrence.need, occurrence.start, occurrence.end)
+            if occurrence.negated:
+                cancelled.add(key)
+                continue
+            candidates.append(key)
+            if occurrence.weak:
+                weak.add(key)
+            (typo_only if occurrence.typo else exact).add(key)
     if not candidates:
         return []
     found_needs = {c[0] for c in candidates}
@@ -101,14 +112,21 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
         # Time and who (context.yml): over, someone else's, or a relative's illness the person cares for.
         if context.is_over(need, start, end, occurrences):
             continue
+        sure = (need, start, end) not in weak and (need, start, end) not in typo_only - exact
         need = context.whose(need, start)
         if need is None:
             continue
         current = best.get(need)
-        if current is None or start < current[0] or (start == current[0] and end > current[1]):
-            best[need] = (start, end)
+        if current is None or (sure, -start, end) > (current[0], -current[1], current[2]):
+            best[need] = (sure, start, end)
     mentions = [
-        NeedMention(need, tokens[s].start, tokens[e - 1].end, text[tokens[s].start : tokens[e - 1].end])
-        for need, (s, e) in best.items()
+        NeedMention(
+            need,
+            tokens[s].start,
+            tokens[e - 1].end,
+            text[tokens[s].start : tokens[e - 1].end],
+            SURE if sure else UNSURE,
+        )
+        for need, (sure, s, e) in best.items()
     ]
     return sorted(mentions, key=lambda m: (m.start, m.need))
