@@ -43,6 +43,29 @@ def test_a_denied_need_is_not_marked(code: str, marked: str, need: str, denied: 
     assert need not in needs(denied)
 
 
+DENIED_BESIDE = [
+    # A denial after the need, or with words between: (language, marked, need, denied)
+    ("en", "I have problems with alcohol", "addiction", "I don't have any problems with alcohol"),
+    ("nl", "ik heb problemen met huisvesting", "housing", "met huisvesting heb ik geen problemen"),
+    ("ro", "am probleme cu locuința", "housing", "cu locuința nu am probleme"),
+    ("bg", "имаме проблем с жилището", "housing", "с жилището нямаме проблем"),
+    ("sk", "mám problém s bývaním", "housing", "s bývaním nemám problém"),
+    ("sk", "mám problém s bývaním", "housing", "nemám žiadne problémy s bývaním"),
+    ("prs", "مشکل خانه دارم", "housing", "از نظر خانه مشکلی ندارم"),
+]
+
+
+@pytest.mark.parametrize(("code", "marked", "need", "denied"), DENIED_BESIDE)
+def test_a_denial_beside_the_need_denies_it(code: str, marked: str, need: str, denied: str) -> None:
+    assert need in needs(marked)
+    assert need not in needs(denied)
+
+
+def test_a_denial_reaches_only_its_neighbours() -> None:
+    assert needs("I have no problem with housing and I have debts") == {"financial_need"}
+    assert needs("nemám problém s bývaním a mám dlhy") == {"financial_need"}
+
+
 CLAUSES = [
     ("en", "no housing problem but no money"),
     ("nl", "geen probleem met huisvesting maar geen geld"),
@@ -79,6 +102,22 @@ PAST = [
 def test_a_need_in_the_past_and_over_is_not_marked(code: str, now: str, need: str, past: str) -> None:
     assert need in needs(now)
     assert need not in needs(past)
+
+
+BETTER_NOW = [
+    ("en", "I have depression", "I had depression but now I feel good"),
+    ("nl", "ik heb een depressie", "ik had een depressie maar nu gaat het goed"),
+    ("ro", "am depresie", "am avut depresie, dar acum sunt bine"),
+    ("bg", "имам депресия", "имах депресия, но сега съм добре"),
+    ("sk", "mám depresiu", "mal som depresiu, ale teraz som v poriadku"),
+    ("prs", "افسردگی دارم", "افسردگی داشتم ولی حالا خوب هستم"),
+]
+
+
+@pytest.mark.parametrize(("code", "now", "past"), BETTER_NOW)
+def test_an_illness_that_is_over_is_not_marked(code: str, now: str, past: str) -> None:
+    assert needs(now) == {"psychological"}
+    assert "psychological" not in needs(past)
 
 
 STILL = [
@@ -136,6 +175,29 @@ CARED_FOR = [
 def test_the_need_of_someone_cared_for_at_home_is_family_care(code: str, own: str, cared_for: str) -> None:
     assert needs(own) == {"medical"}
     assert needs(cared_for) == {"family_care"}
+
+
+RELATIVES_OWN = [
+    # (language, the person's own, a relative's own): a record or schooling is one person's.
+    ("en", "I was in prison", "my husband is in prison"),
+    ("nl", "ik zat in de gevangenis", "mijn broer zit in de gevangenis"),
+    ("ro", "am fost la închisoare", "fratele meu e la închisoare"),
+    ("bg", "бях в затвора", "брат ми е в затвора"),
+    ("sk", "bol som vo väzení", "môj brat je vo väzení"),
+    ("prs", "در زندان بودم", "برادرم در زندان است"),
+]
+
+
+@pytest.mark.parametrize(("code", "own", "relatives"), RELATIVES_OWN)
+def test_a_relatives_own_need_is_not_the_persons(code: str, own: str, relatives: str) -> None:
+    assert needs(own) == {"justice"}
+    assert needs(relatives) == set()
+
+
+def test_what_weighs_on_the_household_stays_when_a_relative_is_named() -> None:
+    assert "residence_status" in needs("my wife has no papers")
+    assert needs("my son reads my letters for me") == {"literacy_digital"}
+    assert needs("my daughter translates for me at the doctor") == {"limited_dutch"}
 
 
 HOUSEHOLD_NOT_CARED_FOR = [

@@ -37,9 +37,12 @@ KINDS = (
     "others",
     "household",
     "care",
+    "denies",
 )
 # How far before (`not`) or after (`not_after`) a resolved cue a denial reaches.
 DENIAL_REACH = 3
+# How many words may stand between a `denies` cue and the need it denies ("no problem with [my] housing").
+DENIES_REACH = 2
 # A clause's subject is among its first words: "my neighbour", "mijn buurman", "съседът ми", "همسایه‌ام".
 SUBJECT_WITHIN = 2
 FAMILY_CARE = "family_care"
@@ -55,6 +58,7 @@ class Cues:
     lasting: frozenset[str]
     relational: frozenset[str]
     cared_for: frozenset[str]
+    personal: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +97,7 @@ def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
         lasting=frozenset(data.get("lasting") or []),
         relational=frozenset(data.get("relational") or []),
         cared_for=frozenset(data.get("cared_for") or []),
+        personal=frozenset(data.get("personal") or []),
     )
 
 
@@ -136,6 +141,14 @@ class Context:
 
     def _in(self, kind: str, start: int, end: int) -> list[Span]:
         return [(s, e) for s, e in self.spans[kind] if start <= s and e <= end]
+
+    def is_denied(self, start: int, end: int) -> bool:
+        """A `denies` cue overlaps tokens start..end or stands right beside them, in the same part of a clause."""
+        part_start, part_end = self.part(start)
+        for cue_start, cue_end in self._in("denies", part_start, part_end):
+            if start - cue_end <= DENIES_REACH and cue_start - end <= DENIES_REACH:
+                return True
+        return False
 
     def is_over(self, need: str, start: int, end: int, occurrences: list[Span]) -> bool:
         """The need named by tokens start..end was in the past and is over."""
@@ -181,6 +194,8 @@ class Context:
         subject = self.subject(start)
         if subject == "others":
             return None
-        if subject == "household" and need in self.cues.cared_for:
-            return FAMILY_CARE if self.cares_for_someone() else None
+        if subject == "household" and need in self.cues.cared_for and self.cares_for_someone():
+            return FAMILY_CARE
+        if subject == "household" and need in self.cues.personal:
+            return None
         return need

@@ -110,7 +110,7 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
         ):
             continue
         # Time and who (context.yml): over, someone else's, or a relative's illness the person cares for.
-        if context.is_over(need, start, end, occurrences):
+        if context.is_denied(start, end) or context.is_over(need, start, end, occurrences):
             continue
         sure = (need, start, end) not in weak and (need, start, end) not in typo_only - exact
         need = context.whose(need, start)
