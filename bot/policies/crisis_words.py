@@ -19,6 +19,7 @@ from bot.normalise import words
 PHRASES = Path(__file__).with_name("crisis_phrases.yml")
 GAP = "..."
 MAX_GAP = 2
+WORD_START = r"(?<!\w)"
 
 
 def compile_phrase(phrase: str) -> re.Pattern[str]:
@@ -35,18 +36,21 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
             raise ValueError(f"crisis phrase {phrase!r} has an empty part")
         parts.append("".join(re.escape(word) + (r"\w*" if word in stems else "") + " " for word in run_words))
     # Every word of the message is followed by one space (see `mentions_crisis`), so that ends each word.
-    return re.compile(r"(?<!\w)" + rf"(?:\w+ ){{0,{MAX_GAP}}}".join(parts))
+    return re.compile(WORD_START + rf"(?:\w+ ){{0,{MAX_GAP}}}".join(parts))
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+def _patterns() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """Any crisis phrase (one pattern: a fast first look), each crisis phrase, each hyperbole."""
     data = yaml.safe_load(PHRASES.read_text("utf-8"))
 
     def compiled(section: str) -> tuple[re.Pattern[str], ...]:
         by_language = data.get(section) or {}
         return tuple(compile_phrase(str(phrase)) for phrases in by_language.values() for phrase in phrases or [])
 
-    return compiled("phrases"), compiled("not_crisis")
+    crisis = compiled("phrases")
+    any_crisis = re.compile(WORD_START + "(?:" + "|".join(p.pattern[len(WORD_START) :] for p in crisis) + ")")
+    return any_crisis, crisis, compiled("not_crisis")
 
 
 def mentions_crisis(text: str | None) -> bool:
@@ -54,7 +58,9 @@ def mentions_crisis(text: str | None) -> bool:
     if not text or text.startswith("/"):
         return False
     spaced = words(text) + " "
-    crisis, hyperbole = _patterns()
+    any_crisis, crisis, hyperbole = _patterns()
+    if not any_crisis.search(spaced):
+        return False
     harmless = [match.span() for pattern in hyperbole for match in pattern.finditer(spaced)]
     for pattern in crisis:
         for match in pattern.finditer(spaced):

@@ -8,8 +8,9 @@ letters (Bulgarian "shlyokavitsa", Dari "Finglish"); hyperbole ("my back is kill
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from bot.policies.crisis_words import mentions_crisis
+from bot.policies.crisis_words import PHRASES, compile_phrase, mentions_crisis
 
 CRISIS = {
     "en": [
@@ -208,3 +209,22 @@ def test_hyperbole_does_not_hide_a_real_crisis_in_the_same_message() -> None:
 )
 def test_a_threat_in_jest_is_not_a_crisis(text: str) -> None:
     assert not mentions_crisis(text)
+
+
+def test_every_phrase_of_the_list_is_found_as_written() -> None:
+    """A phrase that normalising would change out of reach (a stray letter of another script, a lone prefix)
+    would never match: each one, typed as it is written, must raise the crisis answer."""
+    data = yaml.safe_load(PHRASES.read_text("utf-8"))
+    missed = [
+        phrase
+        for phrases in data["phrases"].values()
+        for phrase in phrases
+        if not mentions_crisis(phrase.replace("*", "").replace(" ... ", " "))
+    ]
+    assert missed == []
+
+
+@pytest.mark.parametrize("phrase", ["... kill myself", "kill myself ...", "...", "*"])
+def test_a_malformed_phrase_is_refused(phrase: str) -> None:
+    with pytest.raises(ValueError):
+        compile_phrase(phrase)
