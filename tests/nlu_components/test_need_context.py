@@ -123,6 +123,7 @@ def test_an_illness_that_is_over_is_not_marked(code: str, now: str, past: str) -
 STILL = [
     ("en", "I lost my flat last year and I am still homeless", "housing"),
     ("en", "I had debts and now I have no money at all", "financial_need"),
+    ("en", "I was evicted, now I live with friends", "housing"),
     ("nl", "ik had een huis maar nu ben ik dakloos", "housing"),
     ("ro", "am avut casă, dar acum sunt fără adăpost", "housing"),
     ("bg", "имах квартира, но сега съм бездомен", "housing"),

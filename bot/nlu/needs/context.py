@@ -4,9 +4,11 @@ The lexicons find the words of a need and cancel the ones a negation cue denies 
 (`context.yml`, all six languages) look at the clause around such words:
 - time: a need in a clause with "used to" / "vroeger" is over; one in a past clause ("I had debts") is over when a
   "resolved" cue follows it ("they are paid now"), unless a "still" cue keeps it going;
+- denial: a "denies" cue right beside the need ("I don't have any problems with alcohol", "با الکول هیچ مشکلی
+  ندارم"), wherever the lexicon's own negation window does not reach;
 - who: a need whose clause starts with someone outside the household ("my neighbour drinks") is not the person's;
-  an illness whose clause starts with someone at home is family care when the person cares for someone, else not
-  the person's.
+  an illness whose clause starts with someone at home is family care when the person cares for someone, and a
+  relative's own record, schooling or illness is not the person's ("my brother is in prison").
 A clause ends at punctuation and at a contrast word ("but", "maar", "ale", "dar", "но", "اما"); for "who", also at
 an "and" word ("my mother is ill and I have debts").
 """
@@ -162,7 +164,7 @@ class Context:
         if not self._in("past", clause_start, clause_end):
             return False
         for cue_start, cue_end in self.spans["resolved"]:
-            if cue_start < end or self._denied(cue_start, cue_end):
+            if cue_start < end or self._resolution_denied(cue_start, cue_end):
                 continue
             # "now I have no money" names a need itself: no resolution.
             cue_clause_end = self.clause(cue_start)[1]
@@ -170,13 +172,14 @@ class Context:
                 return True
         return False
 
-    def _denied(self, start: int, end: int) -> bool:
+    def _resolution_denied(self, start: int, end: int) -> bool:
+        """ "not paid", "پرداخت نکردم": a resolved cue with a negation right before or after it."""
         before = any(start - DENIAL_REACH <= s and e <= start for s, e in self.spans["not"])
         after = any(end <= s and s < end + DENIAL_REACH for s, _ in self.spans["not_after"])
         return before or after
 
     def subject(self, start: int) -> str | None:
-        """ "others" or "household" when the part of the clause around `start` is about such a person."""
+        """The kind of person ("others", "household") the part of the clause around `start` is about, if any."""
         part_start, _ = self.part(start)
         for kind in ("others", "household"):
             for cue_start, cue_end in self._in(kind, part_start, start):
