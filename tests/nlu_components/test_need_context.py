@@ -257,3 +257,18 @@ def test_cue_lists_reject_unquoted_yaml_booleans(tmp_path: Path) -> None:
     path.write_text("cues:\n  en:\n    not: [no]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not a string"):
         load_cues(str(path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother is in prison and I have debts",
+        "mijn broer zit in de gevangenis en ik heb schulden",
+        "fratele meu e la închisoare și eu am datorii",
+        "брат ми е в затвора и аз имам дългове",
+        "môj brat je vo väzení a ja mám dlhy",
+        "برادرم در زندان است و من قرض دارم",
+    ],
+)
+def test_the_persons_own_need_after_a_relatives_is_marked(text: str) -> None:
+    assert needs(text) == {"financial_need"}
