@@ -11,10 +11,11 @@ import hmac
 import json
 import re
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
+
+from bot.normalise import words
 
 LANGUAGE_HINT_KEY = "onthaal_language_hint"  # a Telegram user's app language, mapped to one of the six codes
 PHONE_KEY = "onthaal_phone"  # a WhatsApp sender's number (E.164), offered as the contact answer after consent
@@ -25,7 +26,6 @@ MEDIA_KINDS = ("voice", "image", "video", "file", "other")
 
 _LANGUAGE_HINTS = {"nl": "nl", "en": "en", "bg": "bg", "sk": "sk", "ro": "ro", "mo": "ro", "fa": "prs", "prs": "prs"}
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。…])\s+")
-_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ة": "ه"})
 
 
 def language_hint(code: str | None) -> str | None:
@@ -84,14 +84,6 @@ def numbered_options(text: str, buttons: Sequence[dict[str, Any]]) -> str:
     return f"{text.strip()}\n\n" + "\n".join(lines) if text.strip() else "\n".join(lines)
 
 
-def normalize(words: str) -> str:
-    """Case, accents, punctuation and Arabic/Persian letter variants do not matter when matching an answer."""
-    decomposed = unicodedata.normalize("NFKD", words.translate(_PERSIAN_LETTERS).casefold())
-    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
-    kept = "".join(char if char.isalnum() else " " for char in kept)
-    return " ".join(kept.split())
-
-
 def match_option(answer: str, buttons: Sequence[dict[str, Any]] | None) -> str | None:
     """The payload of the option answered with its number ("2", "2.", "۲") or its words ("ja", "Áno"), else None."""
     if not buttons or not answer:
@@ -100,11 +92,11 @@ def match_option(answer: str, buttons: Sequence[dict[str, Any]] | None) -> str |
     if cleaned.isdecimal():
         number = int(cleaned)
         return buttons[number - 1].get("payload") if 1 <= number <= len(buttons) else None
-    wanted = normalize(answer)
+    wanted = words(answer)
     if not wanted:
         return None
     for button in buttons:
-        if normalize(str(button.get("title", ""))) == wanted:
+        if words(str(button.get("title", ""))) == wanted:
             return button.get("payload")
     return None
 

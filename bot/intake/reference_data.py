@@ -7,12 +7,13 @@ Python never holds words a person reads: labels come from the packs.
 from __future__ import annotations
 
 import os
-import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot.normalise import words as normalise
 
 ROOT = Path(os.environ.get("ONTHAAL_ROOT", Path(__file__).resolve().parents[2]))
 LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
@@ -61,13 +62,6 @@ def neighbourhood_label(code: str | None, neighbourhood_id: str) -> str:
         if wijk["id"] == neighbourhood_id:
             return wijk["name"]
     return text(code, f"neighbourhood_{neighbourhood_id}")
-
-
-def normalise(value: str) -> str:
-    """Lower case, no diacritics, words separated by single spaces: for matching what people type."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join("".join(char if char.isalnum() else " " for char in stripped).split())
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from bot.normalise import fold
+
 LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
 # fastText's label for each of our languages. Dari is labelled as Persian ("fa") by lid.176.
 _FASTTEXT_LABELS = {"nl": "nl", "en": "en", "bg": "bg", "sk": "sk", "ro": "ro", "fa": "prs"}
@@ -85,9 +87,7 @@ def fasttext_top1(text: str) -> str | None:
 
 def _words(text: str) -> list[str]:
     """Casefolded words without diacritics ("Nemám" -> "nemam")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _WORD.findall(stripped)
+    return _WORD.findall(fold(text))
 
 
 def _marker_set(words: str) -> frozenset[str]:

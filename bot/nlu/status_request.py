@@ -9,7 +9,6 @@ and the fallback: a reference is never small talk, and a classifier cannot learn
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.normalise import words
+
 INTENT_NAME = "ask_status"
 SHORT_COMMANDS = Path(__file__).resolve().parents[1] / "short_commands.yml"
 # The reference alphabet has no 0/O, 1/I/L; people may type it in lower case, with a space or without the dash.
@@ -31,16 +32,10 @@ CODE = re.compile(r"(?<!\d)(\d{3})\s?(\d{3})(?!\d)")
 MAX_CHARS = 300  # a reference and a code, with a few words around them
 
 
-def _normalise(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join("".join(char if char.isalnum() else " " for char in stripped).split())
-
-
 @lru_cache(maxsize=1)
 def phrases() -> frozenset[str]:
     commands = yaml.safe_load(SHORT_COMMANDS.read_text("utf-8"))
-    return frozenset(_normalise(phrase) for phrase in commands.get(INTENT_NAME, []))
+    return frozenset(words(phrase) for phrase in commands.get(INTENT_NAME, []))
 
 
 def status_request(text: str | None) -> dict[str, str] | None:
@@ -55,7 +50,7 @@ def status_request(text: str | None) -> dict[str, str] | None:
         if code:
             request["code"] = code.group(1) + code.group(2)
         return request
-    return {} if _normalise(text) in phrases() else None
+    return {} if words(text) in phrases() else None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -10,12 +10,8 @@ the `crisis` slot's from_intent mapping, which Rasa fills itself.
 
 from __future__ import annotations
 
-import unicodedata
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -27,30 +23,11 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-PHRASES = Path(__file__).with_name("crisis_phrases.yml")
+from bot.policies.crisis_words import mentions_crisis
+
 CRISIS_INTENT = "crisis"
 CRISIS_RESPONSE = "utter_crisis"
 MIN_CONFIDENCE = 0.5
-
-
-def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u200c", " "))
-    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join("".join(char if char.isalnum() else " " for char in kept).split())
-
-
-@lru_cache(maxsize=1)
-def _phrases() -> tuple[str, ...]:
-    by_language = yaml.safe_load(PHRASES.read_text("utf-8"))["phrases"]
-    return tuple(normalise(phrase) for phrases in by_language.values() for phrase in phrases)
-
-
-def mentions_crisis(text: str | None) -> bool:
-    """Whether the text has words of crisis, whatever the intent classifier made of it."""
-    if not text or text.startswith("/"):
-        return False
-    padded = f" {normalise(text)} "
-    return any(f" {phrase}" in padded for phrase in _phrases())
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=False)

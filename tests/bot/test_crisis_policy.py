@@ -29,3 +29,12 @@ def test_words_of_crisis(text):
 )
 def test_ordinary_hardship_is_not_a_crisis(text):
     assert not mentions_crisis(text)
+
+
+def test_dari_typed_on_an_arabic_keyboard_is_the_same_crisis() -> None:
+    persian = "نمی‌خواهم زنده باشم"  # Persian yeh (ی)
+    arabic = persian.replace("ی", "ي")  # the same words typed with the Arabic yeh (ي)
+    assert arabic != persian
+    assert mentions_crisis(persian) and mentions_crisis(arabic)
+    assert mentions_crisis("خودكشي")  # Arabic kaf and yeh in "خودکشی"
+    assert mentions_crisis("نمي خواهم زنده باشم")  # and the verb prefix typed with a space

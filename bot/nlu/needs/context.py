@@ -1,0 +1,204 @@
+"""Whether a need found in a message is the person's need now: negation's neighbours, time and who.
+
+The lexicons find the words of a need and cancel the ones a negation cue denies (`lexicon`). The cues here
+(`context.yml`, all six languages) look at the clause around such words:
+- time: a need in a clause with "used to" / "vroeger" is over; one in a past clause ("I had debts") is over when a
+  "resolved" cue follows it ("they are paid now"), unless a "still" cue keeps it going;
+- denial: a "denies" cue right beside the need ("I don't have any problems with alcohol", "با الکول هیچ مشکلی
+  ندارم"), wherever the lexicon's own negation window does not reach;
+- who: a need whose clause starts with someone outside the household ("my neighbour drinks") is not the person's;
+  an illness whose clause starts with someone at home is family care when the person cares for someone, and a
+  relative's own record, schooling or illness is not the person's ("my brother is in prison").
+A clause ends at punctuation and at a contrast word ("but", "maar", "ale", "dar", "но", "اما"); for "who", also at
+an "and" word ("my mother is ill and I have debts").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.nlu.needs.terms import Pattern, Term, match, parse_term
+from bot.nlu.needs.tokens import Token
+from bot.normalise import fold
+
+CONTEXT_FILE = Path(__file__).with_name("context.yml")
+KINDS = (
+    "contrast",
+    "and",
+    "formerly",
+    "past",
+    "resolved",
+    "still",
+    "not",
+    "not_after",
+    "me",
+    "others",
+    "household",
+    "care",
+    "denies",
+)
+# How far before (`not`) or after (`not_after`) a resolved cue a denial reaches.
+DENIAL_REACH = 3
+# How many words may stand between a `denies` cue and the need it denies ("no problem with [my] housing").
+DENIES_REACH = 2
+# A clause's subject is among its first words: "my neighbour", "mijn buurman", "съседът ми", "همسایه‌ام".
+SUBJECT_WITHIN = 2
+FAMILY_CARE = "family_care"
+
+
+@dataclass(frozen=True)
+class Cues:
+    terms: dict[str, tuple[Term, ...]]
+    # (kind, term) by the term's first word, so that a token is only tried against cues that can start there.
+    by_first_word: dict[str, tuple[tuple[str, Term], ...]]
+    by_first_prefix: tuple[tuple[str, str, Term], ...]
+    single_words: dict[str, frozenset[str]]
+    lasting: frozenset[str]
+    relational: frozenset[str]
+    cared_for: frozenset[str]
+    personal: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    terms: dict[str, list[Term]] = {kind: [] for kind in KINDS}
+    for code, by_kind in data["cues"].items():
+        unknown = set(by_kind) - set(KINDS)
+        if unknown:
+            raise ValueError(f"context.yml {code}: unknown cue kinds {sorted(unknown)}")
+        for kind, phrases in by_kind.items():
+            for phrase in phrases or []:
+                if not isinstance(phrase, str):
+                    raise ValueError(f"context.yml {code} {kind}: {phrase!r} is not a string")
+                terms[kind].append(parse_term(kind, phrase, frozenset()))
+    # Clause words are single words: looked up directly while splitting.
+    single = {
+        kind: frozenset(fold(term.source) for term in terms[kind] if len(term.patterns) == 1)
+        for kind in ("contrast", "and")
+    }
+    by_first_word: dict[str, list[tuple[str, Term]]] = {}
+    by_first_prefix: list[tuple[str, str, Term]] = []
+    for kind, found in terms.items():
+        for term in found:
+            first = term.patterns[0]
+            assert isinstance(first, Pattern)  # checked when the term is parsed
+            if first.prefix or first.infix:
+                by_first_prefix.append((first.text, kind, term))
+            else:
+                by_first_word.setdefault(first.text, []).append((kind, term))
+    return Cues(
+        terms={kind: tuple(found) for kind, found in terms.items()},
+        by_first_word={word: tuple(found) for word, found in by_first_word.items()},
+        by_first_prefix=tuple(by_first_prefix),
+        single_words=single,
+        lasting=frozenset(data.get("lasting") or []),
+        relational=frozenset(data.get("relational") or []),
+        cared_for=frozenset(data.get("cared_for") or []),
+        personal=frozenset(data.get("personal") or []),
+    )
+
+
+Span = tuple[int, int]
+
+
+class Context:
+    """The cues of one message, found once, and the clause around any token."""
+
+    def __init__(self, tokens: list[Token], cues: Cues | None = None) -> None:
+        self.tokens = tokens
+        self.cues = cues or load_cues()
+        self.spans: dict[str, list[Span]] = {kind: [] for kind in KINDS}
+        for start, token in enumerate(tokens):
+            tried = list(self.cues.by_first_word.get(token.norm, ()))
+            tried += [(kind, term) for text, kind, term in self.cues.by_first_prefix if text in token.norm]
+            for kind, term in tried:
+                end = match(term.patterns, 0, tokens, start)
+                if end is not None:
+                    self.spans[kind].append((start, end))
+        self._clause_starts = self._starts(("contrast",))
+        self._part_starts = self._starts(("contrast", "and"))
+
+    def _starts(self, kinds: tuple[str, ...]) -> list[int]:
+        words = frozenset().union(*(self.cues.single_words[kind] for kind in kinds))
+        return [
+            index for index, token in enumerate(self.tokens) if index == 0 or token.break_before or token.norm in words
+        ]
+
+    @staticmethod
+    def _around(starts: list[int], position: int, length: int) -> Span:
+        start = max(s for s in starts if s <= position)
+        later = [s for s in starts if s > position]
+        return start, later[0] if later else length
+
+    def clause(self, position: int) -> Span:
+        return self._around(self._clause_starts, position, len(self.tokens))
+
+    def part(self, position: int) -> Span:
+        return self._around(self._part_starts, position, len(self.tokens))
+
+    def _in(self, kind: str, start: int, end: int) -> list[Span]:
+        return [(s, e) for s, e in self.spans[kind] if start <= s and e <= end]
+
+    def is_denied(self, start: int, end: int) -> bool:
+        """A `denies` cue overlaps tokens start..end or stands right beside them, in the same part of a clause."""
+        part_start, part_end = self.part(start)
+        for cue_start, cue_end in self._in("denies", part_start, part_end):
+            if start - cue_end <= DENIES_REACH and cue_start - end <= DENIES_REACH:
+                return True
+        return False
+
+    def is_over(self, need: str, start: int, end: int, occurrences: list[Span]) -> bool:
+        """The need named by tokens start..end was in the past and is over."""
+        if need in self.cues.lasting:
+            return False
+        clause_start, clause_end = self.clause(start)
+        if self._in("still", clause_start, clause_end):
+            return False
+        if self._in("formerly", clause_start, clause_end):
+            return True
+        if not self._in("past", clause_start, clause_end):
+            return False
+        for cue_start, cue_end in self.spans["resolved"]:
+            if cue_start < end or self._resolution_denied(cue_start, cue_end):
+                continue
+            # "now I have no money" names a need itself: no resolution.
+            cue_clause_end = self.clause(cue_start)[1]
+            if not any(cue_end <= s < cue_clause_end for s, _ in occurrences):
+                return True
+        return False
+
+    def _resolution_denied(self, start: int, end: int) -> bool:
+        """ "not paid", "پرداخت نکردم": a resolved cue with a negation right before or after it."""
+        before = any(start - DENIAL_REACH <= s and e <= start for s, e in self.spans["not"])
+        after = any(end <= s and s < end + DENIAL_REACH for s, _ in self.spans["not_after"])
+        return before or after
+
+    def subject(self, start: int) -> str | None:
+        """The kind of person ("others", "household") the part of the clause around `start` is about, if any."""
+        part_start, _ = self.part(start)
+        for kind in ("others", "household"):
+            for cue_start, cue_end in self._in(kind, part_start, start):
+                if cue_start - part_start < SUBJECT_WITHIN and not self._in("me", cue_end, start):
+                    return kind
+        return None
+
+    def cares_for_someone(self) -> bool:
+        return bool(self.spans["care"])
+
+    def whose(self, need: str, start: int) -> str | None:
+        """The need to record for words of `need` at `start`: itself, family care, or None (not the person's)."""
+        if need in self.cues.relational:
+            return need
+        subject = self.subject(start)
+        if subject == "others":
+            return None
+        if subject == "household" and need in self.cues.cared_for and self.cares_for_someone():
+            return FAMILY_CARE
+        if subject == "household" and need in self.cues.personal:
+            return None
+        return need

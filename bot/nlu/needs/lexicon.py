@@ -1,0 +1,189 @@
+"""One language's need lexicon (`bot/nlu/lexicon/<code>.yml`): its terms, negation cues and lookup indexes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from bot.nlu.needs.terms import PROBLEM_WORDS, Pattern, Term, match, parse_term
+from bot.nlu.needs.tokens import Token
+from bot.nlu.needs.typos import TypoIndex
+from bot.normalise import fold
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
+LEXICON_LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
+
+
+def _check_strings(values: list[Any], where: str) -> None:
+    for value in values:
+        if not isinstance(value, str):
+            raise ValueError(f"lexicon {where}: {value!r} is not a string (quote yes/no/on/off in YAML)")
+
+
+class Occurrence(NamedTuple):
+    """One occurrence of a term in a message: tokens start..end (exclusive)."""
+
+    need: str
+    start: int
+    end: int
+    negated: bool
+    # A weak term (`~word`): it gives way to a stronger reading, and alone it is unsure.
+    weak: bool
+    # Matched only with a typo in one of its words.
+    typo: bool
+
+
+@dataclass
+class Lexicon:
+    code: str
+    terms: list[Term]
+    negation_before: frozenset[str]
+    negation_before_prefixes: tuple[str, ...]
+    negation_after: frozenset[str]
+    negation_after_prefixes: tuple[str, ...]
+    window_before: int
+    window_after: int
+    clause_words: frozenset[str]
+    # Phrases that name no need although they contain a term ("I have papers"); matches overlapping them are dropped.
+    excludes: list[Term] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Lexicon:
+        negation = data.get("negation") or {}
+
+        def split(words: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+            _check_strings(words, "negation")
+            exact = frozenset(fold(w) for w in words if not w.endswith("*"))
+            prefixes = tuple(fold(w[:-1]) for w in words if w.endswith("*"))
+            return exact, prefixes
+
+        before, before_prefixes = split(negation.get("before") or [])
+        after, after_prefixes = split(negation.get("after") or [])
+        _check_strings(data.get("clause_words") or [], "clause_words")
+        _check_strings(data.get("exclude") or [], "exclude")
+        for need, sources in (data.get("needs") or {}).items():
+            _check_strings(sources or [], need)
+        not_negated = set(data.get("not_negated") or [])
+        terms = [
+            parse_term(need, source, before | after, negatable=need not in not_negated)
+            for need, sources in (data.get("needs") or {}).items()
+            for source in sources or []
+        ]
+        return cls(
+            code=data["code"],
+            terms=terms,
+            negation_before=before,
+            negation_before_prefixes=before_prefixes,
+            negation_after=after,
+            negation_after_prefixes=after_prefixes,
+            window_before=int(negation.get("window_before", 3)),
+            window_after=int(negation.get("window_after", 0)),
+            clause_words=frozenset(fold(w) for w in data.get("clause_words") or []),
+            excludes=[parse_term("", source, frozenset()) for source in data.get("exclude") or []],
+        )
+
+    def _is_cue(self, token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+        return token in exact or any(token.startswith(p) for p in prefixes)
+
+    def negated(self, tokens: list[Token], start: int, end: int) -> bool:
+        # Before the term: walk back until a clause break or clause word.
+        position = start
+        for _ in range(self.window_before):
+            if tokens[position].break_before:
+                break
+            position -= 1
+            if position < 0:
+                break
+            word = tokens[position].norm
+            if word in self.clause_words:
+                break
+            if self._is_cue(word, self.negation_before, self.negation_before_prefixes):
+                return True
+        # After the term (languages with free word order or verb-final negation).
+        for position in range(end, min(end + self.window_after, len(tokens))):
+            if tokens[position].break_before:
+                break
+            word = tokens[position].norm
+            if word in self.clause_words:
+                break
+            if self._is_cue(word, self.negation_after, self.negation_after_prefixes):
+                return True
+        return False
+
+    @cached_property
+    def typos(self) -> TypoIndex:
+        return TypoIndex(self.terms)
+
+    def typo_matches(self, word: str) -> set[Pattern]:
+        return self.typos.matches(word)
+
+    def excluded_spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        spans = []
+        for start in range(len(tokens)):
+            for term in self.excludes:
+                end = match(term.patterns, 0, tokens, start)
+                if end is not None and not self.negated(tokens, start, end):
+                    spans.append((start, end))
+        return spans
+
+    @cached_property
+    def _first_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]], list[int], dict[Pattern, list[int]]]:
+        """Terms by their first pattern, so that a token is only tried against terms that can start there."""
+        exact: dict[str, list[int]] = {}
+        prefix: dict[str, list[int]] = {}
+        infix: list[int] = []
+        by_pattern: dict[Pattern, list[int]] = {}
+        for number, term in enumerate(self.terms):
+            first = term.patterns[0]
+            assert isinstance(first, Pattern)  # checked when the term is parsed
+            by_pattern.setdefault(first, []).append(number)
+            if first.infix:
+                infix.append(number)
+            else:
+                (prefix if first.prefix else exact).setdefault(first.text, []).append(number)
+        return exact, prefix, infix, by_pattern
+
+    def _starting_at(self, token: str, aliases: set[Pattern]) -> list[int]:
+        """Indexes (in lexicon order) of the terms whose first pattern matches `token` or one of its typo aliases."""
+        exact, prefix, infix, by_pattern = self._first_index
+        numbers = set(exact.get(token, ()))
+        for length in range(1, len(token) + 1):
+            numbers.update(prefix.get(token[:length], ()))
+        numbers.update(number for number in infix if self.terms[number].patterns[0].matches(token))
+        for alias in aliases:
+            numbers.update(by_pattern.get(alias, ()))
+        return sorted(numbers)
+
+    def find(self, tokens: list[Token]) -> list[Occurrence]:
+        """Every occurrence of a term of this lexicon in `tokens`."""
+        aliases = [self.typo_matches(token.norm) for token in tokens]
+        found = []
+        for start in range(len(tokens)):
+            for number in self._starting_at(tokens[start].norm, aliases[start]):
+                term = self.terms[number]
+                end = match(term.patterns, 0, tokens, start)
+                typo = end is None
+                if typo:
+                    end = match(term.patterns, 0, tokens, start, aliases)
+                if end is None:
+                    continue
+                negated = term.negatable and self.negated(tokens, start, end)
+                if term.lack and end < len(tokens) and not tokens[end].break_before:
+                    # "no housing problem" denies a problem; it is not "no housing".
+                    negated = negated or tokens[end].norm.startswith(PROBLEM_WORDS)
+                found.append(Occurrence(term.need, start, end, negated, term.weak, typo))
+        return found
+
+
+@lru_cache(maxsize=1)
+def load_lexicons(directory: str = str(LEXICON_DIR)) -> tuple[Lexicon, ...]:
+    lexicons = []
+    for code in LEXICON_LANGUAGES:
+        path = Path(directory) / f"{code}.yml"
+        with path.open(encoding="utf-8") as handle:
+            lexicons.append(Lexicon.from_dict(yaml.safe_load(handle)))
+    return tuple(lexicons)
