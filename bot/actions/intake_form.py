@@ -50,8 +50,8 @@ SWITCH_MIN_CONFIDENCE = 0.95
 MISSES_BEFORE_OFFERING_A_PERSON = 2
 # On a free-text question, words are taken as the answer unless they are clearly meant otherwise ("stop").
 FREE_TEXT_GLOBAL_CONFIDENCE = 0.95
-# Confirmation questions: a typed answer to them is read as yes/no, never searched for needs.
-NOT_AN_ANSWER_TO_A_QUESTION = ("language", "consent", "name_confirmed", "need_checked", "needs_confirmed")
+# The language, consent and confirmation questions: a typed answer to them is read as yes/no, not searched for needs.
+NOT_SEARCHED_FOR_NEEDS = ("language", "consent", "name_confirmed", "need_checked", "needs_confirmed")
 
 
 def required_slots(slots: dict[str, Any]) -> list[str]:
@@ -225,7 +225,7 @@ class ValidateIntakeForm(FormValidationAction):
         slots.update(reading.updates)
         updates.update(reading.updates)
 
-        if slots.get("consent") and requested not in (None, *NOT_AN_ANSWER_TO_A_QUESTION):
+        if slots.get("consent") and requested not in (None, *NOT_SEARCHED_FOR_NEEDS):
             found = _found_needs(tracker, slots)
             slots.update(found)
             updates.update(found)
