@@ -3,9 +3,9 @@ line ("Question 3 of 7", from the path ahead) and the two help buttons (why, a p
 
 Responses used: utter_welcome, utter_ask_consent, utter_ask_contact_method(_for_person), utter_ask_contact_phone,
 utter_ask_contact_email, utter_ask_use_known_number, utter_ask_<multi slot>, utter_ask_more, utter_confirm_needs,
-utter_ask_name_confirmed.
+utter_check_need, utter_ask_name_confirmed.
 Slots read: language, contact_method, known_phone, known_phone_declined, multi_choices, pending_needs,
-pending_name, talk_requested, progress.
+unsure_needs, pending_name, talk_requested, progress.
 """
 
 from __future__ import annotations
@@ -145,6 +145,21 @@ class ActionAskNeedsConfirmed(Action):
         dispatcher.utter_message(
             response="utter_confirm_needs", needs=need_labels(tracker.get_slot("language"), pending)
         )
+        return []
+
+
+class ActionAskNeedChecked(Action):
+    """ "Did I understand you right? You need help with this: housing." for the first need the extractor was unsure
+    of (bot/intake/unsure_needs.py), with yes/no buttons."""
+
+    def name(self) -> str:
+        return "action_ask_need_checked"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        waiting = tracker.get_slot("unsure_needs") or []
+        if waiting:
+            need = text(tracker.get_slot("language"), f"need_{waiting[0]['id']}")
+            dispatcher.utter_message(response="utter_check_need", need=need)
         return []
 
 

@@ -1,15 +1,17 @@
 """The intake form: one question at a time, each answer read from a button or from what the person typed.
 
-Slots: language, consent, name_confirmed, needs_confirmed and one slot per question of bot/questions.yml (the
-form's required slots, in the order of bot.intake.questions.path), plus bookkeeping slots that are not asked:
-multi_choices, pending_name, pending_needs, text_needs, messages, misses, known_phone, known_phone_declined,
-assisted_by, language_hint, media, talk_requested, progress.
+Slots: language, consent, name_confirmed, need_checked, needs_confirmed and one slot per question of
+bot/questions.yml (the form's required slots, in the order of bot.intake.questions.path), plus bookkeeping slots
+that are not asked: multi_choices, pending_name, pending_needs, unsure_needs, checked_needs, needs_to_assess,
+text_needs, messages, misses, known_phone, known_phone_declined, assisted_by, language_hint, media,
+talk_requested, progress.
 "Talk to a person" during the intake, after consent, is read here: when no way to reach the person is known yet,
 the contact questions come first (each skippable), then the form ends and the intake is handed over.
 Messages meant for the whole conversation (stop, talk to a person, why, crisis, small talk, media) are left
 alone here: the form rejects them and the rules in bot/data/rules/ answer them.
 Whatever the person types also feeds the checklist: need entities found in it wait in `pending_needs` until
-the person confirms them (`needs_confirmed`, asked next).
+the person confirms them (`needs_confirmed`, asked next); needs the extractor is unsure of are first asked one
+at a time (`need_checked`, bot/intake/unsure_needs.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.intake.answers import Reading, entity, intent, read_answer, says_dont_k
 from bot.intake.places import services_for
 from bot.intake.questions import path, question, reported_needs
 from bot.intake.reference_data import LANGUAGES, normalise, short_commands
+from bot.intake.unsure_needs import found_need_updates, read_need_check
 
 GLOBAL_INTENTS = {
     "stop",
@@ -47,6 +50,8 @@ SWITCH_MIN_CONFIDENCE = 0.95
 MISSES_BEFORE_OFFERING_A_PERSON = 2
 # On a free-text question, words are taken as the answer unless they are clearly meant otherwise ("stop").
 FREE_TEXT_GLOBAL_CONFIDENCE = 0.95
+# The language, consent and confirmation questions: a typed answer to them is read as yes/no, not searched for needs.
+NOT_SEARCHED_FOR_NEEDS = ("language", "consent", "name_confirmed", "need_checked", "needs_confirmed")
 
 
 def required_slots(slots: dict[str, Any]) -> list[str]:
@@ -55,6 +60,7 @@ def required_slots(slots: dict[str, Any]) -> list[str]:
         return []
     head = ["language", "consent"]
     head += ["name_confirmed"] if slots.get("pending_name") else []
+    head += ["need_checked"] if slots.get("unsure_needs") else []
     head += ["needs_confirmed"] if slots.get("pending_needs") else []
     return head + path(slots)
 
@@ -172,15 +178,11 @@ def _needs_confirmation_reading(tracker: Tracker) -> Reading:
     return Reading({"text_needs": confirmed, "pending_needs": []})
 
 
-def _found_needs(tracker: Tracker, slots: dict[str, Any]) -> list[dict[str, Any]]:
-    """Needs named in a typed message that are not known yet, with the person's words as evidence."""
-    words = typed_text(tracker)
-    if not words:
-        return []
+def _found_needs(tracker: Tracker, slots: dict[str, Any]) -> dict[str, Any]:
+    """Slot updates for the needs named in a typed message that are not known yet (bot/intake/unsure_needs.py)."""
     known = {need["id"] for need in reported_needs(slots, slots.get("text_needs") or [])}
     known |= {need["id"] for need in slots.get("pending_needs") or []}
-    found = dict.fromkeys(value for value in tracker.get_latest_entity_values("need") if value not in known)
-    return [{"id": need, "evidence": words[:2000], "question": slots.get("requested_slot")} for need in found]
+    return found_need_updates(tracker, slots, known)
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -214,6 +216,8 @@ class ValidateIntakeForm(FormValidationAction):
             reading = _consent_reading(tracker)
         elif requested == "name_confirmed":
             reading = _name_confirmation_reading(tracker)
+        elif requested == "need_checked":
+            reading = read_need_check(tracker)
         elif requested == "needs_confirmed":
             reading = _needs_confirmation_reading(tracker)
         elif question(requested):
@@ -221,10 +225,11 @@ class ValidateIntakeForm(FormValidationAction):
         slots.update(reading.updates)
         updates.update(reading.updates)
 
-        if slots.get("consent") and requested not in (None, "language", "consent", "needs_confirmed", "name_confirmed"):
+        if slots.get("consent") and requested not in (None, *NOT_SEARCHED_FOR_NEEDS):
             found = _found_needs(tracker, slots)
-            if found:
-                updates["pending_needs"] = slots["pending_needs"] = [*(slots.get("pending_needs") or []), *found]
+            slots.update(found)
+            updates.update(found)
+            if found.keys() & {"pending_needs", "unsure_needs"}:
                 reading.problem = None  # not an answer, but not a miss either: the needs are confirmed first
             if question(requested) and question(requested).kind == "text" and slots.get(requested) not in (None,):
                 self._keep_words(tracker, slots, updates, requested)

@@ -28,7 +28,7 @@ EVENTS = ("started", "consented", "stopped", "expired", "handed_off")
 # Rasa's input channel names (bot/channels/) as the counters name them; any other (the HTTP API) is not counted.
 CHANNELS = {"rest": "web", "whatsapp": "whatsapp", "telegram": "telegram", "reception": "reception"}
 # Slots the form asks that confirm the answer to the question before them.
-CONFIRMING_SLOTS = ("name_confirmed", "needs_confirmed")
+CONFIRMING_SLOTS = ("name_confirmed", "need_checked", "needs_confirmed")
 STOP_ACTION = "action_stop"
 # What bot/actions/handoff.py utters when an intake went to the outbox (utter_handed_over_no_consent sends nothing).
 HANDOFF_RESPONSES = frozenset(

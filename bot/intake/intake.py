@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 
 from bot.intake import questions as checklist_rules
 from bot.intake.reference_data import SKIPPED
+from bot.intake.unsure_needs import settle_checklist
 from bot.sent_events import INTAKE_ENDS, REMARKS_KEY
 
 SCHEMA_VERSION = 3
@@ -102,7 +103,7 @@ def build_intake(tracker: Tracker, reference: str, status_code: str, complete: b
         "assisted_by": slots.get("assisted_by"),
         "answers": {field: _answer(field, slots.get(slot)) for field, slot in ANSWERS.items()},
         "skipped": [asked.slot for asked in checklist_rules.questions() if slots.get(asked.slot) == SKIPPED],
-        "checklist": checklist_rules.checklist(slots, text_needs),
+        "checklist": settle_checklist(checklist_rules.checklist(slots, text_needs), slots),
         "needs": checklist_rules.reported_needs(slots, text_needs),
         "flags": checklist_rules.flags(slots),
         "messages": slots.get("messages") or [],

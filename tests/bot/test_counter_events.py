@@ -30,7 +30,7 @@ def at(question: str | None, consented: bool = True, language: str = "nl", chann
 def test_the_question_ids_are_the_slots_of_bot_questions_yml():
     assert path({}) and set(path({})) <= question_ids()
     assert {"contact_name", "neighbourhood", "tell_more", "languages_spoken"} <= question_ids()
-    assert not {"language", "consent", "name_confirmed", "needs_confirmed"} & question_ids()
+    assert not {"language", "consent", "name_confirmed", "need_checked", "needs_confirmed"} & question_ids()
 
 
 def test_the_open_question_is_the_requested_slot_when_it_is_a_question():
@@ -44,7 +44,7 @@ def test_language_and_consent_are_no_question_yet():
 
 
 def test_confirming_a_name_or_needs_and_the_read_back_keep_the_question_asked_last():
-    for requested in ("name_confirmed", "needs_confirmed", None):
+    for requested in ("name_confirmed", "need_checked", "needs_confirmed", None):
         tracker = Tracker(requested_slot=requested, language="nl", consent=True)
         assert observe(tracker, at("contact_name"), DAY).question == "contact_name"
 

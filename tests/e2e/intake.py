@@ -5,7 +5,9 @@ A script says, per question slot (bot/questions.yml), what the person does:
   "<option id>"        tap that option's button (for the neighbourhood: a wijk id or no_fixed_address/outside_ghent)
   ["a", "b"]           several taps, then "Done" ([] taps "No, none of these")
   ("type", "words")    type the words
-and `confirm_needs`: True/False, for "I understood: ... Is that right?"; `confirm_name`: True/False, for "Shall
+and `confirm_needs`: True/False, for "I understood: ... Is that right?"; `check_needs`: {need id: True/False}, for
+"Did I understand you right? You need help with this: ..." about a need the assistant is unsure of (yes when the
+need is not listed); `confirm_name`: True/False, for "Shall
 we call you Ionel?"; `contact_detail`: "known_number" taps "Yes, use this number" where the channel knows it.
 Questions the script does not mention are skipped; `tell_more` is "no" unless the script says otherwise, as a
 person in a hurry would answer.
@@ -64,6 +66,7 @@ class IntakeScript:
         self.turns = 0
         self.taps = 0
         self.asked: list[str] = []
+        self.checked: list[str] = []  # the needs asked about on their own, in the words the person read
         self.progress: list[str] = []
         self.code: str | None = None
 
@@ -97,6 +100,8 @@ class IntakeScript:
             return "readback"
         if last.startswith(_prefix(self.texts["confirm_needs"])):
             return "confirm_needs"
+        if fills(self.texts["check_need"], last):
+            return "check_need"
         if last != self.texts["ask_contact_name"] and fills(self.texts["ask_name_confirmed"], last):
             return "name_confirmed"
         if last.startswith(_prefix(self.texts["ask_more"])):
@@ -114,6 +119,19 @@ class IntakeScript:
         self.asked.append(slot)
         if slot == "confirm_needs":
             confirm = self.script.get("confirm_needs", True)
+            self.click(self.texts["confirm_needs_yes" if confirm else "confirm_needs_no"])
+            return
+        if slot == "check_need":
+            shown = without_progress(self.chat.texts[-1])
+            self.checked.append(shown)
+            confirm = next(
+                (
+                    yes
+                    for need, yes in (self.script.get("check_needs") or {}).items()
+                    if shown == self.texts["check_need"].replace("{need}", self.texts[f"need_{need}"])
+                ),
+                True,
+            )
             self.click(self.texts["confirm_needs_yes" if confirm else "confirm_needs_no"])
             return
         if slot == "name_confirmed":
