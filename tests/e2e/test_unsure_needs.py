@@ -2,52 +2,33 @@
 yes/no before "I understood: ... Is that right?", and the intake that reaches the coach service says what the
 person answered (yes: reported with their words; no: not reported).
 
-Weak matches come from tests/e2e/weak_needs/sitecustomize.py, which marks the words in WEAK_WORDS weak in the Rasa
-server's parse (the extractor gives every match confidence 1.0 until it tells weak ones apart: issue 14); this
-stack is started with it on its PYTHONPATH, so the other end-to-end tests keep the plain extractor.
+The weak matches are the extractor's own (bot/nlu/needs: a word that names a need only weakly, such as "stroke"
+or "therapist", and a need found only through a typo, such as "schuldne"); the first lines of each test check that
+the extractor still finds them so, so that a lexicon change shows here as such and not as a dialogue failure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import MODEL, free_port
+from bot.nlu.needs.rules import extract
 from tests.e2e.chat import Chat, pack, stored_intakes, without_progress
 from tests.e2e.intake import IntakeScript
 from tools.stack import Stack
 
 pytestmark = pytest.mark.stack
 
-WEAK_NEEDS_PATCH = Path(__file__).resolve().parent / "weak_needs"
-WEAK_WORDS = ("sleep bad", "lonley", "slaap slecht", "eenzaam")
-ENGLISH_WORDS = "I want to clean offices. I have debts, I sleep bad and I feel lonley"
-DUTCH_WORDS = "Ik wil poetsen. Ik heb schulden, ik slaap slecht en ik voel me eenzaam"
+# medical and psychological weak, financial need sure
+ENGLISH_WORDS = "I want to clean offices. I had a stroke, I go to a therapist and I have debts"
+# financial need weak (a typo), medical weak, limited network sure
+DUTCH_WORDS = "Ik wil poetsen. Ik heb schuldne, ik had een beroerte en ik voel me eenzaam"
 
 
-@pytest.fixture(scope="module")
-def weak_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not MODEL.exists():
-        pytest.fail("No trained model: run `make train` (make test does this first).")
-    stack = Stack(
-        state_dir=tmp_path_factory.mktemp("weak-stack"),
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        coach_port=free_port(),
-        model=MODEL,
-        extra_env={
-            "PYTHONPATH": f"{WEAK_NEEDS_PATCH}:{MODEL.parents[2]}",
-            "ONTHAAL_TEST_WEAK_NEED_WORDS": "|".join(WEAK_WORDS),
-        },
-    )
-    stack.start()
-    try:
-        yield stack
-    finally:
-        stack.stop()
+def found(words: str) -> list[tuple[str, bool]]:
+    """(need, sure) in the order the extractor finds them."""
+    return [(mention.need, mention.confidence >= 0.8) for mention in extract(words)]
 
 
 def said_by_the_assistant(chat: Chat) -> list[str]:
@@ -59,9 +40,10 @@ def stored(stack: Stack, reference: str) -> dict[str, Any]:
     return next(intake for intake in stored_intakes(stack.state_dir) if intake["reference"] == reference)
 
 
-def test_one_unsure_need_confirmed_and_one_denied_reach_the_coach_as_the_person_said(weak_stack):
+def test_one_unsure_need_confirmed_and_one_denied_reach_the_coach_as_the_person_said(live_stack):
+    assert found(ENGLISH_WORDS) == [("medical", False), ("psychological", False), ("financial_need", True)]
     texts = pack("en")
-    chat = Chat(weak_stack.rasa_url)
+    chat = Chat(live_stack.rasa_url)
     script = IntakeScript(
         chat,
         "en",
@@ -71,7 +53,7 @@ def test_one_unsure_need_confirmed_and_one_denied_reach_the_coach_as_the_person_
             "neighbourhood": "dampoort",
             "help_with": ["work"],
             "work_wish": ("type", ENGLISH_WORDS),
-            "check_needs": {"day_night_rhythm": True, "limited_network": False},
+            "check_needs": {"medical": True, "psychological": False},
         },
     )
     reference = script.hold("button")
@@ -80,33 +62,29 @@ def test_one_unsure_need_confirmed_and_one_denied_reach_the_coach_as_the_person_
     asked = script.asked[script.asked.index("work_wish") + 1 :]
     assert asked[:3] == ["check_need", "check_need", "confirm_needs"]
     assert script.checked == [
-        texts["check_need"].replace("{need}", texts["need_day_night_rhythm"]),
-        texts["check_need"].replace("{need}", texts["need_limited_network"]),
+        texts["check_need"].replace("{need}", texts["need_medical"]),
+        texts["check_need"].replace("{need}", texts["need_psychological"]),
     ]
     said = said_by_the_assistant(chat)
     assert texts["confirm_needs"].replace("{needs}", texts["need_financial_need"]) in said
     readback = next(text for text in said if text.startswith(texts["readback_intro"]))
-    assert texts["need_day_night_rhythm"] in readback and texts["need_financial_need"] in readback
-    assert texts["need_limited_network"] not in readback
+    assert texts["need_medical"] in readback and texts["need_financial_need"] in readback
+    assert texts["need_psychological"] not in readback
 
-    intake = stored(weak_stack, reference)
-    assert intake["checklist"]["day_night_rhythm"] == "reported"
+    intake = stored(live_stack, reference)
+    assert intake["checklist"]["medical"] == "reported"
     assert intake["checklist"]["financial_need"] == "reported"
-    assert intake["checklist"]["limited_network"] == "not_reported"  # never asked by a question: the person's no
+    assert intake["checklist"]["psychological"] == "not_reported"  # never asked by a question: the person's no
     needs = {need["id"]: need for need in intake["needs"]}
-    assert needs["day_night_rhythm"] == {
-        "id": "day_night_rhythm",
-        "source": "text",
-        "evidence": ENGLISH_WORDS,
-        "question": "work_wish",
-    }
+    assert needs["medical"] == {"id": "medical", "source": "text", "evidence": ENGLISH_WORDS, "question": "work_wish"}
     assert needs["financial_need"]["evidence"] == ENGLISH_WORDS
-    assert "limited_network" not in needs
+    assert "psychological" not in needs
 
 
-def test_typed_yes_and_no_answer_the_unsure_needs(weak_stack):
+def test_typed_yes_and_no_answer_the_unsure_needs(live_stack):
+    assert found(DUTCH_WORDS) == [("financial_need", False), ("medical", False), ("limited_network", True)]
     texts = pack("nl")
-    chat = Chat(weak_stack.rasa_url)
+    chat = Chat(live_stack.rasa_url)
     script = IntakeScript(
         chat,
         "nl",
@@ -116,21 +94,21 @@ def test_typed_yes_and_no_answer_the_unsure_needs(weak_stack):
             "neighbourhood": "ledeberg",
             "help_with": ["work"],
             "work_wish": ("type", DUTCH_WORDS),
-            "confirm_needs": False,  # the sure one ("schulden") is not what she meant either
+            "confirm_needs": False,  # the sure one ("eenzaam") is not what she meant either
         },
     )
     script.start("button")
     while (slot := script.current_question()) != "check_need":
         script.answer(slot)
-    assert without_progress(chat.texts[-1]) == texts["check_need"].replace("{need}", texts["need_day_night_rhythm"])
+    assert without_progress(chat.texts[-1]) == texts["check_need"].replace("{need}", texts["need_financial_need"])
     script.say("ja")
-    assert without_progress(chat.texts[-1]) == texts["check_need"].replace("{need}", texts["need_limited_network"])
+    assert without_progress(chat.texts[-1]) == texts["check_need"].replace("{need}", texts["need_medical"])
     script.say("nee")
     assert script.current_question() == "confirm_needs"
     reference = script.finish()
 
-    intake = stored(weak_stack, reference)
-    assert intake["checklist"]["day_night_rhythm"] == "reported"
-    assert intake["checklist"]["limited_network"] == "not_reported"
-    assert intake["checklist"]["financial_need"] == "not_asked"  # denied in the read-back of the sure ones
-    assert [need["id"] for need in intake["needs"] if need["source"] == "text"] == ["day_night_rhythm"]
+    intake = stored(live_stack, reference)
+    assert intake["checklist"]["financial_need"] == "reported"
+    assert intake["checklist"]["medical"] == "not_reported"
+    assert intake["checklist"]["limited_network"] == "not_asked"  # denied in the read-back of the sure ones
+    assert [need["id"] for need in intake["needs"] if need["source"] == "text"] == ["financial_need"]
