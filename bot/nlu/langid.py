@@ -123,7 +123,8 @@ MARKERS: dict[str, frozenset[str]] = {
         "worker social nothing none bye cheers great is it to be by as if so up out off"
     ),
     "sk": _marker_set(
-        "som sme ste su nie ano hej zase znova opat prisiel prisla prisli prislo nemam mam mame nemame chcem nechcem chceme prosim dakujem dakujeme vdaka diky "
+        "som sme ste su nie ano hej zase znova opat prisiel prisla prisli prislo nemam mam mame nemame chcem "
+        "nechcem chceme prosim dakujem dakujeme vdaka diky "
         "hladam hladame potrebujem potrebujeme pracu praca prace robotu robota roboty peniaze penazi neviem viem "
         "moze mozem nemozem mozeme mozme ako preco kde kto co aj ale lebo pretoze ze uz este len iba vsetko nic "
         "ziadne ziadny ziaden dobre zle dobry ahoj cau zdravim den moje moj moja moju mojho tu teraz dnes zajtra "
