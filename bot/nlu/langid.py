@@ -152,7 +152,8 @@ MARKERS: dict[str, frozenset[str]] = {
         "asistentul sociala social terminat incepem incep incepe okei treci sari urmatoarea nimeni cineva ceva "
         "altceva ma nam iti imi da frumos am de si sa o un una in vreun vreo niste multi angajat vada "
         "altcineva luat facut spus zis dat stiti uitati spuneti vorbiti fara dupa inainte catre despre vrea vor dea "
-        "afara stam stati cinci trei doi camera proprietarul copil fata baiat mama tata acasa nostru noastra"
+        "afara stam stati cinci trei doi camera proprietarul copil fata baiat mama tata acasa nostru noastra "
+        "cheama numesc numele taie doare teama"
     ),
     # Bulgarian typed in Latin letters ("shlyokavitsa"): several spellings of the same word.
     "bg": _marker_set(
@@ -163,7 +164,8 @@ MARKERS: dict[str, frozenset[str]] = {
         "pomogni pomognete govorya govoria govorq bulgarski balgarski bylgarski uchilishte dokumenti bolen bolna "
         "zdrave otnachalo spri spra zapochni zapochvame gotovo nared pravilno promeni propusni spesno chovek "
         "pitash vremeto kazvam jiveya zhiveya jivea hubavo dobre da ne ot za li oshte veche obache zashtoto "
-        "svobodno drugo nyakoi nikoi nikoga vinagi dnes utre vchera sled predi mi me ti te si se sa li shte"
+        "svobodno drugo nyakoi nikoi nikoga vinagi dnes utre vchera sled predi mi me ti te si se sa li shte "
+        "kazaha kazah kazaa prati pratete izprati izpratete"
     ),
     # Dari typed in Latin letters ("Finglish"): several spellings of the same word.
     "prs": _marker_set(
@@ -173,7 +175,9 @@ MARKERS: dict[str, frozenset[str]] = {
         "nadaram nadarom nadarim dorost durust befrest ghalat hame hama ra pak awal dobara shuru yak adam insan "
         "chera bemiram hawa tashakor tashakur tashakkur manana mamnun pul paisa khana khane awlad zan shohar "
         "nametanam namitanam mitanam metanam nist khob khub kheli khaili baraye ham wa ke zaban dari farsi "
-        "holandi balad peyda shod mesha meshawa lotfan lutfan jan agha khanum"
+        "holandi balad peyda shod mesha meshawa lotfan lutfan jan agha khanum mikhayum mekhayum nemekhayum "
+        "namekhayum konom mekonom mikonom zindagi zendagi zinda budan mitarsam metarsam khodkoshi malumat mebina "
+        "mebinan mebinin"
     ),
 }
 
