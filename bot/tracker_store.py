@@ -363,11 +363,12 @@ class EncryptedTrackerStore(TrackerStore):
         return deleted
 
     def _purge_if_due(self) -> None:
-        """Delete the conversations not updated within the TTL, at most once a minute (reads ignore them anyway)."""
+        """Delete the conversations not updated within the TTL, at most once a minute, or every tenth of a shorter
+        TTL (reads ignore them anyway)."""
         now = self._clock()
         if now < self._next_purge:
             return
-        self._next_purge = now + PURGE_INTERVAL_SECONDS
+        self._next_purge = now + min(PURGE_INTERVAL_SECONDS, self.ttl_seconds / 10)
         with self.engine.begin() as connection:
             # Locked in one order, skipping a conversation another replica is saving right now.
             expired = (

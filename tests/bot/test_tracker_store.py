@@ -655,3 +655,17 @@ def test_a_file_of_the_earlier_store_switches_to_incremental_auto_vacuum_once(tm
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA auto_vacuum").fetchone()[0] == tracker_tables.INCREMENTAL
         assert connection.execute("SELECT x FROM kept").fetchall() == [(1,)]
+
+
+def test_a_short_ttl_is_purged_every_tenth_of_it(database):
+    """Expiry runs at most once a minute, or every tenth of a TTL shorter than ten minutes."""
+    clock = Clock()
+    trackers = store(database, clock=clock, ttl_hours=0.01)  # 36 s
+    run(trackers.save(conversation("web-a")))
+    clock.now += 37
+    run(trackers.save(conversation("web-b")))  # the purge ran before this save: web-a is gone
+    assert len(rows(database)) == 1
+    run(trackers.save(conversation("web-c")))
+    clock.now += 37  # web-b and web-c have expired; the next purge is due 3.6 s after the last one
+    run(trackers.save(conversation("web-d")))
+    assert len(rows(database)) == 1

@@ -19,7 +19,7 @@ from tests.e2e.chat import Chat, pack
 from tools.stack import Stack, ensure_dotenv
 
 pytestmark = pytest.mark.stack
-TTL_HOURS = 0.01  # 36 s; the store deletes expired conversations at most once a minute
+TTL_HOURS = 0.01  # 36 s; the store deletes expired conversations every tenth of the TTL (at most once a minute)
 EXPIRY_WAIT_SECONDS = 180
 
 
@@ -102,7 +102,7 @@ def test_stops_hand_offs_and_expiries_arrive_as_counts_at_their_questions(counte
         wait_for(receiver, (today, "started", None, language, "web"), n, 30)
         wait_for(receiver, (today, "consented", None, language, "web"), n, 30)
 
-    # The expiry runs on a save at most once a minute: a fresh opening now and then (no language: not counted).
+    # The expiry runs on a save: a fresh opening now and then (no language: not counted).
     wait_for(
         receiver,
         (today, "expired", "contact_method", "bg", "web"),
