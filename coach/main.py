@@ -32,12 +32,15 @@ from coach.deps import LoginRequired
 from coach.outbox_status import OutboxStatusIn
 from coach.routers import (
     api,
+    audit_page,
     docs,
     health,
+    inbox_page,
+    intake_export,
+    intake_page,
     intake_status,
     login,
     outbox_status,
-    pages,
     reception,
     webhook,
     widget,
@@ -174,7 +177,10 @@ def create_app() -> FastAPI:
     app.include_router(intake_status.router)
     app.include_router(api.router)
     app.include_router(login.router)
-    app.include_router(pages.router)
+    app.include_router(inbox_page.router)
+    app.include_router(intake_page.router)
+    app.include_router(intake_export.router)
+    app.include_router(audit_page.router)
     app.include_router(reception.router)
     app.include_router(widget.router)
     app.include_router(docs.router)
