@@ -120,7 +120,7 @@ CHECKLIST_STATES = {
     "not_asked": "te beoordelen",
 }
 
-ROLES = {"coach": "coach", "reception": "onthaal", "admin": "beheerder"}
+ROLES = {"coach": "coach", "reception": "onthaal", "admin": "beheerder", "analyst": "analist"}
 
 AUDIT_ACTIONS = {
     "login": "aangemeld",

@@ -41,6 +41,7 @@ from coach.routers import (
     intake_status,
     login,
     outbox_status,
+    reach_page,
     reception,
     webhook,
     widget,
@@ -181,6 +182,7 @@ def create_app() -> FastAPI:
     app.include_router(intake_page.router)
     app.include_router(intake_export.router)
     app.include_router(audit_page.router)
+    app.include_router(reach_page.router)
     app.include_router(reception.router)
     app.include_router(widget.router)
     app.include_router(docs.router)

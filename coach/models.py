@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coach.db import Base
 
 STATUSES = ("new", "claimed", "contacted", "closed")
-ROLES = ("coach", "reception", "admin")
+ROLES = ("coach", "reception", "admin", "analyst")  # an analyst opens /coach/bereik only, no intake
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -41,7 +41,7 @@ def utcnow() -> datetime:
 
 
 class User(Base):
-    """A coach, reception staff member or admin. `team` is a team key of config/neighbourhoods.yml."""
+    """A coach, reception staff member, admin or analyst. `team` is a team key of config/neighbourhoods.yml."""
 
     __tablename__ = "users"
 
@@ -172,3 +172,4 @@ class FailedAttempt(Base):
     at: Mapped[float] = mapped_column(Float, index=True)
 
     __table_args__ = (Index("ix_failed_attempts_kind_key", "kind", "key_hash"),)
+

@@ -1,11 +1,13 @@
-"""The inbox (`/coach`): intakes with filters, most urgent first. Every listing is audited (a row count only)."""
+"""The inbox (`/coach`): intakes with filters, most urgent first. Every listing is audited (a row count only).
+An analyst, who opens no intake, is sent on to /coach/bereik."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import RedirectResponse
 
 from coach import audit, inbox
-from coach.deps import CipherDep, DbSession, PageSession, SettingsDep
+from coach.deps import INTAKE_ROLES, CipherDep, DbSession, PageSession, SettingsDep
 from coach.routers.page_common import FilterValue, blank, outbox_for
 from coach.routers.templating import render
 from coach.schemas import NO_NUL
@@ -30,6 +32,9 @@ def intake_list(
     q: FilterValue = None,
 ) -> Response:
     user = session.user
+    if user.role not in INTAKE_ROLES:
+        # An analyst opens no intake: the counts are their page.
+        return RedirectResponse("/coach/bereik", status_code=status.HTTP_303_SEE_OTHER)
     # A coach lands on their own team's intakes; "alle" (or any explicit choice) overrides.
     chosen_team = user.team if team is None and user.role == "coach" else team
     filters = inbox.InboxFilters(

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from coach import audit
-from coach.deps import CipherDep, DbSession, PageSession
+from coach.deps import CipherDep, DbSession, IntakePageSession
 from coach.export import export_of
 from coach.routers.page_common import open_intake
 from coach.routers.templating import PRIVATE_HEADERS
@@ -13,7 +13,7 @@ router = APIRouter(prefix="/coach", tags=["coach"], include_in_schema=False)
 
 
 @router.get("/intakes/{reference_code}/export.json")
-def intake_export(reference_code: str, db: DbSession, session: PageSession, cipher: CipherDep) -> Response:
+def intake_export(reference_code: str, db: DbSession, session: IntakePageSession, cipher: CipherDep) -> Response:
     intake = open_intake(db, session, reference_code)
     exported = export_of(intake, cipher)
     audit.record(db, session.user.username, "export_json", intake.reference)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 
 from coach import audit, intakes, retention
-from coach.deps import CipherDep, DbSession, PageSession, SettingsDep, TranslatorDep, can_open
+from coach.deps import CipherDep, DbSession, IntakePageSession, SettingsDep, TranslatorDep, can_open
 from coach.models import STATUSES, Note, utcnow
 from coach.routers.page_common import CsrfField, back_to, coach_only, open_intake, saved
 from coach.routers.templating import check_csrf, render
@@ -22,7 +22,7 @@ def intake_detail(
     reference_code: str,
     request: Request,
     db: DbSession,
-    session: PageSession,
+    session: IntakePageSession,
     cipher: CipherDep,
     settings: SettingsDep,
 ) -> Response:
@@ -40,7 +40,7 @@ def intake_print(
     reference_code: str,
     request: Request,
     db: DbSession,
-    session: PageSession,
+    session: IntakePageSession,
     cipher: CipherDep,
     settings: SettingsDep,
 ) -> Response:
@@ -52,7 +52,7 @@ def intake_print(
 
 
 @router.post("/intakes/{reference_code}/claim")
-def claim(reference_code: str, db: DbSession, session: PageSession, csrf_token: CsrfField = "") -> Response:
+def claim(reference_code: str, db: DbSession, session: IntakePageSession, csrf_token: CsrfField = "") -> Response:
     check_csrf(session, csrf_token)
     coach_only(session)
     intake = open_intake(db, session, reference_code)
@@ -66,7 +66,7 @@ def claim(reference_code: str, db: DbSession, session: PageSession, csrf_token: 
 def change_status(
     reference_code: str,
     db: DbSession,
-    session: PageSession,
+    session: IntakePageSession,
     new_status: Annotated[str, Form(alias="status", max_length=16)],
     csrf_token: CsrfField = "",
 ) -> Response:
@@ -82,7 +82,7 @@ def change_status(
 
 @router.post("/intakes/{reference_code}/observed")
 async def set_observed(
-    reference_code: str, request: Request, db: DbSession, session: PageSession, cipher: CipherDep
+    reference_code: str, request: Request, db: DbSession, session: IntakePageSession, cipher: CipherDep
 ) -> Response:
     form = await request.form()
     check_csrf(session, str(form.get("csrf_token", "")))
@@ -98,7 +98,7 @@ async def set_observed(
 def add_note(
     reference_code: str,
     db: DbSession,
-    session: PageSession,
+    session: IntakePageSession,
     cipher: CipherDep,
     text: Annotated[str, Form(min_length=1, max_length=4000)],
     csrf_token: CsrfField = "",
@@ -114,7 +114,7 @@ def add_note(
 def translate_again(
     reference_code: str,
     db: DbSession,
-    session: PageSession,
+    session: IntakePageSession,
     cipher: CipherDep,
     translator: TranslatorDep,
     csrf_token: CsrfField = "",
@@ -132,7 +132,7 @@ def translate_again(
 def erase(
     reference_code: str,
     db: DbSession,
-    session: PageSession,
+    session: IntakePageSession,
     cipher: CipherDep,
     settings: SettingsDep,
     confirm: Annotated[str, Form(max_length=16)] = "",
