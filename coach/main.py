@@ -30,9 +30,11 @@ from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
 from coach.outbox_status import OutboxStatusIn
+from coach.reach.counters import CountersIn
 from coach.routers import (
     api,
     audit_page,
+    counters,
     docs,
     health,
     inbox_page,
@@ -139,6 +141,7 @@ def _openapi_with_contracts(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 (IntakeV2In, "validation"),
                 (IntakeV3In, "validation"),
                 (OutboxStatusIn, "validation"),
+                (CountersIn, "validation"),
                 (StatusLookupIn, "validation"),
             ],
             ref_template="#/components/schemas/{model}",
@@ -175,6 +178,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(webhook.router)
     app.include_router(outbox_status.router)
+    app.include_router(counters.router)
     app.include_router(intake_status.router)
     app.include_router(api.router)
     app.include_router(login.router)

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from coach import audit, intakes, retention
 from coach.deps import CipherDep, DbSession, IntakePageSession, SettingsDep, TranslatorDep, can_open
 from coach.models import STATUSES, Note, utcnow
+from coach.reach import counting
 from coach.routers.page_common import CsrfField, back_to, coach_only, open_intake, saved
 from coach.routers.templating import check_csrf, render
 from coach.schemas import NEED_IDS
@@ -59,6 +60,7 @@ def claim(reference_code: str, db: DbSession, session: IntakePageSession, csrf_t
     intake.claimed_by = session.user.username
     if intake.status == "new":
         intake.status = "claimed"
+        counting.count_status(db, intake, "claimed", utcnow())
     return saved(db, session, intake, "claim")
 
 
@@ -77,6 +79,7 @@ def change_status(
     intake = open_intake(db, session, reference_code)
     intake.status = new_status
     intake.closed_at = utcnow() if new_status == "closed" else None
+    counting.count_status(db, intake, new_status, utcnow())
     return saved(db, session, intake, "status", f"status={new_status}")
 
 
