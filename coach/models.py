@@ -206,6 +206,7 @@ class ReachCount(Base):
 
     __table_args__ = (
         UniqueConstraint("week", "team", "language", "channel", "measure", "value", name="uq_reach_cell"),
+        Index("ix_reach_counts_measure_week", "measure", "week"),
     )
 
 

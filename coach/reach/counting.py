@@ -82,7 +82,8 @@ def intake_cells(intake: IntakeV2In, team: str | None) -> list[tuple[str, str]]:
     for need_id, state in checklist.items():
         counted = NEED_STATES.get(state, "to_assess")
         cells.append(("need", f"{need_id}:{counted}"))
-        cells += [("group_need", f"{group}|{need_id}:{counted}") for group in groups]
+        if counted == "reported":  # the page shows only reported needs per target group
+            cells += [("group_need", f"{group}|{need_id}") for group in groups]
     return cells
 
 

@@ -32,6 +32,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("reach_counts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reach_counts_week"), ["week"], unique=False)
+        batch_op.create_index("ix_reach_counts_measure_week", ["measure", "week"], unique=False)
     op.create_table(
         "conversation_counts",
         sa.Column("id", sa.Integer(), nullable=False),
