@@ -67,12 +67,20 @@ def bucket_of(hours: float) -> str:
 
 def intake_cells(intake: IntakeV2In, team: str | None) -> list[tuple[str, str]]:
     """The (measure, value) cells one arriving intake adds 1 to."""
-    answers = intake.answers.model_dump()
-    checklist = intake.checklist.model_dump()
-    groups = target_groups(intake.language, answers, list(intake.flags))
+    return answer_cells(
+        intake.language, intake.complete, intake.answers.model_dump(), intake.checklist.model_dump(), intake.flags
+    )
+
+
+def answer_cells(
+    language: str, complete: bool, answers: dict[str, Any], checklist: dict[str, str], flags: Any
+) -> list[tuple[str, str]]:
+    """The cells of an intake from its language, completeness, answers, checklist and flags (also used by
+    tools/bereik_bench.py to fill a database the way real intakes would)."""
+    groups = target_groups(language, answers, list(flags))
     cells = [
         ("funnel", "sent"),
-        ("received", "complete" if intake.complete else "incomplete"),
+        ("received", "complete" if complete else "incomplete"),
         ("wijk", answers.get("neighbourhood") or UNKNOWN),
         ("age_band", answers.get("age_band") or UNKNOWN),
         ("income", answers.get("income") or UNKNOWN),
@@ -85,6 +93,15 @@ def intake_cells(intake: IntakeV2In, team: str | None) -> list[tuple[str, str]]:
         if counted == "reported":  # the page shows only reported needs per target group
             cells += [("group_need", f"{group}|{need_id}") for group in groups]
     return cells
+
+
+def status_cells(done: set[str], new_status: str, hours: float) -> tuple[list[tuple[str, str]], list[str]]:
+    """The cells a status change adds (funnel stages reached for the first time, their duration buckets), and
+    those stages."""
+    reached = [stage for stage in STAGES.get(new_status, ()) if stage not in done]
+    cells = [("funnel", stage) for stage in reached]
+    cells += [(DURATION_OF[stage], bucket_of(hours)) for stage in reached if stage in DURATION_OF]
+    return cells, reached
 
 
 def _row(row: Intake, measure: str, value: str) -> dict[str, Any]:
@@ -107,11 +124,9 @@ def count_intake(db: Session, intake: IntakeV2In, row: Intake) -> None:
 def count_status(db: Session, row: Intake, new_status: str, now: datetime) -> None:
     """Add the funnel stages `new_status` reaches for the first time, with the hours since the intake was sent."""
     done = set(row.stages_counted.split())
-    reached = [stage for stage in STAGES.get(new_status, ()) if stage not in done]
+    hours = max((now - row.submitted_at).total_seconds() / 3600, 0.0)
+    cells, reached = status_cells(done, new_status, hours)
     if not reached:
         return
-    hours = max((now - row.submitted_at).total_seconds() / 3600, 0.0)
-    cells = [_row(row, "funnel", stage) for stage in reached]
-    cells += [_row(row, DURATION_OF[stage], bucket_of(hours)) for stage in reached if stage in DURATION_OF]
-    add_counts(db, ReachCount, KEYS, cells)
+    add_counts(db, ReachCount, KEYS, [_row(row, measure, value) for measure, value in cells])
     row.stages_counted = " ".join(sorted(done | set(reached)))

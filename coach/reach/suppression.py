@@ -57,39 +57,56 @@ class Suppression:
             pinned = self.pinned()
             if not pinned:
                 return self.states
-            if not self._hide_near(pinned[0], lines_of):
-                raise RuntimeError(f"suppression found nothing left to hide around {pinned[0]!r}")
+            # One more hidden figure near each pinned one in this round, unless a figure hidden this round
+            # already shares a line with it (then the next round looks again): fewer rounds on a big page.
+            touched: set[int] = set()
+            for key in pinned:
+                if touched & set(lines_of[key]):
+                    continue
+                hidden = self._hide_near(key, lines_of)
+                if hidden is None:
+                    raise RuntimeError(f"suppression found nothing left to hide around {key!r}")
+                touched |= set(lines_of[hidden])
         raise RuntimeError("suppression did not settle")
 
     def bounds(self) -> dict[Hashable, tuple[int, int]]:
-        """What an attacker can bound each figure to from what is shown (interval propagation to a fixpoint)."""
-        bounds = {}
+        """What an attacker can bound each figure to from what is shown (interval propagation to a fixpoint;
+        only the lines of figures whose bounds changed are looked at again)."""
+        low: dict[Hashable, int] = {}
+        high: dict[Hashable, int] = {}
         for key, value in self.values.items():
             state = self.state(key)
-            bounds[key] = (value, value) if state == SHOWN else (1, 4) if state == SMALL else (5, UNBOUNDED)
-        changed = True
-        while changed:
-            changed = False
-            for cells, total in self.lines:
-                low_sum = sum(bounds[cell][0] for cell in cells)
-                high_sum = sum(bounds[cell][1] for cell in cells)
-                total_low, total_high = bounds[total]
-                new_total = (max(total_low, low_sum), min(total_high, high_sum))
-                if new_total != bounds[total]:
-                    bounds[total] = new_total
-                    changed = True
-                total_low, total_high = bounds[total]
-                for cell in cells:
-                    low, high = bounds[cell]
-                    others_low = low_sum - low
-                    others_high = high_sum - high
-                    new = (max(low, total_low - others_high), min(high, total_high - others_low))
-                    if new != (low, high):
-                        bounds[cell] = new
-                        low_sum += new[0] - low
-                        high_sum += new[1] - high
-                        changed = True
-        return bounds
+            low[key], high[key] = (value, value) if state == SHOWN else (1, 4) if state == SMALL else (5, UNBOUNDED)
+        lines_of: dict[Hashable, list[int]] = defaultdict(list)
+        for index, (cells, total) in enumerate(self.lines):
+            for key in (*cells, total):
+                lines_of[key].append(index)
+        pending = list(range(len(self.lines)))
+        queued = set(pending)
+        while pending:
+            index = pending.pop()
+            queued.discard(index)
+            cells, total = self.lines[index]
+            low_sum = sum(low[cell] for cell in cells)
+            high_sum = sum(high[cell] for cell in cells)
+            changed = []
+            if low_sum > low[total] or high_sum < high[total]:
+                low[total], high[total] = max(low[total], low_sum), min(high[total], high_sum)
+                changed.append(total)
+            for cell in cells:
+                new_low = max(low[cell], low[total] - (high_sum - high[cell]))
+                new_high = min(high[cell], high[total] - (low_sum - low[cell]))
+                if new_low != low[cell] or new_high != high[cell]:
+                    low_sum += new_low - low[cell]
+                    high_sum += new_high - high[cell]
+                    low[cell], high[cell] = new_low, new_high
+                    changed.append(cell)
+            for key in changed:
+                for other in lines_of[key]:
+                    if other not in queued:
+                        queued.add(other)
+                        pending.append(other)
+        return {key: (low[key], high[key]) for key in self.values}
 
     def pinned(self) -> list[Hashable]:
         """Small figures the attacker can pin to one value (a hidden figure may be computed back: it is 5 or more,
@@ -97,15 +114,16 @@ class Suppression:
         bounds = self.bounds()
         return [key for key, state in self.states.items() if state == SMALL and bounds[key][0] >= bounds[key][1]]
 
-    def _hide_near(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> bool:
+    def _hide_near(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
         """Hide the smallest shown figure of 5 or more in a line of `key`; when its lines have none (all zero or
         suppressed), in the lines of the suppressed figures they hold, and so on outwards."""
         seen = {key}
         frontier = [key]
         while frontier:
             for current in frontier:
-                if self._hide_one_more(current, lines_of):
-                    return True
+                hidden = self._hide_one_more(current, lines_of)
+                if hidden is not None:
+                    return hidden
             next_frontier = []
             for current in frontier:
                 for index in lines_of[current]:
@@ -115,9 +133,9 @@ class Suppression:
                             seen.add(other)
                             next_frontier.append(other)
             frontier = next_frontier
-        return False
+        return None
 
-    def _hide_one_more(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> bool:
+    def _hide_one_more(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
         candidates = []
         for index in lines_of[key]:
             cells, total = self.lines[index]
@@ -127,11 +145,11 @@ class Suppression:
             if self.state(total) == SHOWN and self.values[total] >= 5:
                 candidates.append((self.values[total], 1, str(total), total))
         if not candidates:
-            return False
+            return None
         # The smallest cell first (least information lost); a total only when no cell is left.
         candidates.sort(key=lambda item: (item[1], item[0], item[2]))
         self.states[candidates[0][3]] = HIDDEN
-        return True
+        return candidates[0][3]
 
 
 def shown_text(value: int, state: str) -> str:

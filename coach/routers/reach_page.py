@@ -24,6 +24,7 @@ router = APIRouter(tags=["coach"], include_in_schema=False)
 REACH_ROLES = ("admin", "analyst")
 DEFAULT_WEEKS = 26
 LONGEST_PERIOD = timedelta(weeks=5 * 53)
+LONGEST_WEEKLY = timedelta(weeks=52)
 Choice = Annotated[str | None, Query(max_length=32, pattern=NO_NUL)]
 
 
@@ -48,7 +49,8 @@ def _filters(
     return report.Filters(
         start=start,
         end=end,
-        by_month=per == "maand",
+        # More than a year of weeks is unreadable as bars and slow to suppress: months then.
+        by_month=per == "maand" or end - start > LONGEST_WEEKLY,
         team=chosen_team,
         language=taal or None,
         channel=kanaal or None,

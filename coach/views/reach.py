@@ -55,7 +55,7 @@ def chart_of(table: Table) -> Chart | None:
         figures = list(zip(table.columns, table.total_row.cells, strict=True))
         description = f"Staafdiagram: {table.title.lower()}, over de hele periode. De cijfers staan in de tabel."
     else:
-        figures = [(row.label, row.cells[0]) for row in table.rows]
+        figures = [(("★ " if row.marked else "") + row.label, row.cells[0]) for row in table.rows]
         description = f"Staafdiagram: {table.title.lower()}. De cijfers staan in de tabel."
     longest = max((figure.bar for _, figure in figures), default=0)
     bars = []
