@@ -160,9 +160,10 @@ def time_pages(database_url: str, runs: int) -> dict[str, float]:
     app.dependency_overrides[get_settings] = lambda: settings
     password = "bench password 15"  # noqa: S105  (a throw-away account in a throw-away database)
     weeks_ago = (datetime.now(UTC) - timedelta(weeks=200)).date().isoformat()
+    year_ago = (datetime.now(UTC) - timedelta(weeks=51)).date().isoformat()
     variants = {
         "default (26 weeks, per week)": "/coach/bereik",
-        "all weeks, per week": f"/coach/bereik?van={weeks_ago}",
+        "52 weeks, per week": f"/coach/bereik?van={year_ago}",
         "all weeks, per month": f"/coach/bereik?van={weeks_ago}&per=maand",
         "all weeks, team west, Romanian": f"/coach/bereik?van={weeks_ago}&team=west&taal=ro",
     }
