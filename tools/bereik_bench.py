@@ -168,9 +168,9 @@ def time_pages(database_url: str, runs: int) -> dict[str, float]:
         "all weeks, team west, Romanian": f"/coach/bereik?van={weeks_ago}&team=west&taal=ro",
     }
     with TestClient(app, base_url="https://testserver") as client:
+        username = f"bench{int(time.time())}"
         with app.state.database.sessions() as db:
-            auth.create_user(db, f"bench{int(time.time())}", password, "admin")
-            username = db.scalars(__import__("sqlalchemy").select(auth.User.username)).all()[-1]
+            auth.create_user(db, username, password, "admin")
             db.commit()
         form = client.get("/coach/login").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
