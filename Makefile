@@ -162,6 +162,8 @@ screenshots: envs chromium
 bench: envs chromium
 	$(COACH_PY) tools/widget_bench.py
 	$(COACH_PY) tools/turn_bench.py
+	@url=$$(tools/postgres.sh start) && trap 'tools/postgres.sh stop' EXIT && \
+	DATABASE_URL=$$url $(COACH_PY) tools/bereik_bench.py
 
 # Known vulnerabilities in both locks: pip-audit with PyPI's vulnerability data, accepting only the advisories in
 # requirements/accepted-advisories.toml (each with its reason). Installs nothing. Needs PyPI's per-release JSON

@@ -18,6 +18,7 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/intakes", 256 * KB),  # the signed hand-off; 20 needs with 2000 characters of evidence stay far below
     ("/api/v1/outbox-status", 4 * KB),  # four numbers from the action server
     ("/api/v1/intake-status", 1 * KB),  # a reference and a six-digit code
+    ("/webhook/counters", 128 * KB),  # at most 1000 counters of about 120 bytes
 )
 DEFAULT_BODY_LIMIT = 64 * KB  # a coach's note is at most 4,000 characters; a login is two short fields
 DETAIL = "body too large"

@@ -62,8 +62,31 @@ PageSession = Annotated[UserSession, Depends(page_session)]
 ApiUser = Annotated[User, Depends(api_user)]
 
 
+# Roles that may open an intake at all; an analyst sees only the counts of /coach/bereik.
+INTAKE_ROLES = ("coach", "reception", "admin")
+
+
+def intake_page_session(session: PageSession) -> UserSession:
+    """A logged-in user whose role may open intakes (not an analyst), else 403."""
+    if session.user.role not in INTAKE_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this role opens no intake")
+    return session
+
+
+def intake_api_user(user: ApiUser) -> User:
+    """For the intake API: 401 without a session, 403 for a role that opens no intake."""
+    if user.role not in INTAKE_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this role opens no intake")
+    return user
+
+
+IntakePageSession = Annotated[UserSession, Depends(intake_page_session)]
+IntakeApiUser = Annotated[User, Depends(intake_api_user)]
+
+
 def can_open(user: User, assisted_by: str | None) -> bool:
-    """Coaches and admins open every intake; reception staff only the ones they helped with at the desk."""
+    """Coaches and admins open every intake; reception staff only the ones they helped with at the desk;
+    analysts none."""
     if user.role in ("coach", "admin"):
         return True
     return user.role == "reception" and assisted_by == user.username

@@ -120,7 +120,7 @@ CHECKLIST_STATES = {
     "not_asked": "te beoordelen",
 }
 
-ROLES = {"coach": "coach", "reception": "onthaal", "admin": "beheerder"}
+ROLES = {"coach": "coach", "reception": "onthaal", "admin": "beheerder", "analyst": "analist"}
 
 AUDIT_ACTIONS = {
     "login": "aangemeld",
@@ -153,3 +153,39 @@ NEED_SOURCES = {
     "button": "Gekozen met een knop",
     "text": "In eigen woorden",
 }
+
+# /coach/bereik (coach/reach/).
+CHANNELS = {"web": "Web", "whatsapp": "WhatsApp", "telegram": "Telegram", "reception": "Onthaalbalie"}
+
+TARGET_GROUPS = {
+    "under_25_no_diploma": "Jonger dan 25 zonder diploma",
+    "fifty_plus": "50 of ouder",
+    "no_income": "Geen inkomen",
+    "bg_sk_ro": "Bulgaars-, Slovaaks- of Roemeenstalig",
+    "dari": "Dari-sprekers",
+    "single_parent": "Alleenstaande ouders (als de aanmelding het zegt)",
+}
+
+FUNNEL_STAGES = {
+    "started": "Gesprek gestart",
+    "consented": "Toestemming gegeven",
+    "sent": "Aanmelding verstuurd",
+    "taken": "Opgenomen door een coach",
+    "contacted": "Contact gelegd",
+    "closed": "Afgesloten",
+}
+
+REACH_NEED_STATES = {
+    "reported": "aangegeven",
+    "skipped": "overgeslagen",
+    "to_assess": "te beoordelen",
+    "not_reported": "niet aangegeven",
+}
+
+COMPLETENESS = {"complete": "volledig", "incomplete": "onvolledig"}
+
+UNKNOWN_ANSWER = "niet beantwoord"
+NO_TEAM = "geen team"
+
+# Where a conversation stopped, for question ids that are not answers of the intake.
+CONVERSATION_STEPS = {"language": "Taalkeuze", "consent": "Toestemming", "readback": "Nalezen", "": "onbekend"}

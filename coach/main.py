@@ -30,14 +30,20 @@ from coach.crypto import DataCipher
 from coach.db import Database
 from coach.deps import LoginRequired
 from coach.outbox_status import OutboxStatusIn
+from coach.reach.counters import CountersIn
 from coach.routers import (
     api,
+    audit_page,
+    counters,
     docs,
     health,
+    inbox_page,
+    intake_export,
+    intake_page,
     intake_status,
     login,
     outbox_status,
-    pages,
+    reach_page,
     reception,
     webhook,
     widget,
@@ -135,6 +141,7 @@ def _openapi_with_contracts(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 (IntakeV2In, "validation"),
                 (IntakeV3In, "validation"),
                 (OutboxStatusIn, "validation"),
+                (CountersIn, "validation"),
                 (StatusLookupIn, "validation"),
             ],
             ref_template="#/components/schemas/{model}",
@@ -171,10 +178,15 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(webhook.router)
     app.include_router(outbox_status.router)
+    app.include_router(counters.router)
     app.include_router(intake_status.router)
     app.include_router(api.router)
     app.include_router(login.router)
-    app.include_router(pages.router)
+    app.include_router(inbox_page.router)
+    app.include_router(intake_page.router)
+    app.include_router(intake_export.router)
+    app.include_router(audit_page.router)
+    app.include_router(reach_page.router)
     app.include_router(reception.router)
     app.include_router(widget.router)
     app.include_router(docs.router)

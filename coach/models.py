@@ -5,16 +5,28 @@ ones the inbox filters on and carry nothing a person said: reference, language, 
 need ids and timestamps.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coach.db import Base
 
 STATUSES = ("new", "claimed", "contacted", "closed")
-ROLES = ("coach", "reception", "admin")
+ROLES = ("coach", "reception", "admin", "analyst")  # an analyst opens /coach/bereik only, no intake
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -41,7 +53,7 @@ def utcnow() -> datetime:
 
 
 class User(Base):
-    """A coach, reception staff member or admin. `team` is a team key of config/neighbourhoods.yml."""
+    """A coach, reception staff member, admin or analyst. `team` is a team key of config/neighbourhoods.yml."""
 
     __tablename__ = "users"
 
@@ -98,6 +110,8 @@ class Intake(Base):
     # {"observed": [need ids the coach ticked]} and {message index: {"text": ..., "backend": ...}}, encrypted.
     assessment_enc: Mapped[str | None] = mapped_column(Text)
     translations_enc: Mapped[str | None] = mapped_column(Text)
+    # The funnel stages already added to the week counts (coach/reach/counting.py): "taken contacted closed".
+    stages_counted: Mapped[str] = mapped_column(String(32), default="", server_default="")
     notes: Mapped[list["Note"]] = relationship(
         back_populates="intake", cascade="all, delete-orphan", passive_deletes=True, order_by="Note.id"
     )
@@ -172,3 +186,54 @@ class FailedAttempt(Base):
     at: Mapped[float] = mapped_column(Float, index=True)
 
     __table_args__ = (Index("ix_failed_attempts_kind_key", "kind", "key_hash"),)
+
+
+class ReachCount(Base):
+    """How many intakes of one ISO week (Monday `week`), team, language and channel had `value` for `measure`
+    (coach/reach/counting.py). Counts only: no intake id, reference or time finer than the week, so the
+    counts survive retention and erasure and lead back to nobody. '' stands for "none" (no team)."""
+
+    __tablename__ = "reach_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[date] = mapped_column(Date, index=True)
+    team: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    measure: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(64))
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("week", "team", "language", "channel", "measure", "value", name="uq_reach_cell"),
+        Index("ix_reach_counts_measure_week", "measure", "week"),
+    )
+
+
+class ConversationCount(Base):
+    """The assistant's anonymous counters (POST /webhook/counters) per ISO week: conversations started,
+    consented, stopped or expired at `question` ('' when none), handed off; by language and channel."""
+
+    __tablename__ = "conversation_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[date] = mapped_column(Date, index=True)
+    event: Mapped[str] = mapped_column(String(16))
+    question: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("week", "event", "question", "language", "channel", name="uq_conversation_cell"),
+    )
+
+
+class CounterBatch(Base):
+    """The webhook-id of every counter batch taken, so that a resent batch is not counted twice; kept
+    `coach.reach.counters.KEEP_BATCH_IDS` long (the sender gives up long before)."""
+
+    __tablename__ = "counter_batches"
+
+    webhook_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -1,6 +1,6 @@
 """Administration of the coach service, from the command line (same environment as the service).
 
-  create-user NAME --role admin|coach|reception [--team west]   password asked twice (or ONTHAAL_NEW_PASSWORD)
+  create-user NAME --role admin|coach|reception|analyst [--team west]   password asked twice (or ONTHAAL_NEW_PASSWORD)
   rotate-keys          re-encrypt every stored value with the first key of ONTHAAL_DATA_KEYS
   purge                delete intakes past retention (closed: ONTHAAL_RETENTION_DAYS, never closed:
                        ONTHAAL_RETENTION_OPEN_DAYS), retry failed tracker erasures (for cron; the service also runs it)
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create-user", help="create an account")
     create.add_argument("username")
-    create.add_argument("--role", choices=("admin", "coach", "reception"), required=True)
+    create.add_argument("--role", choices=("admin", "coach", "reception", "analyst"), required=True)
     create.add_argument("--team", help="team key of config/neighbourhoods.yml (coaches)")
     commands.add_parser("rotate-keys", help="re-encrypt everything with the first key")
     commands.add_parser("purge", help="delete intakes past retention, retry failed tracker erasures")

@@ -3,10 +3,11 @@
 Run: `make screenshots` (`.venv/bin/python tools/screenshots.py`). Writes `screenshots/widget-<code>.png` (a
 360 x 740 phone: the language was chosen by clicking, the consent question shows), `screenshots/widget-start.png`
 (the multilingual language choice), `screenshots/widget-prs-large.png` (Dari, larger text) and
-`screenshots/reception-bg.png` (the desk: Bulgarian with the Dutch lines), and `screenshots/widget-nl-question.png`
-and `widget-prs-question.png` (after consent: a question with its progress label, pictograms and the help row).
-The widget is served by the local
-server of tools/widget_bench.py, which answers with the generated domain responses (no model needed).
+`screenshots/reception-bg.png` (the desk: Bulgarian with the Dutch lines), `screenshots/bereik-*.png` (the
+/coach/bereik page over made-up week counts: whole, some sections, and on a phone), and
+`screenshots/widget-nl-question.png` and `widget-prs-question.png` (after consent: a question with its progress
+label, pictograms and the help row). The widget is served by the local server of tools/widget_bench.py, which
+answers with the generated domain responses (no model needed).
 """
 
 from __future__ import annotations
@@ -80,7 +81,37 @@ def take(out: Path) -> list[Path]:
                 shoot(url + "/", code, f"widget-{code}-question", PHONE, ask=True)
         with serve(reception_index()) as url:
             shoot(url + "/", "bg", "reception-bg", DESK)
+        written += take_bereik(browser, out)
         browser.close()
+    return written
+
+
+def take_bereik(browser, out: Path) -> list[Path]:  # noqa: ANN001  (a Playwright browser)
+    """/coach/bereik over 2,500 made-up intakes of 26 weeks: the whole page on a desk screen, one section with a
+    chart and its table, and the top on a phone."""
+    import tempfile
+
+    from tools.bereik_bench import DemoServer
+
+    written = []
+    with tempfile.TemporaryDirectory() as folder, DemoServer(Path(folder)) as demo:
+        for name, viewport, full in (
+            ("bereik-desk", {"width": 1280, "height": 900}, True),
+            ("bereik-phone", PHONE, False),
+        ):
+            context = browser.new_context(viewport=viewport, device_scale_factor=1 if full else 2, locale="nl-BE")
+            page = context.new_page()
+            demo.log_in(page)
+            page.goto(f"{demo.url}/coach/bereik")
+            path = out / f"{name}.png"
+            page.screenshot(path=str(path), full_page=full)
+            written.append(path)
+            if full:
+                for section in ("per_wijk", "needs", "funnel_per_team", "stops_per_language"):
+                    path = out / f"bereik-{section}.png"
+                    page.locator(f"section[aria-labelledby={section}]").screenshot(path=str(path))
+                    written.append(path)
+            context.close()
     return written
 
 

@@ -5,14 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, status
 
 from coach import audit, inbox, intakes
-from coach.deps import ApiUser, CipherDep, DbSession, can_open
+from coach.deps import CipherDep, DbSession, IntakeApiUser, can_open
 from coach.export import export_of
 from coach.schemas import NO_NUL, IntakeExport, IntakeSummary
 
 router = APIRouter(
     prefix="/api/v1",
     tags=["coach api"],
-    responses={401: {"description": "Not logged in (no valid session cookie)"}},
+    responses={
+        401: {"description": "Not logged in (no valid session cookie)"},
+        403: {"description": "A role that opens no intake (analyst)"},
+    },
 )
 Filter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
 
@@ -20,7 +23,7 @@ Filter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
 @router.get("/intakes", response_model=list[IntakeSummary])
 def list_intakes(
     db: DbSession,
-    user: ApiUser,
+    user: IntakeApiUser,
     cipher: CipherDep,
     team: Filter = None,
     neighbourhood: Filter = None,
@@ -59,7 +62,7 @@ def list_intakes(
     response_model=IntakeExport,
     responses={404: {"description": "No such intake (or not visible to this user)"}},
 )
-def get_intake(reference_code: str, db: DbSession, user: ApiUser, cipher: CipherDep) -> IntakeExport:
+def get_intake(reference_code: str, db: DbSession, user: IntakeApiUser, cipher: CipherDep) -> IntakeExport:
     """One intake for the case file, with the coach's observations, notes and translations."""
     intake = intakes.find(db, reference_code[:32])
     if intake is None or not can_open(user, intake.assisted_by):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from coach import audit, intakes
 from coach.deps import CipherDep, DbSession, SettingsDep
 from coach.models import Intake
+from coach.reach import counting
 from coach.schemas import CONTRACTS, IntakeIn, IntakeReceipt, IntakeV2In, ReferenceConflict, upgrade_v1
 from coach.signing import WebhookVerificationError, verify
 
@@ -128,9 +129,12 @@ async def receive_intake(
         logger.warning("intake %s refused: reference %s already in use", webhook_id, intake.reference)
         return _collision(intake.reference)
 
-    db.add(intakes.new_intake(intake, webhook_id, received.schema_version, cipher))
+    row = intakes.new_intake(intake, webhook_id, received.schema_version, cipher)
+    db.add(row)
     audit.record(db, None, "intake_received", intake.reference, f"v{received.schema_version}")
     try:
+        db.flush()
+        counting.count_intake(db, intake, row)  # the week counts of /coach/bereik, in the same transaction
         db.commit()
     except IntegrityError:
         # Another request won the race between the lookups and the insert: a retry, or a colliding reference.

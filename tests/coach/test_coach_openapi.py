@@ -57,7 +57,7 @@ CHECKS = [
 ]
 
 
-SIGNED_PATHS = ("/api/v1/intakes", "/api/v1/outbox-status", "/api/v1/intake-status")
+SIGNED_PATHS = ("/api/v1/intakes", "/api/v1/outbox-status", "/api/v1/intake-status", "/webhook/counters")
 
 
 def exercise(operation, token: str, secret: str) -> None:
@@ -89,6 +89,7 @@ def test_api_conforms_to_its_schema(api):
         ("POST", "/api/v1/outbox-status"),
         ("POST", "/api/v1/intake-status"),
         ("GET", "/api/v1/health/outbox"),
+        ("POST", "/webhook/counters"),
     }
     for operation in operations:
         exercise(operation, token, secret)

@@ -19,13 +19,13 @@ REFERENCE = "ONT-7K3M9Q"
 
 
 def form_routes() -> list[RouteContext]:
-    """Every POST route that takes a browser form: everything but the JSON API (signed or session-based).
+    """Every POST route that takes a browser form: everything but the JSON API and the signed webhooks.
     Read from the app itself (included routers too), so a new form cannot be forgotten."""
     return sorted(
         (
             route
             for route in iter_route_contexts(create_app().routes)
-            if "POST" in (route.methods or ()) and not (route.path or "").startswith("/api/")
+            if "POST" in (route.methods or ()) and not (route.path or "").startswith(("/api/", "/webhook/"))
         ),
         key=lambda route: route.path or "",
     )

@@ -1,0 +1,161 @@
+"""Small-cell suppression for /coach/bereik, over every figure the page publishes at once.
+
+Each figure (a count, or a total that other counts add up to) is a variable; a `line` says that some
+variables add up to another (a row of a table and its total, the weeks of a column and the column total,
+the languages bg + sk + ro and that target group). Then:
+
+1. Primary: every figure from 1 to 4 is shown as "<5" (`SMALL`).
+2. Complementary: an attacker knows every shown figure exactly, that a "<5" is 1 to 4 and that a hidden
+   figure ("x", `HIDDEN`, only ever a figure of 5 or more) is at least 5. Interval propagation over all lines
+   bounds every suppressed figure; while one is pinned to a single value, the smallest shown figure of 5 or
+   more in one of its lines is hidden too (or, when none is left, the line's total).
+
+tests/coach/test_reach_suppression.py attacks the result by brute force (every assignment consistent with
+what is shown) and finds at least two values for every suppressed figure.
+"""
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+SHOWN = "shown"
+SMALL = "small"  # 1 to 4, shown as "<5"
+HIDDEN = "hidden"  # 5 or more, hidden so that a small figure cannot be computed back
+UNBOUNDED = 10**12
+MAX_ROUNDS = 10_000
+
+
+@dataclass
+class Suppression:
+    """The figures of one page and the lines between them; `solve()` decides what each shows."""
+
+    values: dict[Hashable, int] = field(default_factory=dict)
+    lines: list[tuple[tuple[Hashable, ...], Hashable]] = field(default_factory=list)
+    states: dict[Hashable, str] = field(default_factory=dict)
+
+    def add(self, key: Hashable, value: int) -> None:
+        if key in self.values and self.values[key] != value:
+            raise ValueError(f"{key!r} published twice with different values")
+        self.values[key] = value
+
+    def line(self, cells: list[Hashable], total: Hashable) -> None:
+        """`cells` add up to `total` (all already added)."""
+        if sum(self.values[cell] for cell in cells) != self.values[total]:
+            raise ValueError(f"the cells of {total!r} do not add up to it")
+        self.lines.append((tuple(cells), total))
+
+    def state(self, key: Hashable) -> str:
+        return self.states.get(key, SHOWN)
+
+    def solve(self) -> dict[Hashable, str]:
+        self.states = {key: SMALL for key, value in self.values.items() if 1 <= value <= 4}
+        lines_of: dict[Hashable, list[int]] = defaultdict(list)
+        for index, (cells, total) in enumerate(self.lines):
+            for key in (*cells, total):
+                lines_of[key].append(index)
+        for _ in range(MAX_ROUNDS):
+            pinned = self.pinned()
+            if not pinned:
+                return self.states
+            # One more hidden figure near each pinned one in this round, unless a figure hidden this round
+            # already shares a line with it (then the next round looks again): fewer rounds on a big page.
+            touched: set[int] = set()
+            for key in pinned:
+                if touched & set(lines_of[key]):
+                    continue
+                hidden = self._hide_near(key, lines_of)
+                if hidden is None:
+                    raise RuntimeError(f"suppression found nothing left to hide around {key!r}")
+                touched |= set(lines_of[hidden])
+        raise RuntimeError("suppression did not settle")
+
+    def bounds(self) -> dict[Hashable, tuple[int, int]]:
+        """What an attacker can bound each figure to from what is shown (interval propagation to a fixpoint;
+        only the lines of figures whose bounds changed are looked at again)."""
+        low: dict[Hashable, int] = {}
+        high: dict[Hashable, int] = {}
+        for key, value in self.values.items():
+            state = self.state(key)
+            low[key], high[key] = (value, value) if state == SHOWN else (1, 4) if state == SMALL else (5, UNBOUNDED)
+        lines_of: dict[Hashable, list[int]] = defaultdict(list)
+        for index, (cells, total) in enumerate(self.lines):
+            for key in (*cells, total):
+                lines_of[key].append(index)
+        pending = list(range(len(self.lines)))
+        queued = set(pending)
+        while pending:
+            index = pending.pop()
+            queued.discard(index)
+            cells, total = self.lines[index]
+            low_sum = sum(low[cell] for cell in cells)
+            high_sum = sum(high[cell] for cell in cells)
+            changed = []
+            if low_sum > low[total] or high_sum < high[total]:
+                low[total], high[total] = max(low[total], low_sum), min(high[total], high_sum)
+                changed.append(total)
+            for cell in cells:
+                new_low = max(low[cell], low[total] - (high_sum - high[cell]))
+                new_high = min(high[cell], high[total] - (low_sum - low[cell]))
+                if new_low != low[cell] or new_high != high[cell]:
+                    low_sum += new_low - low[cell]
+                    high_sum += new_high - high[cell]
+                    low[cell], high[cell] = new_low, new_high
+                    changed.append(cell)
+            for key in changed:
+                for other in lines_of[key]:
+                    if other not in queued:
+                        queued.add(other)
+                        pending.append(other)
+        return {key: (low[key], high[key]) for key in self.values}
+
+    def pinned(self) -> list[Hashable]:
+        """Small figures the attacker can pin to one value (a hidden figure may be computed back: it is 5 or more,
+        and what it gives away about small ones is in the bounds already)."""
+        bounds = self.bounds()
+        return [key for key, state in self.states.items() if state == SMALL and bounds[key][0] >= bounds[key][1]]
+
+    def _hide_near(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
+        """Hide the smallest shown figure of 5 or more in a line of `key`; when its lines have none (all zero or
+        suppressed), in the lines of the suppressed figures they hold, and so on outwards."""
+        seen = {key}
+        frontier = [key]
+        while frontier:
+            for current in frontier:
+                hidden = self._hide_one_more(current, lines_of)
+                if hidden is not None:
+                    return hidden
+            next_frontier = []
+            for current in frontier:
+                for index in lines_of[current]:
+                    cells, total = self.lines[index]
+                    for other in (*cells, total):
+                        if other not in seen and self.state(other) != SHOWN:
+                            seen.add(other)
+                            next_frontier.append(other)
+            frontier = next_frontier
+        return None
+
+    def _hide_one_more(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
+        candidates = []
+        for index in lines_of[key]:
+            cells, total = self.lines[index]
+            for cell in cells:
+                if self.state(cell) == SHOWN and self.values[cell] >= 5:
+                    candidates.append((self.values[cell], 0, str(cell), cell))
+            if self.state(total) == SHOWN and self.values[total] >= 5:
+                candidates.append((self.values[total], 1, str(total), total))
+        if not candidates:
+            return None
+        # The smallest cell first (least information lost); a total only when no cell is left.
+        candidates.sort(key=lambda item: (item[1], item[0], item[2]))
+        self.states[candidates[0][3]] = HIDDEN
+        return candidates[0][3]
+
+
+def shown_text(value: int, state: str) -> str:
+    """How a figure reads on the page and in the CSV."""
+    if state == SMALL:
+        return "<5"
+    if state == HIDDEN:
+        return "x"
+    return str(value)

@@ -1,0 +1,143 @@
+"""An attacker tries to compute a suppressed figure back from everything /coach/bereik shows, and fails.
+
+The attacker knows every shown figure, every line (which figures add up to which: rows, columns, totals,
+the same total in several tables), that "<5" is 1 to 4 and that "x" is at least 5 (and, to be generous to
+the attacker, at most the largest figure of the page). By exhaustive search it lists every value a "<5" can
+take while all lines still add up; suppression must leave at least two."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from coach.reach import report
+from coach.reach.suppression import HIDDEN, SHOWN, SMALL, Suppression
+from coach.reach.weeks import week_of
+
+
+def possible_values(grid: Suppression, target) -> set[int]:
+    """Every value `target` can have, given what `grid` shows (exhaustive, with interval pruning)."""
+    ceiling = 10**6
+    domains = {}
+    for key in grid.values:
+        state = grid.state(key)
+        domains[key] = (grid.values[key],) * 2 if state == SHOWN else (1, 4) if state == SMALL else (5, max(5, ceiling))
+    involved = {key for cells, total in grid.lines for key in (*cells, total)}
+
+    def narrowed(bounds):
+        """Bounds narrowed by every line until nothing changes; None when a line cannot add up."""
+        bounds = dict(bounds)
+        changed = True
+        while changed:
+            changed = False
+            for cells, total in grid.lines:
+                low = sum(bounds[cell][0] for cell in cells)
+                high = sum(bounds[cell][1] for cell in cells)
+                total_low, total_high = max(bounds[total][0], low), min(bounds[total][1], high)
+                if total_low > total_high:
+                    return None
+                if (total_low, total_high) != bounds[total]:
+                    bounds[total] = (total_low, total_high)
+                    changed = True
+                for cell in cells:
+                    cell_low = max(bounds[cell][0], total_low - (high - bounds[cell][1]))
+                    cell_high = min(bounds[cell][1], total_high - (low - bounds[cell][0]))
+                    if cell_low > cell_high:
+                        return None
+                    if (cell_low, cell_high) != bounds[cell]:
+                        low += cell_low - bounds[cell][0]
+                        high += cell_high - bounds[cell][1]
+                        bounds[cell] = (cell_low, cell_high)
+                        changed = True
+        return bounds
+
+    def search(bounds) -> bool:
+        bounds = narrowed(bounds)
+        if bounds is None:
+            return False
+        open_keys = [key for key in involved if bounds[key][0] != bounds[key][1]]
+        if not open_keys:
+            return True
+        key = min(open_keys, key=lambda item: bounds[item][1] - bounds[item][0])
+        low, high = bounds[key]
+        return any(search({**bounds, key: (value, value)}) for value in range(low, high + 1))
+
+    return {value for value in range(1, 5) if search({**domains, target: (value, value)})}
+
+
+def attack(grid: Suppression) -> dict:
+    """The "<5" figures the attacker pins to a single value (should be none)."""
+    return {
+        key: values for key in grid.values if grid.state(key) == SMALL and len(values := possible_values(grid, key)) < 2
+    }
+
+
+def table_grid(rows: list[list[int]]) -> Suppression:
+    """A table with row totals, column totals and a grand total, all published."""
+    grid = Suppression()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            grid.add(("cell", r, c), value)
+        grid.add(("row", r), sum(row))
+        grid.line([("cell", r, c) for c in range(len(row))], ("row", r))
+    for c in range(len(rows[0])):
+        grid.add(("column", c), sum(row[c] for row in rows))
+        grid.line([("cell", r, c) for r in range(len(rows))], ("column", c))
+    grid.add(("all",), sum(map(sum, rows)))
+    grid.line([("row", r) for r in range(len(rows))], ("all",))
+    grid.line([("column", c) for c in range(len(rows[0]))], ("all",))
+    return grid
+
+
+def test_without_complementary_suppression_the_attacker_wins():
+    # 6 and "<5" in a row whose total is 8: the "<5" is 2. The attack finds that, so it can fail.
+    grid = table_grid([[6, 2], [9, 7]])
+    grid.states = {("cell", 0, 1): SMALL}
+    assert attack(grid) == {("cell", 0, 1): {2}}
+
+
+def test_the_suppressed_table_resists_the_attack():
+    grid = table_grid([[6, 2], [9, 7]])
+    grid.solve()
+    assert grid.state(("cell", 0, 1)) == SMALL
+    assert HIDDEN in grid.states.values()
+    assert attack(grid) == {}
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_random_tables_resist_the_attack(seed):
+    generator = random.Random(seed)
+    height, width = generator.randint(2, 4), generator.randint(2, 4)
+    rows = [[generator.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 20]) for _ in range(width)] for _ in range(height)]
+    grid = table_grid(rows)
+    grid.solve()
+    assert attack(grid) == {}, rows
+    # Only figures of 1 to 4 read "<5"; "x" only hides figures of 5 or more.
+    for key, value in grid.values.items():
+        assert (grid.state(key) == SMALL) == (1 <= value <= 4)
+        assert grid.state(key) != HIDDEN or value >= 5
+
+
+def test_the_whole_page_resists_the_attack(client, post_intake, intake_v3):
+    """Real intakes through the webhook; the attack runs over every figure and line of the page at once."""
+    now = datetime.now(UTC)
+    plan = [("bg", "rest")] * 9 + [("prs", "rest")] * 2 + [("ro", "whatsapp")] * 5 + [("sk", "telegram")]
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    for index, (language, channel) in enumerate(plan):
+        payload = intake_v3(
+            reference=f"ONT-{alphabet[index]}K3M9Q",
+            submitted_at=(now - timedelta(days=7 * (index % 2))).isoformat(),
+            language=language,
+            channel=channel,
+        )
+        if index % 3 == 0:
+            payload["answers"] = {**payload["answers"], "age_band": "50_plus", "neighbourhood": "rabot_blaisantvest"}
+        assert post_intake(payload).status_code == 201
+    end = week_of(now)
+    filters = report.Filters(start=end - timedelta(weeks=3), end=end)
+    with client.app.state.database.sessions() as db:
+        built = report.build(db, filters)
+    grid = built.grid
+    small = [key for key, state in grid.states.items() if state == SMALL]
+    assert len(small) >= 5  # the data has small figures to protect
+    assert attack(grid) == {}
