@@ -73,8 +73,8 @@ responses: bot/domain/responses.yml web_widget/english.js
 
 # Trains only when the configuration, domain or training data changed since the last model. The data is
 # validated by `rasa data validate` in conversation-tests, so training skips Rasa's second validation (about
-# 25 s). Rasa keeps each trained component in .rasa/cache: a change to the rules alone retrains
-# only the policies, not the NLU pipeline.
+# 25 s). Rasa keeps trained components in .rasa/cache, but a change to the rules alone still retrains DIET
+# (README, "Training time").
 bot/models/.trained: $(BOT_VENV)/.installed $(MODEL_INPUTS)
 	@mkdir -p bot/models var
 	@echo "Training the Rasa model..."
