@@ -210,6 +210,31 @@ class ReachCount(Base):
     )
 
 
+class ReachPending(Base):
+    """One intake's 1 in a week-count cell that holds fewer than `coach.reach.counting.K` intakes so far. It
+    waits here, tied to the intake (deleted with it by retention and erasure), until the cell reaches K; then
+    the cell's sum moves to reach_counts and these rows go. So reach_counts never holds a cell of 1 to K-1."""
+
+    __tablename__ = "reach_pending"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
+    week: Mapped[date] = mapped_column(Date)
+    team: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    measure: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(64))
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "intake_id", "week", "team", "language", "channel", "measure", "value", name="uq_reach_pending"
+        ),
+        Index("ix_reach_pending_cell", "measure", "week", "team", "language", "channel", "value"),
+    )
+
+
 class ConversationCount(Base):
     """The assistant's anonymous counters (POST /webhook/counters) per ISO week: conversations started,
     consented, stopped or expired at `question` ('' when none), handed off; by language and channel."""
