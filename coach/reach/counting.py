@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from coach.models import Intake
-from coach.reach.release import KEYS, add_intake_cells
+from coach.reach.release import add_intake_cells
 from coach.reach.weeks import week_of
 from coach.schemas import IntakeV2In
 
