@@ -191,7 +191,8 @@ class FailedAttempt(Base):
 class ReachCount(Base):
     """How many intakes of one ISO week (Monday `week`), team, language and channel had `value` for `measure`
     (coach/reach/counting.py). Counts only: no intake id, reference or time finer than the week, so the
-    counts survive retention and erasure and lead back to nobody. '' stands for "none" (no team)."""
+    counts survive retention and erasure and lead back to nobody. '' stands for "none" (no team). Only cells of
+    `coach.reach.release.K` (5) intakes or more; smaller ones wait in reach_pending."""
 
     __tablename__ = "reach_counts"
 
