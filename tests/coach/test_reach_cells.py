@@ -188,3 +188,32 @@ def test_workers_counting_one_cell_at_once_release_it_once_with_the_whole_sum(cl
             )
             == 1
         )
+
+
+def test_the_migration_drops_stored_cells_under_five(database_url):
+    """0007: cells of 1 to 4 stored before it name no intake to wait with, so they go; the others stay."""
+    from sqlalchemy import insert
+
+    from coach.db import build_engine, migrate
+
+    engine = build_engine(database_url)
+    try:
+        migrate(engine, "0006")
+        cell = {"week": datetime(2026, 11, 23).date(), "team": "west", "language": "bg", "channel": "web"}
+        with engine.begin() as connection:
+            connection.execute(
+                insert(ReachCount),
+                [
+                    {**cell, "measure": "funnel", "value": "sent", "n": 1},
+                    {**cell, "measure": "funnel", "value": "taken", "n": 4},
+                    {**cell, "measure": "received", "value": "complete", "n": 5},
+                    {**cell, "measure": "received", "value": "incomplete", "n": 12},
+                ],
+            )
+        migrate(engine)
+        with engine.connect() as connection:
+            left = {(row.value, row.n) for row in connection.execute(select(ReachCount.value, ReachCount.n))}
+            assert left == {("complete", 5), ("incomplete", 12)}
+            assert connection.execute(select(func.count()).select_from(ReachPending)).scalar() == 0
+    finally:
+        engine.dispose()
