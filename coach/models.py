@@ -191,7 +191,8 @@ class FailedAttempt(Base):
 class ReachCount(Base):
     """How many intakes of one ISO week (Monday `week`), team, language and channel had `value` for `measure`
     (coach/reach/counting.py). Counts only: no intake id, reference or time finer than the week, so the
-    counts survive retention and erasure and lead back to nobody. '' stands for "none" (no team)."""
+    counts survive retention and erasure and lead back to nobody. '' stands for "none" (no team). Only cells of
+    `coach.reach.release.K` (5) intakes or more; smaller ones wait in reach_pending."""
 
     __tablename__ = "reach_counts"
 
@@ -207,6 +208,31 @@ class ReachCount(Base):
     __table_args__ = (
         UniqueConstraint("week", "team", "language", "channel", "measure", "value", name="uq_reach_cell"),
         Index("ix_reach_counts_measure_week", "measure", "week"),
+    )
+
+
+class ReachPending(Base):
+    """One intake's 1 in a week-count cell that holds fewer than `coach.reach.counting.K` intakes so far. It
+    waits here, tied to the intake (deleted with it by retention and erasure), until the cell reaches K; then
+    the cell's sum moves to reach_counts and these rows go. So reach_counts never holds a cell of 1 to K-1."""
+
+    __tablename__ = "reach_pending"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
+    week: Mapped[date] = mapped_column(Date)
+    team: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    measure: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(64))
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "intake_id", "week", "team", "language", "channel", "measure", "value", name="uq_reach_pending"
+        ),
+        Index("ix_reach_pending_cell", "measure", "week", "team", "language", "channel", "value"),
     )
 
 

@@ -2,10 +2,10 @@
 
 Fills a database with the week counts of `--intakes` made-up intakes spread over `--weeks` weeks, computed by
 the same functions that count real intakes (coach/reach/counting.py `answer_cells`, `status_cells`) and
-stored with one bulk insert per 5,000 cells, plus the assistant's conversation counters for them. Then times
-GET /coach/bereik in-process (query, suppression, SVG and HTML) as an admin, for the default page (the last 26
-weeks), all weeks per week, all weeks per month, and with a team and a language chosen: the median of
-`--runs` runs each.
+stored with one bulk insert per 5,000 rows (cells under K intakes as pending rows, see `fill`), plus the
+assistant's conversation counters for them. Then times GET /coach/bereik in-process (query, suppression, SVG
+and HTML) as an admin, for the default page (the last 26 weeks), all weeks per week, all weeks per month, and
+with a team and a language chosen: the median of `--runs` runs each.
 
 Run: `.venv/bin/python tools/bereik_bench.py` (PostgreSQL of tools/postgres.sh when DATABASE_URL is set,
 else a temporary SQLite file). `make bench` runs it on PostgreSQL.
@@ -96,35 +96,70 @@ def week_counts(intakes: int, weeks: int, seed: int = 15, end: date | None = Non
 
 
 def fill(database_url: str, intakes: int, weeks: int, seed: int = 15) -> tuple[int, int]:
-    """Migrate `database_url` and add the week counts of `intakes` made-up intakes; returns the row counts."""
+    """Migrate `database_url` and add the week counts of `intakes` made-up intakes; returns the row counts.
+
+    As counting does (coach/reach/release.py), a cell of K intakes or more goes to reach_counts and a smaller one
+    to reach_pending, one row per intake: those rows belong to K - 1 placeholder intakes (closed, no payload),
+    enough for every small cell. Keeping every small cell of every week pending is the slow case: in service,
+    retention deletes the pending rows of old weeks with their intakes.
+    """
     from sqlalchemy import insert
 
     from coach.db import Database
-    from coach.models import ConversationCount, ReachCount
+    from coach.models import ConversationCount, Intake, ReachCount, ReachPending
+    from coach.reach.release import K
 
     reach, conversations = week_counts(intakes, weeks, seed)
     database = Database(database_url)
     database.migrate()
-    reach_rows = [
-        dict(zip(("week", "team", "language", "channel", "measure", "value", "n"), (*key, n), strict=True))
-        for key, n in reach.items()
-    ]
+    columns = ("week", "team", "language", "channel", "measure", "value")
+    reach_rows = [dict(zip(columns, key, strict=True)) | {"n": n} for key, n in reach.items() if n >= K]
     conversation_rows = [
         dict(zip(("week", "event", "question", "language", "channel", "n"), (*key, n), strict=True))
         for key, n in conversations.items()
     ]
     with database.sessions() as db:
-        for start in range(0, len(reach_rows), 5000):
-            db.execute(insert(ReachCount), reach_rows[start : start + 5000])
-        for start in range(0, len(conversation_rows), 5000):
-            db.execute(insert(ConversationCount), conversation_rows[start : start + 5000])
+        now = datetime.now(UTC)
+        placeholders = []
+        for index in range(K - 1):
+            placeholder = Intake(
+                reference=f"ONT-BENCH{index}",
+                webhook_id=f"bench-{index}",
+                schema_version=3,
+                language="nl",
+                channel="web",
+                complete=False,
+                status="closed",
+                needs_count=0,
+                submitted_at=now,
+                received_at=now,
+                updated_at=now,
+                closed_at=now,
+                payload_enc="",
+            )
+            db.add(placeholder)
+            placeholders.append(placeholder)
+        db.flush()
+        pending_rows = [
+            dict(zip(columns, key, strict=True)) | {"intake_id": placeholders[index].id, "n": 1}
+            for key, n in reach.items()
+            if n < K
+            for index in range(n)
+        ]
+        for rows, model in (
+            (reach_rows, ReachCount),
+            (pending_rows, ReachPending),
+            (conversation_rows, ConversationCount),
+        ):
+            for start in range(0, len(rows), 5000):
+                db.execute(insert(model), rows[start : start + 5000])
         db.commit()
     if database.engine.dialect.name == "postgresql":
         with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE reach_counts")
-            connection.exec_driver_sql("VACUUM ANALYZE conversation_counts")
+            for table in ("reach_counts", "reach_pending", "conversation_counts"):
+                connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
     database.dispose()
-    return len(reach_rows), len(conversation_rows)
+    return len(reach_rows) + len(pending_rows), len(conversation_rows)
 
 
 def bench_settings(database_url: str):
@@ -201,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         reach_rows, conversation_rows = fill(url, args.intakes, args.weeks)
         print(
             f"filled {url.split('://')[0]}: {args.intakes} intakes over {args.weeks} weeks -> {reach_rows} week "
-            f"cells and {conversation_rows} conversation cells in {time.perf_counter() - started:.0f} s"
+            f"and pending rows and {conversation_rows} conversation cells in {time.perf_counter() - started:.0f} s"
         )
         results = time_pages(url, args.runs)
     worst = max(results.values())

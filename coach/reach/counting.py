@@ -4,7 +4,8 @@ status first reaches it (taken, contact made, closed), with the time since it wa
 Every count lands in the week of the intake's `submitted_at` (the cohort: "of the intakes sent in these
 weeks, how many were taken, and how fast"). Nothing here names the intake; `Intake.stages_counted` (on the
 intake row, deleted with it) only remembers which stages were already added, so going back and forth between
-statuses never counts one twice.
+statuses never counts one twice. A cell is stored only once K intakes are in it; until then each intake's 1
+waits in reach_pending, deleted with the intake (coach/reach/release.py).
 """
 
 from datetime import datetime
@@ -12,12 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coach.models import Intake, ReachCount
-from coach.reach.upsert import add_counts
+from coach.models import Intake
+from coach.reach.release import add_intake_cells
 from coach.reach.weeks import week_of
 from coach.schemas import IntakeV2In
 
-KEYS = ("week", "team", "language", "channel", "measure", "value")
 CHANNELS = ("web", "whatsapp", "telegram", "reception")
 UNKNOWN = "unknown"
 # The target groups of the call for interest, in the order the page shows them.
@@ -118,7 +118,7 @@ def _row(row: Intake, measure: str, value: str) -> dict[str, Any]:
 
 def count_intake(db: Session, intake: IntakeV2In, row: Intake) -> None:
     """Add an arriving intake to the week counts (in the same transaction as the intake itself)."""
-    add_counts(db, ReachCount, KEYS, [_row(row, measure, value) for measure, value in intake_cells(intake, row.team)])
+    add_intake_cells(db, row.id, [_row(row, measure, value) for measure, value in intake_cells(intake, row.team)])
 
 
 def count_status(db: Session, row: Intake, new_status: str, now: datetime) -> None:
@@ -128,5 +128,5 @@ def count_status(db: Session, row: Intake, new_status: str, now: datetime) -> No
     cells, reached = status_cells(done, new_status, hours)
     if not reached:
         return
-    add_counts(db, ReachCount, KEYS, [_row(row, measure, value) for measure, value in cells])
+    add_intake_cells(db, row.id, [_row(row, measure, value) for measure, value in cells])
     row.stages_counted = " ".join(sorted(done | set(reached)))

@@ -12,10 +12,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from coach import labels, reference
 from coach.models import ConversationCount, ReachCount
+from coach.reach import release
 from coach.reach.counting import BUCKET_EDGES_HOURS, CHANNELS, TARGET_GROUPS, UNKNOWN
 from coach.reach.suppression import SHOWN, Suppression, shown_text
 from coach.reach.weeks import month_of, week_label
@@ -137,16 +138,17 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
     team_keys = list(teams) if filters.team is None else [filters.team]
     periods = _periods(filters)
     builder = _Builder()
+    cells = aliased(ReachCount, release.cells())  # reach_counts plus the pending rows (coach/reach/release.py)
 
     # --- Received intakes per period, by completeness, channel, language and team (one query) -------------
     received = db.execute(
         _where(
-            select(ReachCount.week, ReachCount.team, ReachCount.language, ReachCount.channel, ReachCount.value)
-            .add_columns(func.sum(ReachCount.n))
-            .where(ReachCount.measure == "received"),
-            ReachCount,
+            select(cells.week, cells.team, cells.language, cells.channel, cells.value)
+            .add_columns(func.sum(cells.n))
+            .where(cells.measure == "received"),
+            cells,
             filters,
-        ).group_by(ReachCount.week, ReachCount.team, ReachCount.language, ReachCount.channel, ReachCount.value)
+        ).group_by(cells.week, cells.team, cells.language, cells.channel, cells.value)
     ).all()
     breakdowns: dict[str, dict[tuple[str, str], int]] = {
         name: defaultdict(int) for name in ("received", "channel", "language", "team")
@@ -183,12 +185,12 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
     # --- Period totals of the answers: wijk, age band, income, referral, target groups -------------------
     answer_rows = db.execute(
         _where(
-            select(ReachCount.measure, ReachCount.value, func.sum(ReachCount.n)).where(
-                ReachCount.measure.in_(("wijk", *ANSWER_MEASURES, "target_group"))
+            select(cells.measure, cells.value, func.sum(cells.n)).where(
+                cells.measure.in_(("wijk", *ANSWER_MEASURES, "target_group"))
             ),
-            ReachCount,
+            cells,
             filters,
-        ).group_by(ReachCount.measure, ReachCount.value)
+        ).group_by(cells.measure, cells.value)
     ).all()
     answers: dict[str, dict[str, int]] = defaultdict(dict)
     for measure, value, n in answer_rows:
@@ -217,10 +219,10 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
     # --- Needs: each state over all intakes; reported per team and per target group ------------------------
     need_rows = db.execute(
         _where(
-            select(ReachCount.team, ReachCount.value, func.sum(ReachCount.n)).where(ReachCount.measure == "need"),
-            ReachCount,
+            select(cells.team, cells.value, func.sum(cells.n)).where(cells.measure == "need"),
+            cells,
             filters,
-        ).group_by(ReachCount.team, ReachCount.value)
+        ).group_by(cells.team, cells.value)
     ).all()
     needs_by_team: dict[tuple[str, str, str], int] = defaultdict(int)
     for team, value, n in need_rows:
@@ -235,10 +237,10 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
         builder.line([("need_team", need_id, team) for team in team_keys], ("need", need_id, "reported"))
     group_rows = db.execute(
         _where(
-            select(ReachCount.value, func.sum(ReachCount.n)).where(ReachCount.measure == "group_need"),
-            ReachCount,
+            select(cells.value, func.sum(cells.n)).where(cells.measure == "group_need"),
+            cells,
             filters,
-        ).group_by(ReachCount.value)
+        ).group_by(cells.value)
     ).all()
     group_needs = {value: int(n) for value, n in group_rows}
     for group in TARGET_GROUPS:
@@ -248,12 +250,12 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
     # --- The funnel per team and the duration histograms ----------------------------------------------------
     funnel_rows = db.execute(
         _where(
-            select(ReachCount.team, ReachCount.measure, ReachCount.value, func.sum(ReachCount.n)).where(
-                ReachCount.measure.in_(("funnel", "taken_after", "contact_after"))
+            select(cells.team, cells.measure, cells.value, func.sum(cells.n)).where(
+                cells.measure.in_(("funnel", "taken_after", "contact_after"))
             ),
-            ReachCount,
+            cells,
             filters,
-        ).group_by(ReachCount.team, ReachCount.measure, ReachCount.value)
+        ).group_by(cells.team, cells.measure, cells.value)
     ).all()
     funnel: dict[tuple[str, str, str], int] = defaultdict(int)
     for team, measure, value, n in funnel_rows:

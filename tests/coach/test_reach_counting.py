@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from coach import retention
-from coach.models import ConversationCount, Intake, ReachCount
+from coach.models import ConversationCount, Intake, ReachCount, ReachPending
 from coach.reach.counting import bucket_of, target_groups
 from coach.signing import sign
 from tests.coach.conftest import add_user, log_in, post_form
@@ -20,15 +20,25 @@ REFERENCE = "ONT-7K3M9Q"
 WEEK = date(2026, 11, 23)  # the Monday of the example intake's week (submitted 2026-11-27)
 
 
-def cells(client, measure: str | None = None) -> dict[tuple[str, ...], int]:
+def stored(client, model=ReachCount, measure: str | None = None) -> dict[tuple[str, ...], int]:
+    """The rows of `model` (reach_counts, or reach_pending summed per cell)."""
+    found: dict[tuple[str, ...], int] = {}
     with client.app.state.database.sessions() as db:
-        query = select(ReachCount)
+        query = select(model)
         if measure:
-            query = query.where(ReachCount.measure == measure)
-        return {
-            (str(row.week), row.team, row.language, row.channel, row.measure, row.value): row.n
-            for row in db.scalars(query)
-        }
+            query = query.where(model.measure == measure)
+        for row in db.scalars(query):
+            key = (str(row.week), row.team, row.language, row.channel, row.measure, row.value)
+            found[key] = found.get(key, 0) + row.n
+    return found
+
+
+def cells(client, measure: str | None = None) -> dict[tuple[str, ...], int]:
+    """The week counts as the page reads them: stored cells plus the pending ones."""
+    found = stored(client, ReachCount, measure)
+    for key, n in stored(client, ReachPending, measure).items():
+        found[key] = found.get(key, 0) + n
+    return found
 
 
 def funnel(client) -> dict[str, int]:
@@ -120,20 +130,36 @@ def everything_stored(client) -> str:
         )
 
 
+def post_five(post_intake, intake_v3, payload: dict) -> list[str]:
+    """`payload` and four more intakes with the same answers (other references), so that its cells reach K."""
+    assert post_intake(payload, webhook_id="msg_erase_me").status_code == 201
+    others = [f"ONT-{letter}K3M9Q" for letter in "ABCD"]
+    for reference in others:
+        # The same ISO week, another day and time than the one to erase.
+        submitted = "2026-11-24T08:30:00+00:00"
+        assert post_intake(intake_v3(reference=reference, submitted_at=submitted)).status_code == 201
+    return others
+
+
 def test_erasure_keeps_the_counts_and_leaves_nothing_to_find_the_intake_by(client, post_intake, intake_v3):
     payload = intake_v3()
-    assert post_intake(payload, webhook_id="msg_erase_me").status_code == 201
+    post_five(post_intake, intake_v3, payload)
     add_user(client, "beheer", "admin", None)
     log_in(client, "beheer")
     page = f"/coach/intakes/{REFERENCE}"
-    post_form(client, page, f"{page}/claim")
-    before = cells(client)
+    post_form(client, page, f"{page}/claim")  # funnel "taken": a cell of one, still waiting
+    before = stored(client)
+    assert before[(str(WEEK), "west", "bg", "web", "funnel", "sent")] == 5
+    taken = (str(WEEK), "west", "bg", "web", "funnel", "taken")
+    assert taken not in before and cells(client)[taken] == 1
     answer = post_form(client, page, f"{page}/erase", {"confirm": REFERENCE})
     assert answer.status_code == 303
-    assert cells(client) == before  # the counts survive the erasure
-    stored = everything_stored(client)
+    assert stored(client) == before  # the released counts survive the erasure, unchanged
+    assert stored(client, ReachPending) == {}  # and the erased intake's waiting 1 went with it
+    assert taken not in cells(client)
+    stored_text = everything_stored(client)
     with client.app.state.database.sessions() as db:
-        assert db.scalar(select(Intake.id)) is None
+        assert db.scalar(select(Intake.id).where(Intake.reference == REFERENCE)) is None
     for secret in (
         REFERENCE,
         "msg_erase_me",
@@ -143,19 +169,34 @@ def test_erasure_keeps_the_counts_and_leaves_nothing_to_find_the_intake_by(clien
         "10:15",  # the moment it was sent: only its week is kept
         "2026-11-27",
     ):
-        assert secret not in stored, secret
+        assert secret not in stored_text, secret
     # What is left are week cells: no column that could name or order single intakes.
     columns = {column["name"] for column in inspect(client.app.state.database.engine).get_columns("reach_counts")}
     assert columns == {"id", "week", "team", "language", "channel", "measure", "value", "n"}
 
 
-def test_retention_keeps_the_counts(client, post_intake, intake_v3, settings):
-    post_intake(intake_v3())
-    before = cells(client)
+def test_a_lone_intake_is_stored_nowhere_but_in_its_own_pending_rows(client, post_intake, intake_v3):
+    """One intake in a quiet week: the page counts it, reach_counts holds nothing, and erasing it leaves no trace."""
+    post_intake(intake_v3(), webhook_id="msg_erase_me")
+    assert stored(client) == {}
+    pending = stored(client, ReachPending)
+    assert pending[(str(WEEK), "west", "bg", "web", "funnel", "sent")] == 1 and set(pending.values()) == {1}
+    add_user(client, "beheer", "admin", None)
+    log_in(client, "beheer")
+    page = f"/coach/intakes/{REFERENCE}"
+    assert post_form(client, page, f"{page}/erase", {"confirm": REFERENCE}).status_code == 303
+    assert stored(client) == {} and stored(client, ReachPending) == {}
+
+
+def test_retention_keeps_the_released_counts(client, post_intake, intake_v3, settings):
+    post_five(post_intake, intake_v3, intake_v3())
+    before = stored(client)
+    assert before and min(before.values()) >= 5
     later = datetime.now(UTC) + timedelta(days=settings.retention_open_days + 1)
     with client.app.state.database.sessions() as db:
         gone = retention.purge_expired(db, client.app.state.cipher, settings, later)
-    assert gone == [REFERENCE]
+    assert sorted(gone) == sorted([REFERENCE, *(f"ONT-{letter}K3M9Q" for letter in "ABCD")])
+    assert stored(client) == before and stored(client, ReachPending) == {}
     assert cells(client) == before
 
 
