@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 SHOWN = "shown"
 SMALL = "small"  # 1 to 4, shown as "<5"
 HIDDEN = "hidden"  # 5 or more, hidden so that a small figure cannot be computed back
+# Last resort, any value (also 0 to 4), shown as "x" too: when a small figure is pinned and no figure of 5 or more
+# is left anywhere near it (four teams with 1 each under a total of 4 pin each to 1), a total is hidden instead.
+HIDDEN_ANY = "hidden_any"
 UNBOUNDED = 10**12
 MAX_ROUNDS = 10_000
 
@@ -63,7 +66,7 @@ class Suppression:
             for key in pinned:
                 if touched & set(lines_of[key]):
                     continue
-                hidden = self._hide_near(key, lines_of)
+                hidden = self._hide_near(key, lines_of) or self._hide_anything_near(key, lines_of)
                 if hidden is None:
                     raise RuntimeError(f"suppression found nothing left to hide around {key!r}")
                 touched |= set(lines_of[hidden])
@@ -76,7 +79,12 @@ class Suppression:
         high: dict[Hashable, int] = {}
         for key, value in self.values.items():
             state = self.state(key)
-            low[key], high[key] = (value, value) if state == SHOWN else (1, 4) if state == SMALL else (5, UNBOUNDED)
+            if state == SHOWN:
+                low[key], high[key] = value, value
+            elif state == SMALL:
+                low[key], high[key] = 1, 4
+            else:
+                low[key], high[key] = (5, UNBOUNDED) if state == HIDDEN else (0, UNBOUNDED)
         lines_of: dict[Hashable, list[int]] = defaultdict(list)
         for index, (cells, total) in enumerate(self.lines):
             for key in (*cells, total):
@@ -151,11 +159,22 @@ class Suppression:
         self.states[candidates[0][3]] = HIDDEN
         return candidates[0][3]
 
+    def _hide_anything_near(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
+        """The last resort (HIDDEN_ANY): the total of a line of `key`, else another figure of it, whatever its
+        value, so that the sums that pin `key` can no longer be read."""
+        for index in lines_of[key]:
+            cells, total = self.lines[index]
+            for other in (total, *cells):
+                if other != key and self.state(other) in (SHOWN, SMALL) and self.values[other] > 0:
+                    self.states[other] = HIDDEN_ANY
+                    return other
+        return None
+
 
 def shown_text(value: int, state: str) -> str:
     """How a figure reads on the page and in the CSV."""
     if state == SMALL:
         return "<5"
-    if state == HIDDEN:
+    if state in (HIDDEN, HIDDEN_ANY):
         return "x"
     return str(value)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coach.reach import report
-from coach.reach.suppression import HIDDEN, SHOWN, SMALL, Suppression
+from coach.reach.suppression import HIDDEN, HIDDEN_ANY, SHOWN, SMALL, Suppression
 from coach.reach.weeks import week_of
 
 
@@ -21,7 +21,10 @@ def possible_values(grid: Suppression, target) -> set[int]:
     domains = {}
     for key in grid.values:
         state = grid.state(key)
-        domains[key] = (grid.values[key],) * 2 if state == SHOWN else (1, 4) if state == SMALL else (5, max(5, ceiling))
+        if state == SHOWN:
+            domains[key] = (grid.values[key],) * 2
+        else:
+            domains[key] = (1, 4) if state == SMALL else (5, ceiling) if state == HIDDEN else (0, ceiling)
     involved = {key for cells, total in grid.lines for key in (*cells, total)}
 
     def narrowed(bounds):
@@ -140,4 +143,18 @@ def test_the_whole_page_resists_the_attack(client, post_intake, intake_v3):
     grid = built.grid
     small = [key for key, state in grid.states.items() if state == SMALL]
     assert len(small) >= 5  # the data has small figures to protect
+    assert attack(grid) == {}
+
+
+def test_small_figures_pinned_with_nothing_of_five_or_more_near_hide_a_total_of_any_value():
+    # Four teams with 1 each under a total of 4: each "<5" is pinned to 1, and no figure of 5 or more is near
+    # to hide. The total is hidden then (as "x", whatever its value) instead of the page failing.
+    grid = Suppression()
+    for team in range(4):
+        grid.add(("team", team), 1)
+    grid.add(("all",), 4)
+    grid.line([("team", team) for team in range(4)], ("all",))
+    states = grid.solve()
+    assert states[("all",)] == HIDDEN_ANY
+    assert all(states[("team", team)] == SMALL for team in range(4))
     assert attack(grid) == {}
