@@ -121,13 +121,13 @@ def test_a_sender_and_an_address_over_their_rate_get_429_but_words_of_crisis_sti
     """Over-long messages are answered by the channel in milliseconds, so they reach the rate quickly."""
     too_long = "x" * (MAX_MESSAGE_CHARS + 1)
     sender = web_sender()
-    statuses = [rest(live_stack, {"sender": sender, "message": too_long}).status_code for _ in range(25)]
+    answers = [rest(live_stack, {"sender": sender, "message": too_long}) for _ in range(25)]
+    statuses = [answer.status_code for answer in answers]
     assert statuses[: SENDER_RATE.messages] == [200] * SENDER_RATE.messages
-    assert 429 in statuses[SENDER_RATE.messages :]
-    refused = rest(live_stack, {"sender": sender, "message": too_long})
-    assert refused.status_code == 429 and refused.json()["text"] == "\n\n".join(
-        [pack("nl")["widget_busy"], pack("en")["widget_busy"]]
-    )
+    # The bucket refills evenly (2 a second): on a busy machine a later message may find a token again, so the
+    # refusal looked at is the first one, not the next message.
+    refused = next(answer for answer in answers[SENDER_RATE.messages :] if answer.status_code == 429)
+    assert refused.json()["text"] == "\n\n".join([pack("nl")["widget_busy"], pack("en")["widget_busy"]])
     new_senders = (
         rest(live_stack, {"sender": web_sender(), "message": too_long}) for _ in range(3 * ADDRESS_RATE.messages)
     )
