@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from coach import admin, retention
 from coach.crypto import DataCipher
 from coach.models import AuditEntry, Intake, PendingErasure, utcnow
+from coach.routers.templating import local_date
 from tests.coach.conftest import make_client, post_form, signed_post
 
 CONVERSATION = "c2f1a7e0-0000-4000-8000-000000000001"
@@ -122,7 +123,7 @@ def test_coaches_are_warned_30_days_before_an_open_intake_is_deleted(
     assert "wordt gewist op" not in rows["ONT-BBBBBB"]
     warned = coach_client.get("/coach/intakes/ONT-AAAAAA").text
     assert 'id="retention-warning"' in warned and "automatisch gewist" in warned
-    assert (utcnow() + timedelta(days=25)).strftime("%d-%m-%Y") in warned
+    assert local_date(utcnow() + timedelta(days=25)) in warned  # the day in Ghent (after 23:00 UTC, tomorrow's)
     assert 'id="retention-warning"' not in coach_client.get("/coach/intakes/ONT-BBBBBB").text
     post_form(coach_client, "/coach/intakes/ONT-AAAAAA", "/coach/intakes/ONT-AAAAAA/status", {"status": "closed"})
     assert 'id="retention-warning"' not in coach_client.get("/coach/intakes/ONT-AAAAAA").text
