@@ -160,14 +160,24 @@ class Suppression:
         return candidates[0][3]
 
     def _hide_anything_near(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
-        """The last resort (HIDDEN_ANY): the total of a line of `key`, else another figure of it, whatever its
-        value, so that the sums that pin `key` can no longer be read."""
-        for index in lines_of[key]:
-            cells, total = self.lines[index]
-            for other in (total, *cells):
-                if other != key and self.state(other) in (SHOWN, SMALL) and self.values[other] > 0:
-                    self.states[other] = HIDDEN_ANY
-                    return other
+        """The last resort (HIDDEN_ANY): the nearest figure through the lines of `key` (a total first), whatever
+        its value, so that the sums that pin `key` can no longer be read."""
+        seen = {key}
+        frontier = [key]
+        while frontier:
+            next_frontier = []
+            for current in frontier:
+                for index in lines_of[current]:
+                    cells, total = self.lines[index]
+                    for other in (total, *cells):
+                        if other in seen:
+                            continue
+                        seen.add(other)
+                        if self.state(other) in (SHOWN, SMALL) and self.values[other] > 0:
+                            self.states[other] = HIDDEN_ANY
+                            return other
+                        next_frontier.append(other)
+            frontier = next_frontier
         return None
 
 

@@ -19,9 +19,10 @@ import pytest
 from coach import auth
 from coach.db import Database
 from coach.signing import sign
+from tests.conftest import MODEL, free_port
 from tests.e2e.chat import Chat
 from tests.e2e.intake import IntakeScript
-from tools.stack import ensure_dotenv
+from tools.stack import Stack, ensure_dotenv
 
 pytestmark = pytest.mark.stack
 
@@ -61,7 +62,27 @@ def row_cells(page: str, table_id: str, label: str) -> list[str]:
     raise AssertionError(f"no row {label} in {table_id}")
 
 
-def test_hand_offs_and_counters_show_up_on_bereik(live_stack):
+@pytest.fixture(scope="module")
+def bereik_stack(tmp_path_factory):
+    """A stack of its own: the page's figures are this test's intakes alone, not those of every other test."""
+    if not MODEL.exists():
+        pytest.fail("No trained model: run `make train` (make test does this first).")
+    stack = Stack(
+        state_dir=tmp_path_factory.mktemp("bereik"),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        coach_port=free_port(),
+        model=MODEL,
+    )
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def test_hand_offs_and_counters_show_up_on_bereik(bereik_stack):
+    live_stack = bereik_stack
     client = bereik_client(live_stack)
     before = client.get("/coach/bereik").text
     assert row_cells(before, "per_wijk", "Zwijnaarde") == ["0"]
