@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from bot.nlu.needs.morphology import base_forms, inflects
 from bot.nlu.needs.terms import PROBLEM_WORDS, Pattern, Term, match, parse_term
 from bot.nlu.needs.tokens import Token
 from bot.nlu.needs.typos import TypoIndex
@@ -121,11 +122,36 @@ class Lexicon:
     def typo_matches(self, word: str) -> set[Pattern]:
         return self.typos.matches(word)
 
-    def excluded_spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+    @cached_property
+    def _form_index(self) -> tuple[dict[str, set[Pattern]], dict[str, set[Pattern]]]:
+        """The words of this lexicon's terms and excludes: exact words and stems (`word*`), by their text."""
+        exact: dict[str, set[Pattern]] = {}
+        prefixes: dict[str, set[Pattern]] = {}
+        for term in [*self.terms, *self.excludes]:
+            for item in term.patterns:
+                if isinstance(item, Pattern) and not item.infix:
+                    (prefixes if item.prefix else exact).setdefault(item.text, set()).add(item)
+        return exact, prefixes
+
+    def form_matches(self, word: str) -> set[Pattern]:
+        """The words of this lexicon that `word` is an inflected form of (see `morphology`)."""
+        if not inflects(self.code):
+            return set()
+        exact, prefixes = self._form_index
+        found: set[Pattern] = set()
+        for form in base_forms(word, self.code):
+            found.update(exact.get(form, ()))
+            for length in range(1, len(form) + 1):
+                found.update(prefixes.get(form[:length], ()))
+        return found
+
+    def excluded_spans(self, tokens: list[Token], forms: list[set[Pattern]] | None = None) -> list[tuple[int, int]]:
+        if forms is None:
+            forms = [self.form_matches(token.norm) for token in tokens]
         spans = []
         for start in range(len(tokens)):
             for term in self.excludes:
-                end = match(term.patterns, 0, tokens, start)
+                end = match(term.patterns, 0, tokens, start, forms)
                 if end is not None and not self.negated(tokens, start, end):
                     spans.append((start, end))
         return spans
@@ -160,12 +186,13 @@ class Lexicon:
 
     def find(self, tokens: list[Token]) -> list[Occurrence]:
         """Every occurrence of a term of this lexicon in `tokens`."""
-        aliases = [self.typo_matches(token.norm) for token in tokens]
+        forms = [self.form_matches(token.norm) for token in tokens]
+        aliases = [self.typo_matches(token.norm) | form for token, form in zip(tokens, forms, strict=True)]
         found = []
         for start in range(len(tokens)):
             for number in self._starting_at(tokens[start].norm, aliases[start]):
                 term = self.terms[number]
-                end = match(term.patterns, 0, tokens, start)
+                end = match(term.patterns, 0, tokens, start, forms)
                 typo = end is None
                 if typo:
                     end = match(term.patterns, 0, tokens, start, aliases)
