@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from bot.nlu.needs.morphology import base_forms, inflects
-from bot.nlu.needs.terms import PROBLEM_WORDS, Pattern, Term, match, parse_term
+from bot.nlu.needs.terms import CORRECTION_WORDS, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
 from bot.nlu.needs.tokens import Token
 from bot.nlu.needs.typos import TypoIndex
 from bot.normalise import fold
@@ -74,6 +74,20 @@ class Lexicon:
             for need, sources in (data.get("needs") or {}).items()
             for source in sources or []
         ]
+        for window in data.get("windows") or []:
+            _check_strings([window["need"], *window["cues"], *window["objects"]], "windows")
+            terms.extend(
+                window_terms(
+                    window["need"],
+                    window["cues"],
+                    window["objects"],
+                    before | after,
+                    bool(window.get("either_order", False)),
+                    negatable=window["need"] not in not_negated,
+                    weak=bool(window.get("weak", False)),
+                    stop=frozenset(fold(w) for w in data.get("clause_words") or []),
+                )
+            )
         return cls(
             code=data["code"],
             terms=terms,
@@ -202,6 +216,8 @@ class Lexicon:
                 if term.lack and end < len(tokens) and not tokens[end].break_before:
                     # "no housing problem" denies a problem; it is not "no housing".
                     negated = negated or tokens[end].norm.startswith(PROBLEM_WORDS)
+                    # "geen leefloon maar een uitkering" says which income, not that there is none.
+                    negated = negated or (term.window and tokens[end].norm in CORRECTION_WORDS)
                 found.append(Occurrence(term.need, start, end, negated, term.weak, typo))
         return found
 
