@@ -69,6 +69,12 @@ def test_a_lack_cue_stays_next_to_its_object():
         ("het leefloon is niet genoeg", "financial_need"),
         ("ik heb geen leefloon", "financial_need"),
         ("دری و پشتو گپ میزنم، هلندی کمی", "limited_dutch"),
+        # A partner and what they do to the person.
+        ("manzel na mna stale krici", "family_relationships"),
+        ("sotul meu tipa la mine", "family_relationships"),
+        ("мъжът ми вика на мен", "family_relationships"),
+        ("mijn vrouw scheldt mij uit", "family_relationships"),
+        ("شوهرم مرا لت میکند", "family_relationships"),
     ],
 )
 def test_a_cue_near_its_object_marks_the_need(text: str, need: str):
@@ -90,6 +96,11 @@ def test_a_cue_near_its_object_marks_the_need(text: str, need: str):
         ("ik heb geen leefloon maar een uitkering", "financial_need"),
         # "Language" alone is not Dutch: "my languages are few, add Pashto".
         ("زبان هایم کم است، پشتو را هم اضافه کنید", "limited_dutch"),
+        # Pills taken too many at once are a crisis, not an addiction; coffee every day is no drinking problem.
+        ("تابلیت زیاد خوردم که بمیرم", "addiction"),
+        ("i drink coffee every day", "addiction"),
+        # Someone outside the household (context.yml "others").
+        ("my neighbour drinks a lot of beer every day", "addiction"),
         # Heating is the home's, not the purse's.
         ("zimata e studeno vkushti, nqmame parno", "financial_need"),
     ],
