@@ -12,6 +12,8 @@ Terms that name a problem ("debts") are cancelled by a negation cue of the same 
 nemam"), never across punctuation or a clause word ("and", "but"). Terms that name a lack ("no house",
 "geen inkomen") carry their own negation and are written as phrases; one word may stand between their negation
 and their noun ("geen vast huis"), unless it is a "problem" word ("no problem with the house").
+A lexicon's `windows:` (`window_terms`) are terms made of each of its cues with each of its objects and a gap
+between them: "no" with "money", "too small" with "flat" ("the flat is far too small").
 """
 
 from __future__ import annotations
