@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from bot.nlu.needs.latin import latin_spellings
 from bot.nlu.needs.morphology import base_forms, inflects
 from bot.nlu.needs.terms import CORRECTION_WORDS, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
 from bot.nlu.needs.tokens import Token
@@ -23,6 +24,30 @@ def _check_strings(values: list[Any], where: str) -> None:
     for value in values:
         if not isinstance(value, str):
             raise ValueError(f"lexicon {where}: {value!r} is not a string (quote yes/no/on/off in YAML)")
+
+
+def _with_latin(sources: list[str]) -> list[str]:
+    out = list(sources)
+    known = {fold(source) for source in sources}
+    for source in sources:
+        for spelled in latin_spellings(fold(source)):
+            if spelled not in known:
+                known.add(spelled)
+                out.append(spelled)
+    return out
+
+
+def _with_latin_spellings(data: dict[str, Any]) -> dict[str, Any]:
+    """The Bulgarian lexicon with each Cyrillic term, exclude, window cue and object also in Latin letters
+    (`bot/nlu/needs/latin.py`)."""
+    data = dict(data)
+    data["needs"] = {need: _with_latin(sources or []) for need, sources in (data.get("needs") or {}).items()}
+    data["exclude"] = _with_latin(data.get("exclude") or [])
+    data["windows"] = [
+        {**window, "cues": _with_latin(window["cues"]), "objects": _with_latin(window["objects"])}
+        for window in data.get("windows") or []
+    ]
+    return data
 
 
 class Occurrence(NamedTuple):
@@ -68,6 +93,8 @@ class Lexicon:
         _check_strings(data.get("exclude") or [], "exclude")
         for need, sources in (data.get("needs") or {}).items():
             _check_strings(sources or [], need)
+        if data["code"] == "bg":
+            data = _with_latin_spellings(data)
         not_negated = set(data.get("not_negated") or [])
         terms = [
             parse_term(need, source, before | after, negatable=need not in not_negated)
