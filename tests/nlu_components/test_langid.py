@@ -151,6 +151,33 @@ def test_ambiguous_messages_abstain(text: str) -> None:
     assert detect(text).code is None
 
 
+# The assistant switches a running conversation only on a message of four words or more detected with confidence
+# >= 0.95 (bot/actions/intake_form.py): a lead of four pieces of evidence. A clear long message gets there; a
+# message that leads by one or two does not.
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("I would like to continue in English please, my Dutch is not good", "en"),
+        ("ik wil liever verder in het Nederlands want mijn Engels is niet goed", "nl"),
+        ("iskam da prodalja na bulgarski, ne razbiram holandski i nqmam rabota", "bg"),
+        ("prefer sa vorbim in romana, nu inteleg engleza", "ro"),
+        ("chcem pokracovat po slovensky, nerozumiem po anglicky", "sk"),
+        ("man dari gap mezanom, inglisi nemifahmom", "prs"),
+    ],
+)
+def test_a_long_clear_message_is_sure_enough_to_switch(text: str, code: str) -> None:
+    detection = detect(text)
+    assert detection.code == code
+    assert detection.confidence >= 0.95
+
+
+@pytest.mark.parametrize("text", ["tarsq rabota v Gent", "mam problem s bytom", "n-am bani de chirie"])
+def test_a_small_lead_is_not_sure_enough_to_switch(text: str) -> None:
+    detection = detect(text)
+    assert detection.code is not None
+    assert detection.confidence < 0.95
+
+
 @pytest.mark.parametrize(
     ("word", "code"),
     [
