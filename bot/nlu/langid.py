@@ -200,7 +200,8 @@ def latin_fasttext(text: str) -> dict[str, float]:
 
 
 def _latin_fasttext(text: str) -> dict[str, float]:
-    """fastText over the four Latin-script languages only (Czech counts as Slovak), renormalised."""
+    """fastText over the four Latin-script languages only (Czech counts as Slovak), renormalised: the check of one-
+    and two-word messages."""
     cleaned = " ".join(text.split())
     labels, probabilities = _model().predict(cleaned, k=50, threshold=0.0)
     scores = {code: 0.0 for code in _LATIN_LANGUAGES}
