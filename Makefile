@@ -19,7 +19,8 @@ MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test train eval-dev envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
-	bot-lock coach-lock audit audit-if-reachable clean chromium eval eval-needs-dev eval-needs-probe coach-tests admin screenshots bench \
+	bot-lock coach-lock audit audit-if-reachable clean chromium eval eval-needs-dev eval-needs-probe eval-langid-dev coach-tests \
+	admin screenshots bench \
 	cluster cluster-tests cluster-load nginx
 
 run: envs bot/models/.trained
@@ -160,6 +161,11 @@ eval-needs-dev: envs
 # failure from its misses (`ARGS=--misses`), never one message.
 eval-needs-probe: envs
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_short $(ARGS)
+
+# Language detection alone, on the development sets and the language probe (no model, a second): for working on
+# bot/nlu/langid.py. Add `ARGS=--misses` to see the wrong answers.
+eval-langid-dev: envs
+	$(BOT_PY) tools/evaluate_langid.py $(ARGS)
 
 # axe-core for the accessibility tests, from the npm registry (git-ignored node_modules).
 $(AXE):
