@@ -74,7 +74,7 @@ responses: bot/domain/responses.yml web_widget/english.js
 # Trains only when the configuration, domain or training data changed since the last model. The data is
 # validated by `rasa data validate` in conversation-tests, so training skips Rasa's second validation (about
 # 25 s). Rasa keeps trained components in .rasa/cache (per directory): a change to the rules or stories alone
-# retrains only the policies and takes about 30 s instead of 140 (README, "Training time").
+# retrains only the policies and takes 20-30 s instead of 120-140 (README, "Training time").
 bot/models/.trained: $(BOT_VENV)/.installed $(MODEL_INPUTS)
 	@mkdir -p bot/models var
 	@echo "Training the Rasa model..."
