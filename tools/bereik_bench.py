@@ -88,7 +88,6 @@ def week_counts(intakes: int, weeks: int, seed: int = 15, end: date | None = Non
             hours += generator.expovariate(1 / 48)
         conversations[(week, "started", "", language, channel)] += 2
         conversations[(week, "consented", "", language, channel)] += 1
-        conversations[(week, "handed_off", "", language, channel)] += 1
         if generator.random() < 0.6:
             event = generator.choice(["stopped", "expired"])
             conversations[(week, event, generator.choice(QUESTIONS), language, channel)] += 1
