@@ -3,8 +3,10 @@
 People type the same word in many ways: with or without capitals and diacritics ("Nemám", "nemam"), Dari with an
 Arabic or a Persian keyboard (ي or ی, ك or ک, ة/ە or ه), with Arabic-Indic or Persian digits, with or without the
 zero-width non-joiner ("نمی‌خواهم", "نمیخواهم") and with tatweel stretching a word ("خـــانه"). `fold` makes these
-equal; `words` also reduces the text to its words, for matching whole phrases. Standard library only, so that
-every part of the bot can import it.
+equal; `words` also reduces the text to its words, for matching whole phrases; `fold_in_place` folds one character
+for one character, for readers that cut the original text where they matched the folded one. Standard library
+only, so that every part of the bot, and the coach service's name search, can import it (the coach image copies
+this file alone).
 """
 
 from __future__ import annotations
@@ -34,6 +36,17 @@ _LETTERS = str.maketrans(
         "\u0640": None,
     }
 )
+# For `fold_in_place`: what `_LETTERS` removes becomes a space, so that every position stays where it was, and the
+# apostrophes people type become one.
+_IN_PLACE = str.maketrans(
+    {
+        **{chr(code): " " for code, replacement in _LETTERS.items() if replacement is None},
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+    }
+)
 _NOT_A_WORD_CHARACTER = re.compile(r"[^\w]|_")
 # Dari verb and adjective prefixes and the plural suffix are written joined, with a non-joiner or with a space:
 # "نمی خواهم", "نمی‌خواهم" and "نمیخواهم" are one word.
@@ -50,6 +63,18 @@ def fold(text: str, *, keep_diacritics: bool = False) -> str:
     else:
         text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     return text.translate(_LETTERS)
+
+
+def fold_in_place(text: str) -> str:
+    """`fold` one character for one character, so that a position in the result is the same position in `text`:
+    lower case where that is one character, each letter without its diacritics, letter variants and digits
+    unified, invisible joiners and tatweel as spaces, one apostrophe."""
+    folded = []
+    for char in text:
+        letter = unicodedata.normalize("NFD", char)[0]
+        lower = letter.lower()
+        folded.append(lower if len(lower) == 1 else letter)
+    return "".join(folded).translate(_IN_PLACE).translate(_LETTERS)
 
 
 def words(text: str, *, keep_diacritics: bool = False) -> str:

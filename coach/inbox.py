@@ -6,12 +6,12 @@ candidates left after the SQL filters are decrypted one by one and matched in me
 the normalised name tokens with a separate key) is the next step.
 """
 
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.normalise import fold
 from coach.crypto import DataCipher
 from coach.models import Intake, User
 
@@ -28,9 +28,9 @@ class InboxFilters:
 
 
 def normalise(text: str) -> str:
-    """Lower case without accents: "Ionuț" and "ionut" match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
+    """The assistant's own fold (bot/normalise.py), spaces collapsed: "Ionuț" and "ionut" match, and so do a Dari
+    name typed with an Arabic or a Persian keyboard, with or without the zero-width non-joiner."""
+    return " ".join(fold(text).split())
 
 
 def visible_to(user: User):  # noqa: ANN201  (an SQL expression)

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from bot.normalise import fold_in_place
+
 
 @dataclass(frozen=True)
 class NameReading:
@@ -124,26 +126,15 @@ _LETTER = r"(?:[^\W\d_]|[\u0300-\u036f\u064b-\u065f\u0670])"
 _WORD = re.compile(rf"{_LETTER}++(?:[-'’.\u200c]{_LETTER}++)*+\.?")
 _CLAUSE_END = ",.;:!?،؛؟"
 _SURROUNDING = "\"'“”„‘’«»()[]{}<>.,;:!?¡¿…-–—*،؛؟"
-_FOLDED = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " "}
-
-
-def _fold(text: str) -> str:
-    """Lower case without diacritics, one character for one character, so that positions match the text."""
-    folded = []
-    for char in text:
-        lower = char.lower()
-        char = lower if len(lower) == 1 else char
-        folded.append(_FOLDED.get(char) or unicodedata.normalize("NFD", char)[0])
-    return "".join(folded)
 
 
 def _folded_words(listed: str) -> frozenset[str]:
     """Split before folding: a Dari word joined by a zero-width non-joiner stays one word."""
-    return frozenset(_fold(word) for word in listed.split())
+    return frozenset(fold_in_place(word) for word in listed.split())
 
 
 def _phrases(listed: str) -> list[str]:
-    return [" ".join(_fold(phrase).split()) for phrase in listed.split("|") if phrase.strip()]
+    return [" ".join(fold_in_place(phrase).split()) for phrase in listed.split("|") if phrase.strip()]
 
 
 def _alternatives(phrases: list[str]) -> str:
@@ -277,7 +268,7 @@ def name_in(text: str) -> NameReading:
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if not text:
         return NameReading(None, sentence=False)
-    folded = _fold(text)
+    folded = fold_in_place(text)
     greeted = 0
     while greeting := _grammar().greeting_pattern.match(folded, greeted):
         greeted = greeting.end()
@@ -290,7 +281,7 @@ def name_in(text: str) -> NameReading:
     if (
         1 <= len(words) <= 4
         and all(_WORD.fullmatch(word) for word in words)
-        and not {_fold(word) for word in words} & _grammar().not_a_name
+        and not {fold_in_place(word) for word in words} & _grammar().not_a_name
     ):
         return NameReading(bare, sentence=greeted > 0)
     return NameReading(None, sentence=True)

@@ -7,42 +7,22 @@ people mix languages and the language detector abstains on short messages. The e
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import MessageComponent
 from bot.nlu.needs import EXCLUDED_NEED_IDS, LEXICON_DIR, LEXICON_LANGUAGES, NEED_IDS, Lexicon, extract, load_lexicons
 
 __all__ = ["EXCLUDED_NEED_IDS", "LEXICON_DIR", "LEXICON_LANGUAGES", "NEED_IDS", "Lexicon", "NeedExtractor", "extract"]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class NeedExtractor(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NeedExtractor:
-        return cls()
-
+class NeedExtractor(MessageComponent):
     def __init__(self) -> None:
         self.lexicons = load_lexicons()
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons)]
-            if found:
-                message.set(ENTITIES, list(message.get(ENTITIES, [])) + found, add_to_output=True)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    def process_message(self, message: Message) -> None:
+        found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons)]
+        if found:
+            message.set(ENTITIES, list(message.get(ENTITIES, [])) + found, add_to_output=True)

@@ -11,17 +11,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import MessageComponent
 from bot.normalise import words
 
 INTENT_NAME = "ask_status"
@@ -54,31 +50,14 @@ def status_request(text: str | None) -> dict[str, str] | None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class StatusRequest(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> StatusRequest:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            request = status_request(message.get(TEXT))
-            if request is None:
-                continue
-            message.set(INTENT, {"name": INTENT_NAME, "confidence": 1.0}, add_to_output=True)
-            ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != INTENT_NAME]
-            message.set(INTENT_RANKING_KEY, [{"name": INTENT_NAME, "confidence": 1.0}, *ranking], add_to_output=True)
-            entities = [entity for entity in message.get(ENTITIES) or [] if entity.get("entity") not in request]
-            entities += [
-                {"entity": name, "value": value, "extractor": "StatusRequest"} for name, value in request.items()
-            ]
-            message.set(ENTITIES, entities, add_to_output=True)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+class StatusRequest(MessageComponent):
+    def process_message(self, message: Message) -> None:
+        request = status_request(message.get(TEXT))
+        if request is None:
+            return
+        message.set(INTENT, {"name": INTENT_NAME, "confidence": 1.0}, add_to_output=True)
+        ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != INTENT_NAME]
+        message.set(INTENT_RANKING_KEY, [{"name": INTENT_NAME, "confidence": 1.0}, *ranking], add_to_output=True)
+        entities = [entity for entity in message.get(ENTITIES) or [] if entity.get("entity") not in request]
+        entities += [{"entity": name, "value": value, "extractor": "StatusRequest"} for name, value in request.items()]
+        message.set(ENTITIES, entities, add_to_output=True)

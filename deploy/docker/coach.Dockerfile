@@ -26,6 +26,8 @@ WORKDIR /app
 COPY deploy/docker/entrypoint.py /usr/local/bin/onthaal-entrypoint
 COPY alembic.ini alembic.ini
 COPY coach coach
+# The name search folds names as the assistant folds what people type: its normaliser, standard library only.
+COPY bot/__init__.py bot/normalise.py bot/
 COPY config config
 COPY languages languages
 COPY web_widget web_widget

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.normalise import fold, words
+from bot.normalise import fold, fold_in_place, words
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,27 @@ def test_fold_can_keep_diacritics() -> None:
 )
 def test_words(typed: str, expected: str) -> None:
     assert words(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Ionuț Popescu", "ionut popescu"),
+        ("Меня", "меня"),
+        ("مشكلي", "مشکلی"),
+        ("نمی\u200cتوانم", "نمی توانم"),  # the non-joiner keeps its place as a space
+        ("خـانه", "خ انه"),
+        ("I’m O`Neil", "i'm o'neil"),
+        ("İstanbul", "istanbul"),  # lower() of İ is two characters: the letter keeps its place
+        ("۰۴۷۰", "0470"),
+    ],
+)
+def test_fold_in_place_folds_one_character_for_one(typed: str, expected: str) -> None:
+    folded = fold_in_place(typed)
+    assert folded == expected
+    assert len(folded) == len(typed)
+
+
+def test_fold_in_place_agrees_with_fold_on_words_without_joiners() -> None:
+    for text in ["Nemám DLHY", "Nu mai vreau să trăiesc", "Не искам", "مشكلي", "أحمد", "پائین", "۱۲۳"]:
+        assert fold_in_place(text) == fold(text)

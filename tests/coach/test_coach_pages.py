@@ -121,6 +121,16 @@ def test_search_by_name_ignores_case_and_accents(intake_payload, coach_client, p
     assert references_on(coach_client.get("/coach?team=alle&q=MILENA").text) == ["ONT-BBBBBB"]
 
 
+def test_search_finds_a_dari_name_typed_on_another_keyboard(intake_payload, coach_client, post_intake):
+    # Saved as typed on a Persian keyboard (ی, ک); a coach searches with an Arabic one (ي, ك) and a stray space.
+    answers = {**intake_payload()["answers"], "name": "علی کریمی"}
+    assert post_intake(intake_payload(reference="ONT-CCCCCC", answers=answers)).status_code == 201
+    assert post_intake(intake_payload(reference="ONT-DDDDDD")).status_code == 201
+
+    assert references_on(coach_client.get("/coach", params={"team": "alle", "q": "علي  كريمي"}).text) == ["ONT-CCCCCC"]
+    assert references_on(coach_client.get("/coach", params={"team": "alle", "q": "كريم"}).text) == ["ONT-CCCCCC"]
+
+
 def test_detail_shows_flags_answers_own_words_checklist_support_and_team(intake_v2, coach_client, post_intake):
     payload = intake_v2(flags=["no_place_to_sleep"])
     assert post_intake(payload).status_code == 201

@@ -4,6 +4,7 @@ the secrets the generator makes)."""
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import re
 import shutil
@@ -214,3 +215,50 @@ def test_the_build_context_leaves_out_secrets_state_environments_and_tests_but_n
                     assert not ignored_by(source, ignored), f"{service}: .dockerignore leaves {source} out"
     git_ignored = (ROOT / ".gitignore").read_text().split()
     assert "deploy/secrets/" in git_ignored and "deploy/k8s/overlays/*/secrets.env" in git_ignored
+
+
+def copied_sources(service: str) -> list[str]:
+    """What an image copies from the repository into /app (not its lock or entrypoint script)."""
+    sources = []
+    for keyword, arguments in dockerfile_instructions(service):
+        if keyword == "COPY" and "--from" not in arguments:
+            *from_repo, target = arguments.split()
+            if not target.startswith("/"):
+                sources += from_repo
+    return sources
+
+
+def repository_imports(path: Path) -> set[Path]:
+    """The repository's own modules that a Python file imports (absolute imports of its top-level packages)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            for candidate in (ROOT / f"{name.replace('.', '/')}.py", ROOT / name.replace(".", "/") / "__init__.py"):
+                if candidate.is_file() and (ROOT / name.split(".")[0]).is_dir():
+                    found.add(candidate)
+    return found
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_images_copy_every_module_their_code_imports(service: str) -> None:
+    sources = copied_sources(service)
+
+    def copied(path: Path) -> bool:
+        relative = path.relative_to(ROOT).as_posix()
+        return any(relative == source or relative.startswith(source.rstrip("/") + "/") for source in sources)
+
+    to_read = [path for source in sources for path in ([ROOT / source] if source.endswith(".py") else [])]
+    to_read += [path for source in sources if (ROOT / source).is_dir() for path in (ROOT / source).rglob("*.py")]
+    seen: set[Path] = set()
+    while to_read:
+        path = to_read.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for imported in repository_imports(path):
+            assert copied(imported), f"{service}: {path.relative_to(ROOT)} imports {imported.relative_to(ROOT)}"
+            to_read.append(imported)
+    assert len(seen) > 5  # the image's own code was read

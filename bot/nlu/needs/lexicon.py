@@ -9,7 +9,9 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from bot.nlu.needs.terms import PROBLEM_WORDS, Pattern, Term, match, parse_term
+from bot.nlu.needs.latin import latin_spellings
+from bot.nlu.needs.morphology import base_forms, inflects
+from bot.nlu.needs.terms import CORRECTION_WORDS, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
 from bot.nlu.needs.tokens import Token
 from bot.nlu.needs.typos import TypoIndex
 from bot.normalise import fold
@@ -22,6 +24,30 @@ def _check_strings(values: list[Any], where: str) -> None:
     for value in values:
         if not isinstance(value, str):
             raise ValueError(f"lexicon {where}: {value!r} is not a string (quote yes/no/on/off in YAML)")
+
+
+def _with_latin(sources: list[str]) -> list[str]:
+    out = list(sources)
+    known = {fold(source) for source in sources}
+    for source in sources:
+        for spelled in latin_spellings(fold(source)):
+            if spelled not in known:
+                known.add(spelled)
+                out.append(spelled)
+    return out
+
+
+def _with_latin_spellings(data: dict[str, Any]) -> dict[str, Any]:
+    """The Bulgarian lexicon with each Cyrillic term, exclude, window cue and object also in Latin letters
+    (`bot/nlu/needs/latin.py`)."""
+    data = dict(data)
+    data["needs"] = {need: _with_latin(sources or []) for need, sources in (data.get("needs") or {}).items()}
+    data["exclude"] = _with_latin(data.get("exclude") or [])
+    data["windows"] = [
+        {**window, "cues": _with_latin(window["cues"]), "objects": _with_latin(window["objects"])}
+        for window in data.get("windows") or []
+    ]
+    return data
 
 
 class Occurrence(NamedTuple):
@@ -67,12 +93,28 @@ class Lexicon:
         _check_strings(data.get("exclude") or [], "exclude")
         for need, sources in (data.get("needs") or {}).items():
             _check_strings(sources or [], need)
+        if data["code"] == "bg":
+            data = _with_latin_spellings(data)
         not_negated = set(data.get("not_negated") or [])
         terms = [
             parse_term(need, source, before | after, negatable=need not in not_negated)
             for need, sources in (data.get("needs") or {}).items()
             for source in sources or []
         ]
+        for window in data.get("windows") or []:
+            _check_strings([window["need"], *window["cues"], *window["objects"]], "windows")
+            terms.extend(
+                window_terms(
+                    window["need"],
+                    window["cues"],
+                    window["objects"],
+                    before | after,
+                    bool(window.get("either_order", False)),
+                    negatable=window["need"] not in not_negated,
+                    weak=bool(window.get("weak", False)),
+                    stop=frozenset(fold(w) for w in data.get("clause_words") or []),
+                )
+            )
         return cls(
             code=data["code"],
             terms=terms,
@@ -121,11 +163,36 @@ class Lexicon:
     def typo_matches(self, word: str) -> set[Pattern]:
         return self.typos.matches(word)
 
-    def excluded_spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+    @cached_property
+    def _form_index(self) -> tuple[dict[str, set[Pattern]], dict[str, set[Pattern]]]:
+        """The words of this lexicon's terms and excludes: exact words and stems (`word*`), by their text."""
+        exact: dict[str, set[Pattern]] = {}
+        prefixes: dict[str, set[Pattern]] = {}
+        for term in [*self.terms, *self.excludes]:
+            for item in term.patterns:
+                if isinstance(item, Pattern) and not item.infix:
+                    (prefixes if item.prefix else exact).setdefault(item.text, set()).add(item)
+        return exact, prefixes
+
+    def form_matches(self, word: str) -> set[Pattern]:
+        """The words of this lexicon that `word` is an inflected form of (see `morphology`)."""
+        if not inflects(self.code):
+            return set()
+        exact, prefixes = self._form_index
+        found: set[Pattern] = set()
+        for form in base_forms(word, self.code):
+            found.update(exact.get(form, ()))
+            for length in range(1, len(form) + 1):
+                found.update(prefixes.get(form[:length], ()))
+        return found
+
+    def excluded_spans(self, tokens: list[Token], forms: list[set[Pattern]] | None = None) -> list[tuple[int, int]]:
+        if forms is None:
+            forms = [self.form_matches(token.norm) for token in tokens]
         spans = []
         for start in range(len(tokens)):
             for term in self.excludes:
-                end = match(term.patterns, 0, tokens, start)
+                end = match(term.patterns, 0, tokens, start, forms)
                 if end is not None and not self.negated(tokens, start, end):
                     spans.append((start, end))
         return spans
@@ -160,12 +227,13 @@ class Lexicon:
 
     def find(self, tokens: list[Token]) -> list[Occurrence]:
         """Every occurrence of a term of this lexicon in `tokens`."""
-        aliases = [self.typo_matches(token.norm) for token in tokens]
+        forms = [self.form_matches(token.norm) for token in tokens]
+        aliases = [self.typo_matches(token.norm) | form for token, form in zip(tokens, forms, strict=True)]
         found = []
         for start in range(len(tokens)):
             for number in self._starting_at(tokens[start].norm, aliases[start]):
                 term = self.terms[number]
-                end = match(term.patterns, 0, tokens, start)
+                end = match(term.patterns, 0, tokens, start, forms)
                 typo = end is None
                 if typo:
                     end = match(term.patterns, 0, tokens, start, aliases)
@@ -175,6 +243,8 @@ class Lexicon:
                 if term.lack and end < len(tokens) and not tokens[end].break_before:
                     # "no housing problem" denies a problem; it is not "no housing".
                     negated = negated or tokens[end].norm.startswith(PROBLEM_WORDS)
+                    # "geen leefloon maar een uitkering" says which income, not that there is none.
+                    negated = negated or (term.window and tokens[end].norm in CORRECTION_WORDS)
                 found.append(Occurrence(term.need, start, end, negated, term.weak, typo))
         return found
 

@@ -12,6 +12,8 @@ Terms that name a problem ("debts") are cancelled by a negation cue of the same 
 nemam"), never across punctuation or a clause word ("and", "but"). Terms that name a lack ("no house",
 "geen inkomen") carry their own negation and are written as phrases; one word may stand between their negation
 and their noun ("geen vast huis"), unless it is a "problem" word ("no problem with the house").
+A lexicon's `windows:` (`window_terms`) are terms made of each of its cues with each of its objects and a gap
+between them: "no" with "money", "too small" with "flat" ("the flat is far too small").
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ MAX_GAP = 2
 # A lack phrase followed by one of these denies a problem instead: "no housing problem", "geen geldproblemen" is
 # matched by the lexicon's own compounds.
 PROBLEM_WORDS = ("probl", "проблем", "مشکل", "moshkel", "mushkil", "issue", "trouble")
+# "No X but Y" corrects what X is ("geen leefloon maar een uitkering", "nu X ci Y"): no lack of X. After a window's
+# lack phrase, these words (without punctuation before them) make it such a correction.
+CORRECTION_WORDS = frozenset({"but", "maar", "ale", "dar", "ci", "но", "ama", "اما", "ولی", "بلکه", "balke", "lekin"})
 PROBLEM_PREFIXES = ("probl", "проблем", "مشکل", "moshkel", "mushkil", "enkel", "any", "ziadn", "nici", "никакв", "هیچ")
 
 
@@ -53,9 +58,11 @@ class Gap:
 
     size: int = MAX_GAP
     lack: bool = False
+    # Words a window's gap may not pass over (its language's negation words: "my dutch is not bad").
+    stop: frozenset[str] = frozenset()
 
     def allows(self, token: str) -> bool:
-        return not (self.lack and token.startswith(PROBLEM_PREFIXES))
+        return not (self.lack and token.startswith(PROBLEM_PREFIXES)) and token not in self.stop
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class Term:
     weak: bool = False
     # Lack phrases ("no house") carry their own negation word.
     lack: bool = False
+    # Made by a lexicon window (`window_terms`).
+    window: bool = False
 
 
 def parse_term(need: str, source: str, negation_words: frozenset[str], negatable: bool = True) -> Term:
@@ -111,6 +120,50 @@ def parse_term(need: str, source: str, negation_words: frozenset[str], negatable
                 loose.append(Gap(1, lack=True))
         patterns = loose
     return Term(need, source, tuple(patterns), negatable=negatable and not own_negation, weak=weak, lack=own_negation)
+
+
+# How many words may stand between a window's cue and its object: "flat [is full of] mould"; after a lack cue only
+# one, as in a lack phrase ("no [real] income", not "no food left in the house").
+WINDOW_GAP = 3
+LACK_WINDOW_GAP = 1
+
+
+def window_terms(
+    need: str,
+    cues: list[str],
+    objects: list[str],
+    negation_words: frozenset[str],
+    either_order: bool,
+    negatable: bool = True,
+    weak: bool = False,
+    stop: frozenset[str] = frozenset(),
+) -> list[Term]:
+    """A lexicon window: each cue ("no", "lost", "too small", "ندارم") with each object ("money", "house", "پول")
+    within `WINDOW_GAP` words (`LACK_WINDOW_GAP` after a lack cue), in the cue-object order (and the other one with
+    `either_order`), within a clause. The object decides the need. A cue with a negation word makes a lack phrase
+    ("no money"), which is not negated again but is no need when a "problem" word follows or stands in between ("no
+    money problems"); the gap never passes over a negation, "problem" or clause word (`stop`: "my dutch is not bad",
+    "no problem with money")."""
+    terms = []
+    for cue in cues:
+        cue_term = parse_term(need, cue, negation_words)
+        gap = Gap(LACK_WINDOW_GAP if cue_term.lack else WINDOW_GAP, lack=True, stop=negation_words | stop)
+        for obj in objects:
+            obj_term = parse_term(need, obj, negation_words)
+            orders = [(cue_term, obj_term), (obj_term, cue_term)] if either_order else [(cue_term, obj_term)]
+            for first, second in orders:
+                terms.append(
+                    Term(
+                        need,
+                        f"{first.source} ... {second.source}",
+                        (*first.patterns, gap, *second.patterns),
+                        negatable=negatable and cue_term.negatable and obj_term.negatable,
+                        weak=weak,
+                        lack=cue_term.lack,
+                        window=True,
+                    )
+                )
+    return terms
 
 
 def match(
