@@ -457,10 +457,13 @@ class EncryptedTrackerStore(TrackerStore):
         new_events: list[dict] | None,
         before: tuple[str, int] | None = None,
     ) -> Turn | None:
-        """The counters' side record of the turn (bot/counters/progress.py), in the save's transaction."""
+        """The counters' side record of the turn (bot/counters/progress.py), in the save's transaction, under a
+        SAVEPOINT: on PostgreSQL a failed statement aborts the whole transaction, so without it a counting error
+        would cost the conversation its turn; rolled back to the savepoint, the turn is saved uncounted."""
         try:
-            return self._progress.after_turn(connection, row_ids, tracker, new_events, self._clock(), before)
-        except Exception as error:  # noqa: BLE001 - counting must not cost a conversation its turn (SQLite)
+            with connection.begin_nested():
+                return self._progress.after_turn(connection, row_ids, tracker, new_events, self._clock(), before)
+        except Exception as error:  # noqa: BLE001 - counting must not cost a conversation its turn
             logger.warning("conversation store: counters not recorded (%s)", type(error).__name__)
             self._progress.forget(row_ids)
             return None

@@ -88,10 +88,10 @@ def week_counts(intakes: int, weeks: int, seed: int = 15, end: date | None = Non
             hours += generator.expovariate(1 / 48)
         conversations[(week, "started", "", language, channel)] += 2
         conversations[(week, "consented", "", language, channel)] += 1
-        conversations[(week, "handed_off", "", language, channel)] += 1
-        if generator.random() < 0.6:
+        if generator.random() < 0.6:  # and a conversation that stopped at a question, after consent
             event = generator.choice(["stopped", "expired"])
             conversations[(week, event, generator.choice(QUESTIONS), language, channel)] += 1
+            conversations[(week, "consented", "", language, channel)] += 1
     return reach, conversations
 
 
@@ -102,6 +102,12 @@ def fill(database_url: str, intakes: int, weeks: int, seed: int = 15) -> tuple[i
     to reach_pending, one row per intake: those rows belong to K - 1 placeholder intakes (closed, no payload),
     enough for every small cell. Keeping every small cell of every week pending is the slow case: in service,
     retention deletes the pending rows of old weeks with their intakes.
+
+    Why placeholders and not made-up intakes: /coach/bereik never reads an intake row, only the week counts, so
+    what the pending rows hang on changes nothing the bench times or the screenshots show; an intake per small
+    cell would be thousands of encrypted payloads to write for nothing. They are ONT-BENCH0..3, closed, with no
+    payload: nobody opens them (the screenshots show /coach/bereik only), and the bench and screenshot databases
+    are thrown away after the run.
     """
     from sqlalchemy import insert
 

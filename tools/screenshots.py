@@ -4,7 +4,8 @@ Run: `make screenshots` (`.venv/bin/python tools/screenshots.py`). Writes `scree
 360 x 740 phone: the language was chosen by clicking, the consent question shows), `screenshots/widget-start.png`
 (the multilingual language choice), `screenshots/widget-prs-large.png` (Dari, larger text) and
 `screenshots/reception-bg.png` (the desk: Bulgarian with the Dutch lines), `screenshots/bereik-*.png` (the
-/coach/bereik page over made-up week counts: whole, some sections, and on a phone), and
+/coach/bereik page over made-up week counts: its top and its reach, needs, funnel and stops views, on a desk
+screen and on a phone), and
 `screenshots/widget-nl-question.png` and `widget-prs-question.png` (after consent: a question with its progress
 label, pictograms and the help row). The widget is served by the local server of tools/widget_bench.py, which
 answers with the generated domain responses (no model needed).
@@ -86,31 +87,37 @@ def take(out: Path) -> list[Path]:
     return written
 
 
+# The views of /coach/bereik that get a screenshot, on a desk screen and on a phone: name -> section (table id).
+BEREIK_VIEWS = {
+    "reach": "per_received",
+    "needs": "needs",
+    "funnel": "funnel",
+    "stops": "stops_per_language",
+}
+BEREIK_SCREENS = {"desk": ({"width": 1280, "height": 900}, 1), "phone": (PHONE, 1)}  # scale 1: small files
+
+
 def take_bereik(browser, out: Path) -> list[Path]:  # noqa: ANN001  (a Playwright browser)
-    """/coach/bereik over 2,500 made-up intakes of 26 weeks: the whole page on a desk screen, one section with a
-    chart and its table, and the top on a phone."""
+    """/coach/bereik over 2,500 made-up intakes of 26 weeks: the top of the page (filters) and each view of
+    BEREIK_VIEWS, its chart and its table, on a desk screen and on a phone (`bereik-<view>-<screen>.png`)."""
     import tempfile
 
     from tools.bereik_bench import DemoServer
 
     written = []
     with tempfile.TemporaryDirectory() as folder, DemoServer(Path(folder)) as demo:
-        for name, viewport, full in (
-            ("bereik-desk", {"width": 1280, "height": 900}, True),
-            ("bereik-phone", PHONE, False),
-        ):
-            context = browser.new_context(viewport=viewport, device_scale_factor=1 if full else 2, locale="nl-BE")
+        for screen, (viewport, scale) in BEREIK_SCREENS.items():
+            context = browser.new_context(viewport=viewport, device_scale_factor=scale, locale="nl-BE")
             page = context.new_page()
             demo.log_in(page)
             page.goto(f"{demo.url}/coach/bereik")
-            path = out / f"{name}.png"
-            page.screenshot(path=str(path), full_page=full)
+            path = out / f"bereik-top-{screen}.png"
+            page.screenshot(path=str(path))
             written.append(path)
-            if full:
-                for section in ("per_wijk", "needs", "funnel_per_team", "stops_per_language"):
-                    path = out / f"bereik-{section}.png"
-                    page.locator(f"section[aria-labelledby={section}]").screenshot(path=str(path))
-                    written.append(path)
+            for view, section in BEREIK_VIEWS.items():
+                path = out / f"bereik-{view}-{screen}.png"
+                page.locator(f"section[aria-labelledby={section}]").screenshot(path=str(path))
+                written.append(path)
             context.close()
     return written
 

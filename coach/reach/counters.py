@@ -1,6 +1,11 @@
 """The assistant's anonymous conversation counters (`POST /webhook/counters`, docs/architecture.md): per day,
 event, question, language and channel a number, added to per-ISO-week cells. Nothing else is accepted: no
-conversation id, no answer, no time finer than the day; and the day itself is kept only as its week."""
+conversation id, no answer, no time finer than the day; and the day itself is kept only as its week.
+
+`handed_off` is accepted (an assistant of before 0008 still sends it) but never stored: a handed-off conversation
+is an intake, and a cell of 1 to 4 of them (week, language, channel) would outlive the erasure of that intake. The
+page takes "intake sent" from the intakes' own week counts, which keep no cell under K (coach/reach/release.py).
+The other events are conversations that never became an intake (or not yet)."""
 
 from datetime import date, timedelta
 from typing import Annotated, Literal
@@ -14,7 +19,7 @@ from coach.reach.upsert import add_counts
 from coach.reach.weeks import week_of_day
 from coach.schemas import LanguageCode
 
-EVENTS = ("started", "consented", "stopped", "expired", "handed_off")
+STORED_EVENTS = ("started", "consented", "stopped", "expired")
 Event = Literal["started", "consented", "stopped", "expired", "handed_off"]
 Channel = Literal["web", "whatsapp", "telegram", "reception"]
 KEYS = ("week", "event", "question", "language", "channel")
@@ -65,6 +70,7 @@ def store(db: Session, webhook_id: str, counters: CountersIn) -> bool:
             "n": count.n,
         }
         for count in counters.counts
+        if count.event in STORED_EVENTS
     ]
     db.flush()  # the batch id first: a concurrent resend fails here, before anything is added
     add_counts(db, ConversationCount, KEYS, rows)

@@ -6,7 +6,7 @@ holding the middle intake is shown ("1 tot 2 dagen"); no per-intake duration exi
 """
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -25,6 +25,7 @@ from coach.schemas import LANGUAGE_CODES, NEED_IDS
 NEED_STATES = ("reported", "skipped", "to_assess", "not_reported")
 STAGES_AFTER_SENT = ("taken", "contacted", "closed")
 ANSWER_MEASURES = ("age_band", "income", "referral")
+STOPS_HINT = "Gesprekken die eindigden zonder doorgeven: gestopt, of verlopen na de bewaartijd."
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,20 @@ class _Builder:
     def figure(self, key: Hashable) -> Figure:
         return Figure(self.grid.values[key], self.grid.state(key))
 
+    def total_of(self, cells: list[Hashable], total: Hashable, own_total: Hashable) -> Hashable:
+        """The key of the total of `cells`: `total` when they add up to it, else `own_total`, added as their sum.
+
+        Figures of different measures (received, wijk, age band, need, target group) are different cells: an
+        erasure takes an intake's 1 from the cells that were still pending and leaves it in those already
+        released (coach/reach/release.py), so after erasures the age bands need not add up to the intakes
+        received. A line is then only said where it holds, and such a table gets a total of its own."""
+        if sum(self.grid.values[cell] for cell in cells) == self.grid.values[total]:
+            self.line(cells, total)
+            return total
+        self.add(own_total, sum(self.grid.values[cell] for cell in cells))
+        self.line(cells, own_total)
+        return own_total
+
 
 def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
     teams = {**reference.teams(), "": labels.NO_TEAM}
@@ -202,18 +217,25 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
         "income": [*labels.ANSWER_VALUES["income"], UNKNOWN],
         "referral": [*labels.ANSWER_VALUES["referral"], UNKNOWN],
     }
+    answer_totals = {}
     for measure, values in answer_values.items():
         for value in values:
             builder.add((measure, value), answers[measure].get(value, 0))
-        builder.line([(measure, value) for value in values], grand)
+        answer_totals[measure] = builder.total_of([(measure, value) for value in values], grand, (measure + "T",))
     for group in TARGET_GROUPS:
         builder.add(("target_group", group), answers["target_group"].get(group, 0))
-    # The language groups are sums of language totals shown above: say so, so they are suppressed together.
-    builder.line([("languageT", code) for code in ("bg", "sk", "ro")], ("target_group", "bg_sk_ro"))
-    builder.line([("languageT", "prs")], ("target_group", "dari"))
+    # The language groups are sums of language totals shown above: say so, so they are suppressed together
+    # (unless erasures made them differ, see _Builder.total_of).
+    language_groups = {"bg_sk_ro": ("bg", "sk", "ro"), "dari": ("prs",)}
+    for group, codes in language_groups.items():
+        in_group = [("languageT", code) for code in codes]
+        if sum(builder.grid.values[key] for key in in_group) == builder.grid.values[("target_group", group)]:
+            builder.line(in_group, ("target_group", group))
     # and, with them, every language adds up to the total: say that too (interval reasoning would miss it).
-    builder.line(
-        [("target_group", "bg_sk_ro"), ("target_group", "dari"), ("languageT", "nl"), ("languageT", "en")], grand
+    builder.total_of(
+        [("target_group", "bg_sk_ro"), ("target_group", "dari"), ("languageT", "nl"), ("languageT", "en")],
+        grand,
+        ("target_groupT",),
     )
 
     # --- Needs: each state over all intakes; reported per team and per target group ------------------------
@@ -228,10 +250,13 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
     for team, value, n in need_rows:
         need_id, _, state = value.partition(":")
         needs_by_team[(need_id, state, team)] += int(n)
+    need_totals = {}
     for need_id in NEED_IDS:
         for state in NEED_STATES:
             builder.add(("need", need_id, state), sum(needs_by_team[(need_id, state, team)] for team in team_keys))
-        builder.line([("need", need_id, state) for state in NEED_STATES], grand)
+        need_totals[need_id] = builder.total_of(
+            [("need", need_id, state) for state in NEED_STATES], grand, ("needT", need_id)
+        )
         for team in team_keys:
             builder.add(("need_team", need_id, team), needs_by_team[(need_id, "reported", team)])
         builder.line([("need_team", need_id, team) for team in team_keys], ("need", need_id, "reported"))
@@ -367,7 +392,7 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
             row_header="Wijk",
             columns=["Aanmeldingen"],
             rows=wijk_rows,
-            total_row=Row("Totaal", [figure(grand)]),
+            total_row=Row("Totaal", [figure(answer_totals["wijk"])]),
             hint="Gemarkeerd (★): de zeven meest kwetsbare wijken uit de oproep (config/neighbourhoods.yml).",
         )
     )
@@ -385,7 +410,7 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
                     )
                     for value in answer_values[measure]
                 ],
-                total_row=Row("Totaal", [figure(grand)]),
+                total_row=Row("Totaal", [figure(answer_totals[measure])]),
             )
         )
     report.tables.append(
@@ -411,7 +436,7 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
                 Row(
                     support[need_id].label if need_id in support else need_id,
                     [figure(("need", need_id, state)) for state in NEED_STATES],
-                    figure(grand),
+                    figure(need_totals[need_id]),
                     note=", ".join(support[need_id].support) if need_id in support else "",
                 )
                 for need_id in need_order
@@ -499,46 +524,49 @@ def build(db: Session, filters: Filters, languages_dir: Any = None) -> Report:
         for team in team_keys
     ]
     if filters.team is None:
+        language_names = [labels.LANGUAGE_NAMES[code] for code in stop_languages]
         report.tables.append(
-            Table(
-                id="stops_per_language",
-                title="Waar mensen stoppen: vraag en taal",
-                row_header="Vraag",
-                columns=[labels.LANGUAGE_NAMES[code] for code in stop_languages],
-                rows=[
-                    Row(
-                        _question_label(question),
-                        [figure(("stopL", question, language)) for language in stop_languages],
-                        figure(("stopQ", question)),
-                    )
-                    for question in questions
-                ],
-                total_row=Row(
-                    "Totaal", [figure(("stopLT", language)) for language in stop_languages], figure(("stopG",))
-                ),
-                hint="Gesprekken die eindigden zonder doorgeven: gestopt, of verlopen na de bewaartijd.",
-                chart="none",
+            _stops_table(
+                figure, questions, "stops_per_language", "taal", "stopL", stop_languages, language_names, STOPS_HINT
             )
         )
+        channel_names = [labels.CHANNELS[channel] for channel in stop_channels]
         report.tables.append(
-            Table(
-                id="stops_per_channel",
-                title="Waar mensen stoppen: vraag en kanaal",
-                row_header="Vraag",
-                columns=[labels.CHANNELS[channel] for channel in stop_channels],
-                rows=[
-                    Row(
-                        _question_label(question),
-                        [figure(("stopC", question, channel)) for channel in stop_channels],
-                        figure(("stopQ", question)),
-                    )
-                    for question in questions
-                ],
-                total_row=Row("Totaal", [figure(("stopCT", channel)) for channel in stop_channels], figure(("stopG",))),
-                chart="none",
-            )
+            _stops_table(figure, questions, "stops_per_channel", "kanaal", "stopC", stop_channels, channel_names)
         )
     return report
+
+
+def _stops_table(
+    figure: Callable[[Hashable], Figure],
+    questions: list[str],
+    table_id: str,
+    by: str,
+    prefix: str,
+    keys: list[str],
+    names: list[str],
+    hint: str = "",
+) -> Table:
+    """A "where people stop" table: a row per question, a column per `keys` (language or channel) named `names`;
+    its figures are (`prefix`, question, key), the row totals ("stopQ", question), the column totals
+    (`prefix` + "T", key) and the whole ("stopG",)."""
+    return Table(
+        id=table_id,
+        title=f"Waar mensen stoppen: vraag en {by}",
+        row_header="Vraag",
+        columns=names,
+        rows=[
+            Row(
+                _question_label(question),
+                [figure((prefix, question, key)) for key in keys],
+                figure(("stopQ", question)),
+            )
+            for question in questions
+        ],
+        total_row=Row("Totaal", [figure((prefix + "T", key)) for key in keys], figure(("stopG",))),
+        hint=hint,
+        chart="none",
+    )
 
 
 def _sort_key(figure: Figure) -> tuple[int, int]:

@@ -7,7 +7,7 @@ import io
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
 from coach import labels, reference
@@ -34,8 +34,15 @@ def _reach_only(session: UserSession) -> None:
 
 
 def _filters(
-    van: date | None, tot: date | None, per: str | None, team: str | None, taal: str | None, kanaal: str | None
-):
+    van: date | None = None,
+    tot: date | None = None,
+    per: Choice = None,
+    team: Choice = None,
+    taal: Choice = None,
+    kanaal: Choice = None,
+) -> report.Filters:
+    """The page's filters from its query (`van`, `tot`, `per`, `team`, `taal`, `kanaal`), for the page and its CSV
+    files alike; 422 for a period or choice out of range."""
     end = week_of_day(tot) if tot else week_of(utcnow())
     start = week_of_day(van) if van else end - timedelta(weeks=DEFAULT_WEEKS - 1)
     if start > end or end - start > LONGEST_PERIOD:
@@ -57,6 +64,9 @@ def _filters(
     )
 
 
+ReachFilters = Annotated[report.Filters, Depends(_filters)]
+
+
 @router.get("/bereik")
 def reach_short_url() -> Response:
     return RedirectResponse("/coach/bereik", status_code=status.HTTP_303_SEE_OTHER)
@@ -68,15 +78,9 @@ def reach_page(
     db: DbSession,
     session: PageSession,
     settings: SettingsDep,
-    van: date | None = None,
-    tot: date | None = None,
-    per: Choice = None,
-    team: Choice = None,
-    taal: Choice = None,
-    kanaal: Choice = None,
+    filters: ReachFilters,
 ) -> Response:
     _reach_only(session)
-    filters = _filters(van, tot, per, team, taal, kanaal)
     built = report.build(db, filters, settings.languages_dir)
     query = request.url.query
     context = {
@@ -85,9 +89,9 @@ def reach_page(
             "van": filters.start.isoformat(),
             "tot": (filters.end + timedelta(days=6)).isoformat(),
             "per": "maand" if filters.by_month else "week",
-            "team": team or "alle",
-            "taal": taal or "",
-            "kanaal": kanaal or "",
+            "team": "alle" if filters.team is None else filters.team or "geen",
+            "taal": filters.language or "",
+            "kanaal": filters.channel or "",
         },
         "teams": reference.teams(),
         "languages": {code: labels.LANGUAGE_NAMES[code] for code in LANGUAGE_CODES},
@@ -103,16 +107,11 @@ def reach_csv(
     db: DbSession,
     session: PageSession,
     settings: SettingsDep,
-    van: date | None = None,
-    tot: date | None = None,
-    per: Choice = None,
-    team: Choice = None,
-    taal: Choice = None,
-    kanaal: Choice = None,
+    filters: ReachFilters,
 ) -> Response:
     """One table of the page as CSV (semicolon-separated, as Excel in Belgium opens it), suppressed alike."""
     _reach_only(session)
-    built = report.build(db, _filters(van, tot, per, team, taal, kanaal), settings.languages_dir)
+    built = report.build(db, filters, settings.languages_dir)
     found = [table for table in built.tables if table.id == table_id]
     if not found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such table")

@@ -431,3 +431,21 @@ def test_a_key_rotation_moves_the_record_and_starts_nothing_again(database, coun
     assert question == "neighbourhood" and row_id == rotated._row_ids(SENDER)[0]
     events = [count.event for count in counted.pending()]
     assert events.count("started") == 1 and events.count("consented") == 1
+
+
+def test_a_failing_counter_statement_never_costs_the_turn(database, counted, monkeypatch):
+    """On PostgreSQL a failed statement aborts its transaction: the side record is written under a SAVEPOINT, so
+    the turn is saved (uncounted) whatever the counters' statement does."""
+    trackers = store(database, counted, Clock())
+    person = Person()
+    run(trackers.save(person.chooses_language("sk")))
+
+    def broken_write(connection, row_id, progress):
+        connection.execute(sa.text("SELECT no_such_column FROM tracker_progress"))
+
+    monkeypatch.setattr(trackers._progress, "_write", broken_write)
+    run(trackers.save(person.consents()))
+    run(trackers.save(person.gives_name()))
+    saved = run(trackers.retrieve(SENDER))
+    assert saved is not None and saved.get_slot("contact_name") == NAME
+    assert [event.as_dict() for event in saved.events] == [event.as_dict() for event in person.tracker.events]

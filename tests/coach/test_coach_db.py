@@ -16,4 +16,4 @@ def test_migrations_match_the_models(client):
 def test_migrating_twice_changes_nothing(client):
     client.app.state.database.migrate()
     with client.app.state.database.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0007"  # the newest revision
+        assert MigrationContext.configure(connection).get_current_revision() == "0008"  # the newest revision

@@ -217,3 +217,29 @@ def test_the_migration_drops_stored_cells_under_five(database_url):
             assert connection.execute(select(func.count()).select_from(ReachPending)).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_the_migration_drops_the_stored_hand_off_counters(database_url):
+    """0008: a stored hand-off counter can be a cell of one intake that outlives its erasure; the others stay."""
+    from sqlalchemy import insert
+
+    from coach.db import build_engine, migrate
+    from coach.models import ConversationCount
+
+    engine = build_engine(database_url)
+    try:
+        migrate(engine, "0007")
+        cell = {"week": datetime(2026, 11, 23).date(), "question": "", "language": "bg", "channel": "web"}
+        with engine.begin() as connection:
+            connection.execute(
+                insert(ConversationCount),
+                [{**cell, "event": "handed_off", "n": 1}, {**cell, "event": "started", "n": 3}],
+            )
+        migrate(engine)
+        with engine.connect() as connection:
+            left = {
+                (row.event, row.n) for row in connection.execute(select(ConversationCount.event, ConversationCount.n))
+            }
+            assert left == {("started", 3)}
+    finally:
+        engine.dispose()

@@ -287,3 +287,19 @@ def test_counters_outside_the_contract_are_422_and_count_nothing(client, setting
     assert answer.status_code == 422
     assert "geen geld" not in answer.text
     assert conversation_cells(client) == {}
+
+
+def test_hand_offs_are_taken_but_never_stored(client, settings):
+    """A handed-off conversation is an intake: a cell of one hand-off (week, language, channel) would outlive the
+    intake's erasure. The coach service answers 204 (an older assistant still sends them) and stores nothing."""
+    body = one(event="handed_off", question=None, language="prs", channel="telegram")
+    body["counts"].append({**body["counts"][0], "event": "stopped", "question": "income"})
+    assert post_counters(client, settings, body).status_code == 204
+    assert conversation_cells(client) == {("2026-11-30", "stopped", "income", "prs", "telegram"): 1}
+    assert post_counters(client, settings, one(event="handed_off", question=None)).status_code == 204
+    assert conversation_cells(client) == {("2026-11-30", "stopped", "income", "prs", "telegram"): 1}
+
+
+def test_a_stored_counter_row_holds_its_cell_and_count_and_nothing_else():
+    columns = {column.name for column in ConversationCount.__table__.columns}
+    assert columns == {"id", "week", "event", "question", "language", "channel", "n"}

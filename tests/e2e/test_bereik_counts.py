@@ -1,8 +1,7 @@
-"""Real conversations with the assistant that end in a hand-off show up in /coach/bereik, and the assistant's
-anonymous counters (POST /webhook/counters, signed) show up where people stop. Against the real stack.
-
-The stops the assistant itself records (helper branch h15-stops) are checked here once that branch is merged;
-until then the counters are sent the way it sends them: a signed batch."""
+"""Real conversations with the assistant that end in a hand-off show up in /coach/bereik, and anonymous counters
+posted the way the assistant posts them (POST /webhook/counters, a signed batch) show up where people stop.
+Against the real stack. The stops the assistant records itself, from real conversations, are checked in
+tests/e2e/test_stops_on_bereik.py."""
 
 from __future__ import annotations
 
