@@ -90,3 +90,19 @@ def test_dari_negation_in_latin_letters_cancels_the_need(text: str):
 )
 def test_ordinary_sentences_of_other_languages_mark_no_need(text: str):
     assert _needs(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "needs"),
+    [
+        # Past and over: "qablan" (formerly) in any spelling.
+        ("ghablan qarzdar budom", set()),
+        ("qablan qarzdar budam", set()),
+        ("ghablan qarzdar budom, hanooz ham qarzdar hastom", {"financial_need"}),
+        # Someone else's need: "my neighbour drinks".
+        ("hamsaayam sharab mekhora", set()),
+        ("man sharab ziyad mekhoram", {"addiction"}),
+    ],
+)
+def test_time_and_who_read_dari_latin_cues_in_any_spelling(text: str, needs: set[str]):
+    assert _needs(text) == needs
