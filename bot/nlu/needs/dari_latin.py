@@ -29,6 +29,9 @@ def canonical(word: str, *, prefix: bool = False) -> str:
         word = re.sub(r"(?<=[^aeiou])(e|ah|eh)$", "a", word)
     for written, read in _LETTERS:
         word = word.replace(written, read)
+    # The first person ending -am is said and typed -om, -um in Kabul (nadarom, hastum = nadaram, hastam).
+    if not prefix and len(word) > 4:
+        word = re.sub(r"um$", "am", word)
     return _DOUBLED.sub(r"\1", word)
 
 
