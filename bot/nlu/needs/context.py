@@ -15,12 +15,13 @@ an "and" word ("my mother is ill and I have debts").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from bot.nlu.needs.dari_latin import canonical, canonical_source
 from bot.nlu.needs.terms import Pattern, Term, match, parse_term
 from bot.nlu.needs.tokens import Token
 from bot.normalise import fold
@@ -61,26 +62,15 @@ class Cues:
     relational: frozenset[str]
     cared_for: frozenset[str]
     personal: frozenset[str]
+    # The Dari cues with Latin words, in their canonical spelling: matched against a message's tokens read the same
+    # way (`dari_latin`), so "mushkil nadarum" denies as "moshkel nadarom" does.
+    latin_by_first_word: dict[str, tuple[tuple[str, Term], ...]]
+    latin_by_first_prefix: tuple[tuple[str, str, Term], ...]
 
 
-@lru_cache(maxsize=1)
-def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    terms: dict[str, list[Term]] = {kind: [] for kind in KINDS}
-    for code, by_kind in data["cues"].items():
-        unknown = set(by_kind) - set(KINDS)
-        if unknown:
-            raise ValueError(f"context.yml {code}: unknown cue kinds {sorted(unknown)}")
-        for kind, phrases in by_kind.items():
-            for phrase in phrases or []:
-                if not isinstance(phrase, str):
-                    raise ValueError(f"context.yml {code} {kind}: {phrase!r} is not a string")
-                terms[kind].append(parse_term(kind, phrase, frozenset()))
-    # Clause words are single words: looked up directly while splitting.
-    single = {
-        kind: frozenset(fold(term.source) for term in terms[kind] if len(term.patterns) == 1)
-        for kind in ("contrast", "and")
-    }
+def _index(
+    terms: dict[str, list[Term]],
+) -> tuple[dict[str, tuple[tuple[str, Term], ...]], tuple[tuple[str, str, Term], ...]]:
     by_first_word: dict[str, list[tuple[str, Term]]] = {}
     by_first_prefix: list[tuple[str, str, Term]] = []
     for kind, found in terms.items():
@@ -91,15 +81,43 @@ def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
                 by_first_prefix.append((first.text, kind, term))
             else:
                 by_first_word.setdefault(first.text, []).append((kind, term))
+    return {word: tuple(found) for word, found in by_first_word.items()}, tuple(by_first_prefix)
+
+
+@lru_cache(maxsize=1)
+def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    terms: dict[str, list[Term]] = {kind: [] for kind in KINDS}
+    latin: dict[str, list[Term]] = {kind: [] for kind in KINDS}
+    for code, by_kind in data["cues"].items():
+        unknown = set(by_kind) - set(KINDS)
+        if unknown:
+            raise ValueError(f"context.yml {code}: unknown cue kinds {sorted(unknown)}")
+        for kind, phrases in by_kind.items():
+            for phrase in phrases or []:
+                if not isinstance(phrase, str):
+                    raise ValueError(f"context.yml {code} {kind}: {phrase!r} is not a string")
+                terms[kind].append(parse_term(kind, phrase, frozenset()))
+                if code == "prs" and any("a" <= char <= "z" for char in fold(phrase)):
+                    latin[kind].append(parse_term(kind, canonical_source(fold(phrase)), frozenset()))
+    # Clause words are single words: looked up directly while splitting.
+    single = {
+        kind: frozenset(fold(term.source) for term in terms[kind] if len(term.patterns) == 1)
+        for kind in ("contrast", "and")
+    }
+    by_first_word, by_first_prefix = _index(terms)
+    latin_by_first_word, latin_by_first_prefix = _index(latin)
     return Cues(
         terms={kind: tuple(found) for kind, found in terms.items()},
-        by_first_word={word: tuple(found) for word, found in by_first_word.items()},
-        by_first_prefix=tuple(by_first_prefix),
+        by_first_word=by_first_word,
+        by_first_prefix=by_first_prefix,
         single_words=single,
         lasting=frozenset(data.get("lasting") or []),
         relational=frozenset(data.get("relational") or []),
         cared_for=frozenset(data.get("cared_for") or []),
         personal=frozenset(data.get("personal") or []),
+        latin_by_first_word=latin_by_first_word,
+        latin_by_first_prefix=latin_by_first_prefix,
     )
 
 
@@ -113,15 +131,26 @@ class Context:
         self.tokens = tokens
         self.cues = cues or load_cues()
         self.spans: dict[str, list[Span]] = {kind: [] for kind in KINDS}
-        for start, token in enumerate(tokens):
-            tried = list(self.cues.by_first_word.get(token.norm, ()))
-            tried += [(kind, term) for text, kind, term in self.cues.by_first_prefix if text in token.norm]
-            for kind, term in tried:
-                end = match(term.patterns, 0, tokens, start)
-                if end is not None:
-                    self.spans[kind].append((start, end))
+        self._find(tokens, self.cues.by_first_word, self.cues.by_first_prefix)
+        spelled = [replace(token, norm=canonical(token.norm)) for token in tokens]
+        if spelled != tokens:
+            self._find(spelled, self.cues.latin_by_first_word, self.cues.latin_by_first_prefix)
         self._clause_starts = self._starts(("contrast",))
         self._part_starts = self._starts(("contrast", "and"))
+
+    def _find(
+        self,
+        tokens: list[Token],
+        by_first_word: dict[str, tuple[tuple[str, Term], ...]],
+        by_first_prefix: tuple[tuple[str, str, Term], ...],
+    ) -> None:
+        for start, token in enumerate(tokens):
+            tried = list(by_first_word.get(token.norm, ()))
+            tried += [(kind, term) for text, kind, term in by_first_prefix if text in token.norm]
+            for kind, term in tried:
+                end = match(term.patterns, 0, tokens, start)
+                if end is not None and (start, end) not in self.spans[kind]:
+                    self.spans[kind].append((start, end))
 
     def _starts(self, kinds: tuple[str, ...]) -> list[int]:
         words = frozenset().union(*(self.cues.single_words[kind] for kind in kinds))

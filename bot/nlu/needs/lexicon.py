@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 
+from bot.nlu.needs.dari_latin import canonical, canonical_source
 from bot.nlu.needs.latin import latin_spellings
 from bot.nlu.needs.morphology import base_forms, inflects
 from bot.nlu.needs.terms import CORRECTION_WORDS, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
@@ -50,6 +51,27 @@ def _with_latin_spellings(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _with_canonical_latin(data: dict[str, Any]) -> dict[str, Any]:
+    """The Dari lexicon with each Latin word in its canonical spelling (`bot/nlu/needs/dari_latin.py`)."""
+
+    def spell(sources: list[str]) -> list[str]:
+        return list(dict.fromkeys(canonical_source(fold(source)) for source in sources))
+
+    data = dict(data)
+    negation = dict(data.get("negation") or {})
+    for side in ("before", "after"):
+        negation[side] = spell(negation.get(side) or [])
+    data["negation"] = negation
+    data["clause_words"] = spell(data.get("clause_words") or [])
+    data["needs"] = {need: spell(sources or []) for need, sources in (data.get("needs") or {}).items()}
+    data["exclude"] = spell(data.get("exclude") or [])
+    data["windows"] = [
+        {**window, "cues": spell(window["cues"]), "objects": spell(window["objects"])}
+        for window in data.get("windows") or []
+    ]
+    return data
+
+
 class Occurrence(NamedTuple):
     """One occurrence of a term in a message: tokens start..end (exclusive)."""
 
@@ -76,6 +98,8 @@ class Lexicon:
     clause_words: frozenset[str]
     # Phrases that name no need although they contain a term ("I have papers"); matches overlapping them are dropped.
     excludes: list[Term] = field(default_factory=list)
+    # Latin words are read in one canonical spelling (Dari in Latin letters: `dari_latin`).
+    canonical_latin: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -95,6 +119,8 @@ class Lexicon:
             _check_strings(sources or [], need)
         if data["code"] == "bg":
             data = _with_latin_spellings(data)
+        if data["code"] == "prs":
+            data = _with_canonical_latin(data)
         not_negated = set(data.get("not_negated") or [])
         terms = [
             parse_term(need, source, before | after, negatable=need not in not_negated)
@@ -126,7 +152,14 @@ class Lexicon:
             window_after=int(negation.get("window_after", 0)),
             clause_words=frozenset(fold(w) for w in data.get("clause_words") or []),
             excludes=[parse_term("", source, frozenset()) for source in data.get("exclude") or []],
+            canonical_latin=data["code"] == "prs",
         )
+
+    def read(self, tokens: list[Token]) -> list[Token]:
+        """`tokens` as this lexicon reads them: Latin words in their canonical spelling for Dari."""
+        if not self.canonical_latin:
+            return tokens
+        return [replace(token, norm=canonical(token.norm)) for token in tokens]
 
     def _is_cue(self, token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
         return token in exact or any(token.startswith(p) for p in prefixes)
@@ -187,6 +220,7 @@ class Lexicon:
         return found
 
     def excluded_spans(self, tokens: list[Token], forms: list[set[Pattern]] | None = None) -> list[tuple[int, int]]:
+        tokens = self.read(tokens)
         if forms is None:
             forms = [self.form_matches(token.norm) for token in tokens]
         spans = []
@@ -227,6 +261,7 @@ class Lexicon:
 
     def find(self, tokens: list[Token]) -> list[Occurrence]:
         """Every occurrence of a term of this lexicon in `tokens`."""
+        tokens = self.read(tokens)
         forms = [self.form_matches(token.norm) for token in tokens]
         aliases = [self.typo_matches(token.norm) | form for token, form in zip(tokens, forms, strict=True)]
         found = []

@@ -31,7 +31,10 @@ MAX_GAP = 2
 PROBLEM_WORDS = ("probl", "проблем", "مشکل", "moshkel", "mushkil", "issue", "trouble")
 # "No X but Y" corrects what X is ("geen leefloon maar een uitkering", "nu X ci Y"): no lack of X. After a window's
 # lack phrase, these words (without punctuation before them) make it such a correction.
-CORRECTION_WORDS = frozenset({"but", "maar", "ale", "dar", "ci", "но", "ama", "اما", "ولی", "بلکه", "balke", "lekin"})
+# (Dari in Latin letters in its canonical spelling too: `dari_latin`.)
+CORRECTION_WORDS = frozenset(
+    {"but", "maar", "ale", "dar", "ci", "но", "ama", "اما", "ولی", "بلکه", "balke", "lekin", "balka", "likin"}
+)
 PROBLEM_PREFIXES = ("probl", "проблем", "مشکل", "moshkel", "mushkil", "enkel", "any", "ziadn", "nici", "никакв", "هیچ")
 
 
