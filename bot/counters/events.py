@@ -7,10 +7,12 @@ turn; `turn_counts` says which counters the turn's new events add (`Count`), giv
   is unsure gets the language buttons first; the contract has no "unknown" language);
 - `consented`: consent given, once per conversation (also after "start again");
 - `stopped`: the person said stop (`action_stop`), at the question open before that turn;
-- `handed_off`: an intake was sent (one of the hand-off responses was uttered).
 `expired` is counted by the expiry (bot/counters/progress.py) from the stored progress.
 The question is the slot of a question of bot/questions.yml; the language and consent steps are "no question yet"
-(None); "Shall we call you ...?", "I understood: ... Is that right?" and the read-back keep the question asked last,
+(None). A hand-off (one of the hand-off responses uttered) counts nothing: it ends the conversation for the
+counters, so that it never expires at a question; the intakes received are counted by the coach service, whose
+week cells keep no figure under 5, where a hand-off counter of one could tell of an intake erased since.
+"Shall we call you ...?", "I understood: ... Is that right?" and the read-back keep the question asked last,
 so a person who leaves at the read-back counts at the last question. No database here: tested on plain trackers.
 """
 
@@ -24,7 +26,7 @@ from typing import Any, Protocol
 from bot.intake.questions import questions
 from bot.intake.reference_data import LANGUAGES
 
-EVENTS = ("started", "consented", "stopped", "expired", "handed_off")
+EVENTS = ("started", "consented", "stopped", "expired")
 # Rasa's input channel names (bot/channels/) as the counters name them; any other (the HTTP API) is not counted.
 CHANNELS = {"rest": "web", "whatsapp": "whatsapp", "telegram": "telegram", "reception": "reception"}
 # Slots the form asks that confirm the answer to the question before them.
@@ -133,12 +135,12 @@ def turn_counts(new_events: Iterable[Mapping[str, Any]], previous: Progress | No
     if previous is None or not previous.countable:
         if not ("message" in happened and now.countable):
             # Not started yet (no language): nothing to record until it is.
-            return Turn(_count(now, "handed_off") if "handoff" in happened else [], None)
+            return Turn([], None)
         counts += _count(now, "started")
         previous = None
     if "handoff" in happened:
         # The intake went to a coach: the conversation ends here for the counters (whatever follows is new).
-        return Turn([*counts, *_count(now, "handed_off")], None)
+        return Turn(counts, None)
     if "stop" in happened:
         # Before this turn the open question was the one the person stopped at (the stop resets every slot).
         at = previous.question if previous is not None else None

@@ -2,10 +2,10 @@
 event, question, language and channel a number, added to per-ISO-week cells. Nothing else is accepted: no
 conversation id, no answer, no time finer than the day; and the day itself is kept only as its week.
 
-`handed_off` is accepted (an assistant of before 0008 still sends it) but never stored: a handed-off conversation
-is an intake, and a cell of 1 to 4 of them (week, language, channel) would outlive the erasure of that intake. The
-page takes "intake sent" from the intakes' own week counts, which keep no cell under K (coach/reach/release.py).
-The other events are conversations that never became an intake (or not yet)."""
+`handed_off` is accepted (an assistant of before 0008 sent it; today's does not count hand-offs) but never stored:
+a handed-off conversation is an intake, and a cell of 1 to 4 of them (week, language, channel) would outlive the
+erasure of that intake. The page takes "intake sent" from the intakes' own week counts, which keep no cell under K
+(coach/reach/release.py). The other events are conversations that never became an intake (or not yet)."""
 
 from datetime import date, timedelta
 from typing import Annotated, Literal

@@ -22,7 +22,7 @@ from typing import Any
 
 LANGUAGES = {"nl", "en", "bg", "sk", "ro", "prs"}
 CHANNELS = {"web", "whatsapp", "telegram", "reception"}
-EVENTS = {"started", "consented", "stopped", "expired", "handed_off"}
+EVENTS = {"started", "consented", "stopped", "expired"}
 KEYS = {"day", "event", "question", "language", "channel", "n"}
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 TOLERANCE_SECONDS = 300

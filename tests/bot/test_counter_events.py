@@ -91,11 +91,11 @@ def test_a_stop_counts_at_the_question_open_before_it_and_ends_the_record():
     assert turn.counts == [Count(DAY, "stopped", "dutch_level", "nl", "web")] and turn.progress is None
 
 
-def test_a_hand_off_counts_and_ends_the_record():
+def test_a_hand_off_ends_the_record_and_counts_nothing():
     for response in sorted(HANDOFF_RESPONSES):
         said = [user(), {"event": "bot", "text": "...", "metadata": {"utter_action": response}}]
         turn = turn_counts(said, at("tell_more"), at(None))
-        assert turn.counts == [Count(DAY, "handed_off", None, "nl", "web")] and turn.progress is None
+        assert turn.counts == [] and turn.progress is None
     no_consent = [user(), {"event": "bot", "metadata": {"utter_action": "utter_handed_over_no_consent"}}]
     assert turn_counts(no_consent, at(None, False), at(None, False)).counts == []
 

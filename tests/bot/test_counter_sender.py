@@ -169,8 +169,8 @@ def test_a_refused_body_is_dropped_and_sending_goes_on(store, receiver):
     receiver.fail_with(422)
     assert sender.run_once() == 0
     assert counts.batches(store) == []
-    counts.add([Count(DAY, "handed_off", None, "en", "reception")], store)
-    assert sender.run_once() == 1 and receiver.by_event() == {"handed_off": 1}
+    counts.add([Count(DAY, "consented", None, "en", "reception")], store)
+    assert sender.run_once() == 1 and receiver.by_event() == {"consented": 1}
 
 
 def test_a_wrong_secret_is_refused_by_the_receiver_and_retried(store, receiver):
