@@ -17,6 +17,8 @@ DEV = ROOT / "tests" / "nlu_components" / "dev_short"
 HELD_OUT = ROOT / "tests" / "nlu" / "short"
 # Written before the matcher's windows and inflections, as a stand-in for the held-out set (branch `needs`).
 PROBE = ROOT / "tests" / "nlu_components" / "probe_short"
+# Colloquial Kabuli Dari only (branch `kabuli`): one language, so it is checked apart from SETS.
+KABULI = ROOT / "tests" / "nlu_components" / "probe_short_kabuli"
 SETS = [(DEV, 60), (HELD_OUT, 40), (PROBE, 40)]
 NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
 
@@ -43,7 +45,15 @@ def test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(folder: Pa
     assert sum(1 for item in items if len(item.needs) >= 2) >= minimum // 10
 
 
-@pytest.mark.parametrize(("one", "other"), [(DEV, HELD_OUT), (PROBE, HELD_OUT), (PROBE, DEV)])
+def test_the_kabuli_probe_parses_and_every_label_is_a_known_need_with_its_reason():
+    test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(KABULI, 40, "prs")
+    assert sorted(path.name for path in KABULI.glob("*.yml")) == ["prs.yml"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [(DEV, HELD_OUT), (PROBE, HELD_OUT), (PROBE, DEV), (KABULI, HELD_OUT), (KABULI, DEV), (KABULI, PROBE)],
+)
 def test_no_message_is_in_two_sets(one: Path, other: Path):
     for code in need_scores.LANGUAGES:
         first = {_key(item.text) for item in need_scores.load_need_set(one / f"{code}.yml") or []}
@@ -64,7 +74,7 @@ def _strings(value: object):
             yield from _strings(item)
 
 
-@pytest.mark.parametrize("folder", [HELD_OUT, PROBE], ids=["held-out", "probe"])
+@pytest.mark.parametrize("folder", [HELD_OUT, PROBE, KABULI], ids=["held-out", "probe", "kabuli"])
 def test_no_held_out_or_probe_message_is_a_training_example_or_a_lexicon_term(folder: Path):
     known = set()
     for path in ROOT.glob("bot/data/**/*.yml"):
