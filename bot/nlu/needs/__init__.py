@@ -9,6 +9,7 @@ meets them:
 - `morphology`: a typed word read without its article, plural, possessive or attached preposition (bg, prs, sk, ro);
 - `latin`: the Bulgarian lexicon's Cyrillic terms in the Latin spellings people type;
 - `dari_latin`: Dari typed in Latin letters, its spelling variants read in one canonical spelling;
+- `kabuli`: Dari typed as it is said in Kabul ("مه", "استم", "نمیتانم", "میکنه"), read in its standard spelling;
 - `lexicon`: one language's lexicon (`bot/nlu/lexicon/<code>.yml`), its indexes and its negation cues;
 - `context`: time and who around a need (`context.yml`): over, someone else's, or family care;
 - `rules`: from term occurrences to needs (negation, weak terms, exclusions, overlaps, context): `extract`.

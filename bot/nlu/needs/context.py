@@ -98,7 +98,8 @@ def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
                 if not isinstance(phrase, str):
                     raise ValueError(f"context.yml {code} {kind}: {phrase!r} is not a string")
                 terms[kind].append(parse_term(kind, phrase, frozenset()))
-                if code == "prs" and any("a" <= char <= "z" for char in fold(phrase)):
+                # Every Dari cue, also for the Perso-Arabic ones in their standard spelling ("الان خوب استم").
+                if code == "prs":
                     latin[kind].append(parse_term(kind, canonical_source(fold(phrase)), frozenset()))
     # Clause words are single words: looked up directly while splitting.
     single = {
@@ -212,9 +213,14 @@ class Context:
         part_start, _ = self.part(start)
         for kind in ("others", "household"):
             for cue_start, cue_end in self._in(kind, part_start, start):
-                if cue_start - part_start < SUBJECT_WITHIN and not self._in("me", cue_end, start):
+                if cue_start - part_start < SUBJECT_WITHIN and not self._me_between(cue_end, start):
                     return kind
         return None
+
+    def _me_between(self, start: int, end: int) -> bool:
+        """A word for the person themself between `start` and `end`, other than one right after a word for someone
+        else: that is a possessive ("همسایه ما" our neighbour, "برادر من" my brother), not the person as subject."""
+        return any(s > start or self.tokens[s].break_before for s, _ in self._in("me", start, end))
 
     def cares_for_someone(self) -> bool:
         return bool(self.spans["care"])

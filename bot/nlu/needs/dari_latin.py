@@ -4,13 +4,16 @@ There is no standard romanisation, so the same word comes as "khana", "khane", "
 "nadarom", "nadarum"; "qarz", "gharz"; "bemar", "bimar"; "kaar", "kar"; "pool", "pul". Rather than listing
 variants one by one, both the Latin words of the Dari lexicon (terms, excludes, windows, negation cues, clause
 words) and the Latin tokens of a message are read in one canonical spelling (`canonical`), so that every
-combination of these variants matches. Words with a non-Latin letter (the Perso-Arabic lexicon) are unchanged.
+combination of these variants matches. Words with a non-Latin letter (the Perso-Arabic lexicon) are read in their
+standard spelling instead (Kabuli colloquial forms: `kabuli`).
 Only the Dari lexicon reads tokens this way: the other languages match the message as typed.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.nlu.needs.kabuli import standard, standard_stem
 
 _LATIN_WORD = re.compile(r"[a-z]+")
 # In this order: letters written two ways (x = kh, gh = q for the merged غ/ق, v = w for و, y = i), then the
@@ -21,9 +24,10 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 def canonical(word: str, *, prefix: bool = False) -> str:
     """The canonical spelling of a folded Latin `word` (other words unchanged); `prefix` for the stem of a `word*`
-    term, whose last letter is not the end of a word."""
+    term, whose last letter is not the end of a word. A Perso-Arabic word is read in its standard spelling instead
+    (Kabuli colloquial forms: `kabuli`), unless it is a stem."""
     if not _LATIN_WORD.fullmatch(word):
-        return word
+        return standard_stem(word) if prefix else standard(word)
     # A final -e, -ah, -eh is the same ending as -a (khane, khanah = khana; kiraye = kiraya).
     if not prefix and len(word) > 3:
         word = re.sub(r"(?<=[^aeiou])(e|ah|eh)$", "a", word)

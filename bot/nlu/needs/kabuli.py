@@ -1,0 +1,96 @@
+"""Dari as Afghans type it (Kabuli colloquial): one standard spelling for the spoken forms of common words.
+
+People write Dari the way it is said in Kabul, not the way it is written in books or in Iran: "مه" for من (I),
+"ره" for را, "استم/اس/نیس" for هستم/است/نیست, "کده" for کرده, "خاو" for خواب, "نمیتانم" for نمی‌توانم,
+"نمیفامم" for نمی‌فهمم, and the third person in -ه/-ن for -د/-ند ("میکنه", "میکنن", "نداره"). Rather than list
+each need's phrases twice, the Perso-Arabic words of the Dari lexicon and its context cues and the tokens of a
+message are read in one standard spelling (`standard`), as Latin words are (`dari_latin`). The colloquial vowel
+marks ("ندارُم") are already removed by `fold`. Only whole words change, and only words that mean one thing:
+"نشه" (drugged) is not "نشود", "میوه" (fruit) is not a verb.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORDS = {
+    "مه": "من",
+    "ره": "را",
+    "مره": "مرا",
+    "اس": "است",
+    "استم": "هستم",
+    "استی": "هستی",
+    "استیم": "هستیم",
+    "استین": "هستید",
+    "استن": "هستند",
+    "استند": "هستند",
+    "نیس": "نیست",
+    "نی": "نه",
+    "خاو": "خواب",
+    "خانده": "خوانده",
+    "خاندن": "خواندن",
+    "خاندم": "خواندم",
+    "نخاندم": "نخواندم",
+    "نخاندیم": "نخواندیم",
+    "کده": "کرده",
+    "نکده": "نکرده",
+    "کدم": "کردم",
+    "نکدم": "نکردم",
+    "کدیم": "کردیم",
+    "نکدیم": "نکردیم",
+    "میشه": "میشود",
+    "نمیشه": "نمیشود",
+    "داره": "دارد",
+    "نداره": "ندارد",
+    "دارن": "دارند",
+    "ندارن": "ندارند",
+    "اینجه": "اینجا",
+    "حالی": "حالا",
+    "چار": "چهار",
+    "کنه": "کند",
+    "بکنه": "بکند",
+    "کنن": "کنند",
+    "بکنن": "بکنند",
+}
+# Continuous and negated verbs ("می..."/"نمی..."): "تان" for "توان" (can), "فام" for "فهم" (understand).
+_CAN = re.compile(r"^(ن?می)تان(م|ی|د|یم|ید|ند|ن|ه)?$")
+_UNDERSTAND = re.compile(r"^(ن?می)فام(م|ی|د|یم|ید|ند|ن|ه)?$")
+# The third person singular in -ه and plural in -ن of a continuous verb ("میکنه", "میکنن"; not "میوه").
+_THIRD_SINGULAR = re.compile(r"^(ن?می)(\w{2,})ه$")
+_THIRD_PLURAL = re.compile(r"^(ن?می)(\w{2,})ن$")
+_SPOKEN_ENDING = {"ه": "د", "ن": "ند"}
+# Nouns that look like such verbs.
+_NOT_VERBS = frozenset({"میوه", "میله", "میخانه", "میدان", "میزبان", "میلیون", "میهمان", "میمون"})
+
+
+def _arabic(word: str) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in word)
+
+
+def standard_stem(stem: str) -> str:
+    """The standard spelling of the stem of a `word*` term ("نمیتان*" is "نمیتوان*")."""
+    for pattern, stem_in in ((_CAN, "توان"), (_UNDERSTAND, "فهم")):
+        stem = re.sub(pattern.pattern.split("(م|")[0], r"\1" + stem_in, stem)
+    return stem
+
+
+def standard(word: str) -> str:
+    """The standard spelling of a folded Perso-Arabic `word` typed in Kabuli colloquial (other words unchanged)."""
+    if not _arabic(word):
+        return word
+    if word in _WORDS:
+        return _WORDS[word]
+    if word in _NOT_VERBS:
+        return word
+    for pattern, stem in ((_CAN, "توان"), (_UNDERSTAND, "فهم")):
+        found = pattern.match(word)
+        if found:
+            ending = found.group(2) or ""
+            return found.group(1) + stem + _SPOKEN_ENDING.get(ending, ending)
+    found = _THIRD_SINGULAR.match(word)
+    if found:
+        return found.group(1) + found.group(2) + "د"
+    found = _THIRD_PLURAL.match(word)
+    if found:
+        return found.group(1) + found.group(2) + "ند"
+    return word
