@@ -26,6 +26,9 @@ def _needs(text: str) -> set[str]:
         ("قرضهایم", "prs", "قرض"),
         ("خانهام", "prs", "خانه"),
         ("بخانه", "prs", "خانه"),
+        # The Kabuli plural in -ا, -ای ("اولادا", "اولادای مه").
+        ("اولادا", "prs", "اولاد"),
+        ("قرضای", "prs", "قرض"),
         ("exekuciach", "sk", "exekuci"),
         ("chiria", "ro", "chirie"),
         ("banii", "ro", "bani"),
@@ -68,6 +71,7 @@ def test_words_that_are_not_inflected_forms_keep_their_ending(word: str, code: s
         ("کرایهام را داده نمیتوانم", "financial_need"),
         ("اعتیادم مرا خراب کرد", "addiction"),
         ("به مکتبم نرفتم", "low_education"),
+        ("قرضا دارم", "financial_need"),
     ],
 )
 def test_an_inflected_form_of_a_lexicon_word_marks_its_need(text: str, need: str):
@@ -80,6 +84,7 @@ def test_an_inflected_form_of_a_lexicon_word_marks_its_need(text: str, need: str
         # The lexicon's negation still reaches an inflected form.
         ("нямам дългове", "financial_need"),
         ("هیچ قرضهایی ندارم", "financial_need"),
+        ("قرضا ندارم", "financial_need"),
         ("با قرضهایم مشکلی ندارم", "financial_need"),
         # A Dari verb with another person is another statement ("I never worked" is no distrust).
         ("هیچ وقت کار نکرده‌ام", "distrust"),

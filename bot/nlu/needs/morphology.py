@@ -10,9 +10,10 @@ lexicon's own language, so a Bulgarian ending never changes how a Dutch word is 
 - Bulgarian (Cyrillic and Latin letters): the definite articles (-ът/-ят/-та/-то/-те, -ия/-ият, with their
   plurals -ите/-овете), the plurals -и/-ове/-ища and the first person plural -ме ("нямаме" is "нямам"'s "няма").
 - Dari: the possessive suffixes (-م/-ت/-ش, -ام/-ات/-اش, -مان/-تان/-شان), the plurals (-ها/-های/-ان, with a
-  possessive) and the ezafe or indefinite -ی, written joined or with a non-joiner (`fold` removes it); and a
-  preposition written joined in front (ب/به/از: "بخانه", "ازپول"). Verb forms ("می...", "نکرده‌ام") keep their
-  endings: a person ending changes who did it ("they never helped me" is not "I never worked").
+  possessive, and Kabuli -ا/-ای: "اولادا", "قرضا") and the ezafe or indefinite -ی, written joined or with a
+  non-joiner (`fold` removes it); and a preposition written joined in front (ب/به/از: "بخانه", "ازپول"). Verb
+  forms ("می...", "نکرده‌ام") keep their endings: a person ending changes who did it ("they never
+  helped me" is not "I never worked").
 - Slovak: case endings of nouns (the lexicon lists one case, people type another).
 - Romanian: the enclitic articles (-ul/-ului/-le/-lor, -ia for -ie, -ii for -i).
 Dutch and English are left alone: their lexicons match stems (`schuld*`) and have few inflections.
@@ -49,6 +50,8 @@ _PRS = tuple(
         "ات",
         "اش",
         "ان",
+        "ای",
+        "ا",
         "ی",
         "م",
         "ت",
