@@ -21,6 +21,7 @@ def test_spoken_forms_have_their_standard_spelling():
     assert standard("کده") == "کرده" and standard("نکدم") == "نکردم" and standard("خاو") == "خواب"
     assert standard("نمیتانم") == "نمیتوانم" and standard("میتانی") == "میتوانی" and standard("نمیتانه") == "نمیتواند"
     assert standard("نمیفامم") == "نمیفهمم" and standard("میفامن") == "میفهمند"
+    assert standard("نمیخایم") == "نمیخواهم" and standard("میخام") == "میخواهم"
     assert standard("میکنه") == "میکند" and standard("میکنن") == "میکنند" and standard("نداره") == "ندارد"
 
 
@@ -49,6 +50,8 @@ def test_nouns_and_other_scripts_keep_their_spelling():
         ("تذکره ندارم", "residence_status"),
         ("مه در محبس بودم", "justice"),
         ("برادر مه مریض اس و خدمتش ره میکنم", "family_care"),
+        ("نمیخایم زنده باشم", "psychological"),
+        ("میخایم بمیرم", "psychological"),
     ],
 )
 def test_a_need_typed_in_kabuli_dari_is_found(text: str, need: str):
@@ -63,6 +66,7 @@ def test_a_need_typed_in_kabuli_dari_is_found(text: str, need: str):
         "قرضدار نیستُم",
         "جگرخون نیستم",
         "هالندی ره خوب میفامم",
+        "مه میخایم در آشپزخانه کار کنم",
         # Someone else's: a friend ("رفیق"), our neighbour ("همسایه ما": "ما" is a possessive, not the subject).
         "رفیقم در محبس اس",
         "همسایه ما همیشه نشه اس",

@@ -2,11 +2,11 @@
 
 People write Dari the way it is said in Kabul, not the way it is written in books or in Iran: "مه" for من (I),
 "ره" for را, "استم/اس/نیس" for هستم/است/نیست, "کده" for کرده, "خاو" for خواب, "نمیتانم" for نمی‌توانم,
-"نمیفامم" for نمی‌فهمم, and the third person in -ه/-ن for -د/-ند ("میکنه", "میکنن", "نداره"). Rather than list
-each need's phrases twice, the Perso-Arabic words of the Dari lexicon and its context cues and the tokens of a
-message are read in one standard spelling (`standard`), as Latin words are (`dari_latin`). The colloquial vowel
-marks ("ندارُم") are already removed by `fold`. Only whole words change, and only words that mean one thing:
-"نشه" (drugged) is not "نشود", "میوه" (fruit) is not a verb.
+"نمیفامم" for نمی‌فهمم, "میخایم" for می‌خواهم, and the third person in -ه/-ن for -د/-ند ("میکنه", "میکنن",
+"نداره"). Rather than list each need's phrases twice, the Perso-Arabic words of the Dari lexicon and its context
+cues and the tokens of a message are read in one standard spelling (`standard`), as Latin words are (`dari_latin`).
+The colloquial vowel marks ("ندارُم") are already removed by `fold`. Only whole words change, and only words that
+mean one thing: "نشه" (drugged) is not "نشود", "میوه" (fruit) is not a verb.
 """
 
 from __future__ import annotations
@@ -47,6 +47,17 @@ _WORDS = {
     "اینجه": "اینجا",
     "حالی": "حالا",
     "چار": "چهار",
+    # "خا" for "خواه" (want): "میخایم", "نمیخام" (I want, I don't want).
+    "میخام": "میخواهم",
+    "میخایم": "میخواهم",
+    "نمیخام": "نمیخواهم",
+    "نمیخایم": "نمیخواهم",
+    "میخای": "میخواهی",
+    "نمیخای": "نمیخواهی",
+    "میخایه": "میخواهد",
+    "نمیخایه": "نمیخواهد",
+    "میخاد": "میخواهد",
+    "نمیخاد": "نمیخواهد",
     "کنه": "کند",
     "بکنه": "بکند",
     "کنن": "کنند",
