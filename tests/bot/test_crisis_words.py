@@ -106,6 +106,12 @@ CRISIS = {
         "namekhaham zinda basham",
         "ba khod sadama mezanam",
         "shoharam mara mezana",
+        # Kabuli colloquial, as Afghans type it.
+        "میخایم بمیرم",
+        "دیگه نمیخام زنده باشم",
+        "میخایم خود ره بکشم",
+        "شوهرم هر شب مره میزنه",
+        "گفت مره میکشه",
     ],
 }
 
@@ -161,6 +167,9 @@ HYPERBOLE = {
         "از گرسنگی می میرم",
         "kamaram dard mekona",
         "پول ندارم",
+        "کمرم مره میکشه",
+        "ای کار مره میکشه",
+        "میخایم کار کنم",
     ],
 }
 
