@@ -1,6 +1,7 @@
 """`make cluster` for real: PostgreSQL, Redis, nginx, two Rasa servers, two action servers and two coach
 workers on this machine. Conversations alternate between the Rasa servers and end with the right intake; one
-Rasa server killed with SIGKILL in the middle of 20 conversations loses none of them and doubles none."""
+Rasa server killed with SIGKILL in the middle of 20 conversations loses none of them and doubles none; and
+/coach/bereik, on PostgreSQL, counts the intakes the assistant made."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from tests.cluster.resending import ResendingChat
 from tests.conftest import MODEL, free_port
 from tests.e2e.intake import IntakeScript
+from tests.e2e.test_bereik_counts import bereik_client, row_cells
 from tools.cluster import Cluster
 from tools.stack import ensure_dotenv
 
@@ -178,3 +180,25 @@ def test_a_rasa_server_killed_mid_conversation_loses_and_doubles_no_intake(clust
         assert "".join(filter(str.isdigit, intake["answers"]["contact_detail"])).endswith(f"4701234{number:02d}")
     for chat in chats:
         chat.close()
+
+
+def test_bereik_on_postgresql_counts_the_intakes_the_assistant_made(cluster):
+    # Runs after the tests above: every intake they made (all from Binnenstad) is in PostgreSQL.
+    intakes = coach_intakes(cluster)
+    assert len(intakes) >= 20
+    client = bereik_client(cluster, cluster.database_urls["onthaal_coach"])
+    try:
+        page = client.get("/coach/bereik")
+        assert page.status_code == 200
+        assert row_cells(page.text, "per_wijk", "Binnenstad") == [str(len(intakes))]
+        csv = client.get("/coach/bereik/per_wijk.csv")
+        assert csv.status_code == 200
+        [row] = [line.split(";") for line in csv.text.splitlines() if line.startswith("Binnenstad")]
+        assert row[-1] == str(len(intakes))
+        for intake in intakes:
+            assert intake["reference"] not in page.text
+        assert not any(name in page.text for name in NAMES)
+        # An analyst opens no single intake.
+        assert client.get(f"/coach/intakes/{intakes[0]['reference']}").status_code == 403
+    finally:
+        client.close()

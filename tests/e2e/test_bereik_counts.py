@@ -36,14 +36,15 @@ SCRIPT = {
 }
 
 
-def bereik_client(stack) -> httpx.Client:
-    database = Database(f"sqlite:///{stack.state_dir / 'coach.sqlite3'}")
+def bereik_client(stack, database_url: str | None = None) -> httpx.Client:
+    """An analyst logged in to the stack's coach service (`database_url`: its database, by default its SQLite file)."""
+    database = Database(database_url or f"sqlite:///{stack.state_dir / 'coach.sqlite3'}")
     with database.sessions() as db:
         username = f"telt{uuid.uuid4().hex[:6]}"
         auth.create_user(db, username, PASSWORD, "analyst")
         db.commit()
     database.dispose()
-    client = httpx.Client(base_url=stack.coach_url, timeout=30)
+    client = httpx.Client(base_url=getattr(stack, "coach_url", None) or stack.url, timeout=30)
     form = client.get("/coach/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     answer = client.post("/coach/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
