@@ -245,16 +245,23 @@ class Suppression:
         distance = 0
         while frontier and (radius is None or distance < radius):
             distance += 1
-            next_frontier = []
-            for current in frontier:
-                for index in lines_of[current]:
-                    cells, total = self.lines[index]
-                    for other in (*cells, total):
-                        if other not in seen and self.state(other) != SHOWN:
-                            seen.add(other)
-                            next_frontier.append(other)
-            frontier = next_frontier
+            frontier = self._next_not_shown(frontier, lines_of, seen)
         return sorted(seen, key=str)
+
+    def _next_not_shown(
+        self, frontier: list[Hashable], lines_of: dict[Hashable, list[int]], seen: set[Hashable]
+    ) -> list[Hashable]:
+        """One step outwards: the figures not shown, not yet `seen`, in the lines of the figures of `frontier`
+        (added to `seen`)."""
+        found = []
+        for current in frontier:
+            for index in lines_of[current]:
+                cells, total = self.lines[index]
+                for other in (*cells, total):
+                    if other not in seen and self.state(other) != SHOWN:
+                        seen.add(other)
+                        found.append(other)
+        return found
 
     def _hide_near(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
         """Hide the smallest shown figure of 5 or more in a line of `key`; when its lines have none (all zero or
@@ -266,15 +273,7 @@ class Suppression:
                 hidden = self._hide_one_more(current, lines_of)
                 if hidden is not None:
                     return hidden
-            next_frontier = []
-            for current in frontier:
-                for index in lines_of[current]:
-                    cells, total = self.lines[index]
-                    for other in (*cells, total):
-                        if other not in seen and self.state(other) != SHOWN:
-                            seen.add(other)
-                            next_frontier.append(other)
-            frontier = next_frontier
+            frontier = self._next_not_shown(frontier, lines_of, seen)
         return None
 
     def _hide_one_more(self, key: Hashable, lines_of: dict[Hashable, list[int]]) -> Hashable | None:
