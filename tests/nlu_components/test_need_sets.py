@@ -19,6 +19,8 @@ HELD_OUT = ROOT / "tests" / "nlu" / "short"
 PROBE = ROOT / "tests" / "nlu_components" / "probe_short"
 # Colloquial Kabuli Dari only (branch `kabuli`): one language, so it is checked apart from SETS.
 KABULI = ROOT / "tests" / "nlu_components" / "probe_short_kabuli"
+# New situations in English and the same ones in Dari, item by item (branch `parityset`): how far Dari is behind.
+PARITY = ROOT / "tests" / "nlu_components" / "probe_parity"
 SETS = [(DEV, 60), (HELD_OUT, 40), (PROBE, 40)]
 NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
 
@@ -50,9 +52,29 @@ def test_the_kabuli_probe_parses_and_every_label_is_a_known_need_with_its_reason
     assert sorted(path.name for path in KABULI.glob("*.yml")) == ["prs.yml"]
 
 
+def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_and_dari():
+    for code in ("en", "prs"):
+        test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(PARITY, 80, code)
+    assert sorted(path.name for path in PARITY.glob("*.yml")) == ["en.yml", "prs.yml"]
+    english = need_scores.load_need_set(PARITY / "en.yml")
+    dari = need_scores.load_need_set(PARITY / "prs.yml")
+    assert [item.needs for item in english] == [item.needs for item in dari]
+
+
 @pytest.mark.parametrize(
     ("one", "other"),
-    [(DEV, HELD_OUT), (PROBE, HELD_OUT), (PROBE, DEV), (KABULI, HELD_OUT), (KABULI, DEV), (KABULI, PROBE)],
+    [
+        (DEV, HELD_OUT),
+        (PROBE, HELD_OUT),
+        (PROBE, DEV),
+        (KABULI, HELD_OUT),
+        (KABULI, DEV),
+        (KABULI, PROBE),
+        (PARITY, HELD_OUT),
+        (PARITY, DEV),
+        (PARITY, PROBE),
+        (PARITY, KABULI),
+    ],
 )
 def test_no_message_is_in_two_sets(one: Path, other: Path):
     for code in need_scores.LANGUAGES:
@@ -74,7 +96,7 @@ def _strings(value: object):
             yield from _strings(item)
 
 
-@pytest.mark.parametrize("folder", [HELD_OUT, PROBE, KABULI], ids=["held-out", "probe", "kabuli"])
+@pytest.mark.parametrize("folder", [HELD_OUT, PROBE, KABULI, PARITY], ids=["held-out", "probe", "kabuli", "parity"])
 def test_no_held_out_or_probe_message_is_a_training_example_or_a_lexicon_term(folder: Path):
     known = set()
     for path in ROOT.glob("bot/data/**/*.yml"):
