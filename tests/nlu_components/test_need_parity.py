@@ -1,0 +1,82 @@
+"""Dari lexicon parity (issue 14): the concepts the English, Bulgarian and Dutch lexicons have and the Dari one
+lacked ("can't buy food", "the bailiff", "my leefloon was cut", "no energy", grief, war memories, Ghent loanwords
+in Perso-Arabic letters, Iranian-influenced forms like "خونه" and "نمیتونم"), each found as a class and cancelled
+by a Dari negation or when it is someone else's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.needs import extract
+from bot.nlu.needs.kabuli import standard
+
+
+def _needs(text: str) -> set[str]:
+    return {mention.need for mention in extract(text)}
+
+
+def test_iranian_colloquial_forms_have_their_standard_spelling():
+    assert standard("خونه") == "خانه" and standard("نون") == "نان" and standard("رو") == "را"
+    assert standard("نمیتونم") == "نمیتوانم" and standard("میتونه") == "میتواند"
+    assert standard("نمیدونم") == "نمیدانم" and standard("میدونن") == "میدانند"
+    # Kabuli "تان" still reads as "توان"; the standard spelling is left alone.
+    assert standard("نمیتانم") == "نمیتوانم" and standard("نمیتوانم") == "نمیتوانم"
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        # financial_need
+        ("غذا خریده نمیتوانم", "financial_need"),
+        ("گشنه هستیم", "financial_need"),
+        ("یخچال ما خالی است", "financial_need"),
+        ("روز یک وقت نان میخوریم", "financial_need"),
+        ("لیفلونم قطع شد", "financial_need"),
+        ("اوسیامو کمکم را قطع کرد", "financial_need"),
+        ("حسابم منفی است", "financial_need"),
+        ("همه چیز خیلی گران است برایم", "financial_need"),
+        ("وضع مالی ما خراب است", "financial_need"),
+        ("دورواردر آمد به خانه ما", "financial_need"),
+        ("وام گرفتم", "financial_need"),
+        ("نمیتونم کرایه رو بدم", "financial_need"),
+        ("خرچ خانه ره پیدا کده نمیتانم", "financial_need"),
+        # psychological
+        ("دیگر تحمل ندارم", "psychological"),
+        ("تحمل کرده نمیتانم", "psychological"),
+        ("هیچ انرژی ندارم", "psychological"),
+        ("از اتاقم بیرون نمیشوم", "psychological"),
+        ("بعد از فوت پدرم خیلی غمگین هستم", "psychological"),
+        ("خودم را بیفایده حس میکنم", "psychological"),
+        ("نا امید هستم", "psychological"),
+        ("همیشه نگران هستم", "psychological"),
+        ("جنگ را دیدم", "psychological"),
+        ("روحیه ام خراب است", "psychological"),
+        ("دیپرشن دارم", "psychological"),
+        ("پانیک میکنم", "psychological"),
+        # housing (Iranian "خونه")
+        ("خونه ندارم", "housing"),
+    ],
+)
+def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str):
+    assert need in _needs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Denied: a negation after the term ("وام ندارم"), a lack phrase followed by "problem".
+        "وام ندارم",
+        "گشنه نیستم",
+        "مشکل اقتصادی ندارم",
+        "خسته نیستم و انرژی دارم",
+        "خونه مشکل ندارم",
+        # Someone else's: a brother, a son.
+        "برادرم دیپرشن دارد",
+        "پسرم خیلی نگران امتحان است",
+        # Innocent words near the new terms.
+        "دیروز یک نان خریدم",
+        "نمیخواهم لیفلون بگیرم",
+    ],
+)
+def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
+    assert _needs(text) == set()
