@@ -53,8 +53,29 @@ def test_iranian_colloquial_forms_have_their_standard_spelling():
         ("روحیه ام خراب است", "psychological"),
         ("دیپرشن دارم", "psychological"),
         ("پانیک میکنم", "psychological"),
-        # housing (Iranian "خونه")
+        # housing (Iranian "خونه"; staying with a friend, sleeping on the floor, social housing, conditions)
         ("خونه ندارم", "housing"),
+        ("موقتا پیش دوستم هستم", "housing"),
+        ("فعلا خانه کاکایم هستم", "housing"),
+        ("روی زمین میخوابم", "housing"),
+        ("در لیست انتظار خانه اجتماعی", "housing"),
+        ("بی خانمان هستم", "housing"),
+        ("آب گرم نداریم", "housing"),
+        ("سقف چکه میکند", "housing"),
+        ("تشناب مشترک داریم", "housing"),
+        ("قرارداد کرایه تمام میشود", "housing"),
+        # distrust (empty promises, sent from office to office, afraid they take the children, judged)
+        ("فقط وعده میدهند", "distrust"),
+        ("از دفتر به دفتر روان میکنند", "distrust"),
+        ("میترسم اطفالم را بگیرند", "distrust"),
+        ("مرا قضاوت میکنند", "distrust"),
+        ("گوش نمیدهند", "distrust"),
+        ("هیچ کمک نکردند", "distrust"),
+        # justice (arrested, ankle monitor, criminal record, Ghent loanwords)
+        ("دستگیر شدم", "justice"),
+        ("دستبند الکترونیکی دارم", "justice"),
+        ("سابقه جرمی دارم", "justice"),
+        ("کاسیه من پاک نیست", "justice"),
     ],
 )
 def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str):
@@ -73,7 +94,11 @@ def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str)
         # Someone else's: a brother, a son.
         "برادرم دیپرشن دارد",
         "پسرم خیلی نگران امتحان است",
-        # Innocent words near the new terms.
+        "قبلا بی خانمان بودم حالا خانه دارم",
+        "سابقه جرمی ندارم",
+        "مجرم نیستم",
+        # Innocent words near the new terms: work in a garage, a home of one's own now.
+        "در گاراژ کار میکنم",
         "دیروز یک نان خریدم",
         "نمیخواهم لیفلون بگیرم",
     ],
