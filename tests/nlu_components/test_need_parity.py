@@ -76,6 +76,21 @@ def test_iranian_colloquial_forms_have_their_standard_spelling():
         ("دستبند الکترونیکی دارم", "justice"),
         ("سابقه جرمی دارم", "justice"),
         ("کاسیه من پاک نیست", "justice"),
+        # literacy_digital, addiction, childcare, work experience, education, Dutch, medical
+        ("تایپ کرده نمیتوانم", "literacy_digital"),
+        ("فورم ها برایم سخت است", "literacy_digital"),
+        ("با ایتسمی مشکل دارم", "literacy_digital"),
+        ("هیچ وقت خواندن یاد نگرفتم", "literacy_digital"),
+        ("کرستال میکشم", "addiction"),
+        ("میتادون میگیرم", "addiction"),
+        ("اطفالم هنوز خورد هستند", "childcare"),
+        ("سه طفل زیر سه سال دارم", "childcare"),
+        ("کیندراوپفانگ پیدا نمیکنم", "childcare"),
+        ("فقط کار سیاه کردم", "limited_work_experience"),
+        ("مدت طولانی بیکار هستم", "limited_work_experience"),
+        ("دیپلومم اینجا قبول نیست", "low_education"),
+        ("کورس اینبرخرینگ میروم", "limited_dutch"),
+        ("هاوس آرتس ندارم", "medical"),
     ],
 )
 def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str):
@@ -99,6 +114,11 @@ def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str)
         "مجرم نیستم",
         # Innocent words near the new terms: work in a garage, a home of one's own now.
         "در گاراژ کار میکنم",
+        "ایتسمی دارم",
+        "ایتسمی مشکل ندارم",
+        "فقط چند ماه در بلجیم هستم",
+        "دیپلومم قبول شد",
+        "زیر سه سال در ترکیه بودم",
         "دیروز یک نان خریدم",
         "نمیخواهم لیفلون بگیرم",
     ],
