@@ -21,6 +21,8 @@ def test_iranian_colloquial_forms_have_their_standard_spelling():
     assert standard("نمیدونم") == "نمیدانم" and standard("میدونن") == "میدانند"
     # Kabuli "تان" still reads as "توان"; the standard spelling is left alone.
     assert standard("نمیتانم") == "نمیتوانم" and standard("نمیتوانم") == "نمیتوانم"
+    # Kabuli "خاو" (sleep) in a verb too.
+    assert standard("میخاوم") == "میخوابم" and standard("نمیخاوه") == "نمیخوابد" and standard("شبا") == "شبها"
 
 
 @pytest.mark.parametrize(
@@ -91,6 +93,19 @@ def test_iranian_colloquial_forms_have_their_standard_spelling():
         ("دیپلومم اینجا قبول نیست", "low_education"),
         ("کورس اینبرخرینگ میروم", "limited_dutch"),
         ("هاوس آرتس ندارم", "medical"),
+        ("روی زمین میخاوم", "housing"),
+        ("تحمل نمیتانم", "psychological"),
+        # family_relationships, residence_status, limited_network, medical
+        ("اطفالم را دیده نمیتوانم", "family_relationships"),
+        ("پولم را کنترول میکند", "family_relationships"),
+        ("حکم اخراج گرفتم", "residence_status"),
+        ("باید بلجیم را ترک کنم", "residence_status"),
+        ("ویزه ام تمام شد", "residence_status"),
+        ("آدم های کم میشناسم", "limited_network"),
+        ("رفیق های بلجیکی ندارم", "limited_network"),
+        ("فقط افغان ها را میشناسم", "limited_network"),
+        ("بینایی ام ضعیف است", "medical"),
+        ("با عصا راه میروم", "medical"),
     ],
 )
 def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str):
@@ -119,6 +134,9 @@ def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str)
         "فقط چند ماه در بلجیم هستم",
         "دیپلومم قبول شد",
         "زیر سه سال در ترکیه بودم",
+        "کیفیت را کنترول میکنم",
+        "در پروسه استخدام هستم",
+        "هیچ جا نمیروم امروز",
         "دیروز یک نان خریدم",
         "نمیخواهم لیفلون بگیرم",
     ],

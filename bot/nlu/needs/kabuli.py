@@ -27,6 +27,8 @@ _WORDS = {
     "نیس": "نیست",
     "نی": "نه",
     "خاو": "خواب",
+    "خاوم": "خوابم",
+    "شبا": "شبها",
     "خانده": "خوانده",
     "خاندن": "خواندن",
     "خاندم": "خواندم",
@@ -74,11 +76,13 @@ _WORDS = {
     "نمیخوام": "نمیخواهم",
 }
 # Continuous and negated verbs ("می..."/"نمی..."): "تان" (Kabuli) and "تون" (Iranian) for "توان" (can), "فام" for
-# "فهم" (understand), "دون" (Iranian) for "دان" (know).
+# "فهم" (understand), "دون" (Iranian) for "دان" (know), "خاو" for "خواب" (sleep).
 _CAN = re.compile(r"^(ن?می)ت[او]ن(م|ی|د|یم|ید|ند|ن|ه)?$")
 _UNDERSTAND = re.compile(r"^(ن?می)فام(م|ی|د|یم|ید|ند|ن|ه)?$")
 _KNOW = re.compile(r"^(ن?می)دون(م|ی|د|یم|ید|ند|ن|ه)?$")
-_VERB_STEMS = ((_CAN, "توان"), (_UNDERSTAND, "فهم"), (_KNOW, "دان"))
+# "خاو" for "خواب" (sleep) in a verb too: "میخاوم" (I sleep), "نمیخاوه".
+_SLEEP = re.compile(r"^(ن?می)خاو(م|ی|د|یم|ید|ند|ن|ه)?$")
+_VERB_STEMS = ((_CAN, "توان"), (_UNDERSTAND, "فهم"), (_KNOW, "دان"), (_SLEEP, "خواب"))
 # The third person singular in -ه and plural in -ن of a continuous verb ("میکنه", "میکنن"; not "میوه").
 _THIRD_SINGULAR = re.compile(r"^(ن?می)(\w{2,})ه$")
 _THIRD_PLURAL = re.compile(r"^(ن?می)(\w{2,})ن$")
