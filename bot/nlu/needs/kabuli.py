@@ -65,12 +65,11 @@ _WORDS = {
     "کنن": "کنند",
     "بکنن": "بکنند",
     # Iranian colloquial, as Afghans who lived in Iran type it (issue 14): "خونه" (house), "نون" (bread),
-    # "رو" (the object marker را), "بدم" (that I pay/give), "کوچیک" (small); "نمیتونم"/"نمیدونم" below.
+    # "رو" (the object marker را), "کوچیک" (small); "نمیتونم"/"نمیدونم" below. Not "بدم" (that I pay): as "بدهم" it
+    # is one letter from "بدهی" (debt) and the typo matching would read "بدم میاد" (I dislike) as debt.
     "خونه": "خانه",
     "نون": "نان",
     "رو": "را",
-    "بدم": "بدهم",
-    "بدیم": "بدهیم",
     "کوچیک": "کوچک",
     "میخوام": "میخواهم",
     "نمیخوام": "نمیخواهم",
