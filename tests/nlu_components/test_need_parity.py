@@ -150,7 +150,7 @@ def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str)
         "برادرم معلول نیست",
         "پسرم تنها مانده",
         # From the training data: a casual mood, a question about the immigration office, social housing one has,
-        # and "بدم میاد" (I dislike) is no debt ("بدهی") however it is spelled.
+        # and "ادامه بدیم" (let us go on) is no debt ("بدهی" with a possessive ending).
         "نه، امروز حوصله ندارم",
         "اداره مهاجرت این را میبیند؟",
         "در Muide یک خانه اجتماعی داریم، مشکلی نیست",

@@ -65,8 +65,8 @@ _WORDS = {
     "کنن": "کنند",
     "بکنن": "بکنند",
     # Iranian colloquial, as Afghans who lived in Iran type it (issue 14): "خونه" (house), "نون" (bread),
-    # "رو" (the object marker را), "کوچیک" (small); "نمیتونم"/"نمیدونم" below. Not "بدم" (that I pay): as "بدهم" it
-    # is one letter from "بدهی" (debt) and the typo matching would read "بدم میاد" (I dislike) as debt.
+    # "رو" (the object marker را), "کوچیک" (small); "نمیتونم"/"نمیدونم" below. Not "بدیم"/"بدم" (that we/I pay): as
+    # "بدهیم" it reads as "بدهی" (debt) with a possessive ending (morphology.py), "ادامه بدیم" as "my debt".
     "خونه": "خانه",
     "نون": "نان",
     "رو": "را",
