@@ -106,6 +106,11 @@ def test_iranian_colloquial_forms_have_their_standard_spelling():
         ("رفیق های بلجیکی ندارم", "limited_network"),
         ("فقط افغان ها را میشناسم", "limited_network"),
         ("بینایی ام ضعیف است", "medical"),
+        # Ghent services in Perso-Arabic letters
+        ("اوسیامو کمک نمیکند", "distrust"),
+        ("شولدبمیدلینگ", "financial_need"),
+        ("سانکشن گرفتم", "financial_need"),
+        ("کورس ان تی ۲ میروم", "limited_dutch"),
         ("با عصا راه میروم", "medical"),
         # Classes every language's probe missed: morning drinking, debt collectors, a disabled relative.
         ("هر صبح مینوشم", "addiction"),
@@ -156,6 +161,8 @@ def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str)
         "در Muide یک خانه اجتماعی داریم، مشکلی نیست",
         "نمیخایم ادامه بدیم، معلوماتم را نگه نکنید",
         "بدم میاد از این کار",
+        "اوسیامو کمک میکند",
+        "منتظر خانه رفتن هستم",
         "دیروز یک نان خریدم",
         "نمیخواهم لیفلون بگیرم",
     ],
