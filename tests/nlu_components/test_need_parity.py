@@ -111,6 +111,14 @@ def test_iranian_colloquial_forms_have_their_standard_spelling():
         ("شولدبمیدلینگ", "financial_need"),
         ("سانکشن گرفتم", "financial_need"),
         ("کورس ان تی ۲ میروم", "limited_dutch"),
+        # The same concepts in Dari Latin letters, in other spellings than the lexicon's (dari_latin.py)
+        ("gushna hastem", "financial_need"),
+        ("tahammul nadarom", "psychological"),
+        ("ruye zamin mexabam", "housing"),
+        ("az daftar ba daftar", "distrust"),
+        ("dastgir shudam", "justice"),
+        ("typ karda nametanum", "literacy_digital"),
+        ("wiza tamam shod", "residence_status"),
         ("با عصا راه میروم", "medical"),
         # Classes every language's probe missed: morning drinking, debt collectors, a disabled relative.
         ("هر صبح مینوشم", "addiction"),
@@ -163,6 +171,8 @@ def test_a_concept_the_other_lexicons_had_is_found_in_dari(text: str, need: str)
         "بدم میاد از این کار",
         "اوسیامو کمک میکند",
         "منتظر خانه رفتن هستم",
+        "gushna nistam",
+        "energy daram",
         "دیروز یک نان خریدم",
         "نمیخواهم لیفلون بگیرم",
     ],
