@@ -27,6 +27,8 @@ _WORDS = {
     "نیس": "نیست",
     "نی": "نه",
     "خاو": "خواب",
+    "خاوم": "خوابم",
+    "شبا": "شبها",
     "خانده": "خوانده",
     "خاندن": "خواندن",
     "خاندم": "خواندم",
@@ -62,10 +64,24 @@ _WORDS = {
     "بکنه": "بکند",
     "کنن": "کنند",
     "بکنن": "بکنند",
+    # Iranian colloquial, as Afghans who lived in Iran type it (issue 14): "خونه" (house), "نون" (bread),
+    # "رو" (the object marker را), "کوچیک" (small); "نمیتونم"/"نمیدونم" below. Not "بدیم"/"بدم" (that we/I pay): as
+    # "بدهیم" it reads as "بدهی" (debt) with a possessive ending (morphology.py), "ادامه بدیم" as "my debt".
+    "خونه": "خانه",
+    "نون": "نان",
+    "رو": "را",
+    "کوچیک": "کوچک",
+    "میخوام": "میخواهم",
+    "نمیخوام": "نمیخواهم",
 }
-# Continuous and negated verbs ("می..."/"نمی..."): "تان" for "توان" (can), "فام" for "فهم" (understand).
-_CAN = re.compile(r"^(ن?می)تان(م|ی|د|یم|ید|ند|ن|ه)?$")
+# Continuous and negated verbs ("می..."/"نمی..."): "تان" (Kabuli) and "تون" (Iranian) for "توان" (can), "فام" for
+# "فهم" (understand), "دون" (Iranian) for "دان" (know), "خاو" for "خواب" (sleep).
+_CAN = re.compile(r"^(ن?می)ت[او]ن(م|ی|د|یم|ید|ند|ن|ه)?$")
 _UNDERSTAND = re.compile(r"^(ن?می)فام(م|ی|د|یم|ید|ند|ن|ه)?$")
+_KNOW = re.compile(r"^(ن?می)دون(م|ی|د|یم|ید|ند|ن|ه)?$")
+# "خاو" for "خواب" (sleep) in a verb too: "میخاوم" (I sleep), "نمیخاوه".
+_SLEEP = re.compile(r"^(ن?می)خاو(م|ی|د|یم|ید|ند|ن|ه)?$")
+_VERB_STEMS = ((_CAN, "توان"), (_UNDERSTAND, "فهم"), (_KNOW, "دان"), (_SLEEP, "خواب"))
 # The third person singular in -ه and plural in -ن of a continuous verb ("میکنه", "میکنن"; not "میوه").
 _THIRD_SINGULAR = re.compile(r"^(ن?می)(\w{2,})ه$")
 _THIRD_PLURAL = re.compile(r"^(ن?می)(\w{2,})ن$")
@@ -80,7 +96,7 @@ def _arabic(word: str) -> bool:
 
 def standard_stem(stem: str) -> str:
     """The standard spelling of the stem of a `word*` term ("نمیتان*" is "نمیتوان*")."""
-    for pattern, stem_in in ((_CAN, "توان"), (_UNDERSTAND, "فهم")):
+    for pattern, stem_in in _VERB_STEMS:
         stem = re.sub(pattern.pattern.split("(م|")[0], r"\1" + stem_in, stem)
     return stem
 
@@ -93,7 +109,7 @@ def standard(word: str) -> str:
         return _WORDS[word]
     if word in _NOT_VERBS:
         return word
-    for pattern, stem in ((_CAN, "توان"), (_UNDERSTAND, "فهم")):
+    for pattern, stem in _VERB_STEMS:
         found = pattern.match(word)
         if found:
             ending = found.group(2) or ""
