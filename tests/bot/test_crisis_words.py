@@ -14,6 +14,9 @@ from bot.policies.crisis_words import PHRASES, compile_phrase, mentions_crisis
 
 CRISIS = {
     "en": [
+        "sometimes i think it would be better if i wasnt here anymore",
+        "everyone would be better off without me",
+        "I don't want to exist anymore",
         "I want to kill myself",
         "sometimes I think about suicide",
         "I have been cutting myself again",
@@ -31,6 +34,9 @@ CRISIS = {
         "I am afraid of my husband",
     ],
     "nl": [
+        "soms denk ik dat het beter is als ik er niet meer ben",
+        "iedereen is beter af zonder mij",
+        "ik wil niet meer bestaan",
         "ik denk aan zelfmoord",
         "ik snijd mezelf",
         "ik ben mezelf aan het snijden",
@@ -45,6 +51,9 @@ CRISIS = {
         "Ik wil dood",
     ],
     "bg": [
+        "понякога мисля, че е по-добре да ме няма",
+        "po-dobre da me nqma",
+        "всички ще са по-добре без мен",
         "искам да се самоубия",
         "мисля за самоубийство",
         "режа се с ножче",
@@ -65,6 +74,9 @@ CRISIS = {
         "mazhat mi me bie",
     ],
     "sk": [
+        "niekedy si myslím, že by bolo lepšie, keby som tu nebol",
+        "lepsie keby som tu nebola",
+        "všetci by boli lepšie bezo mňa",
         "chcem spáchať samovraždu",
         "rozmýšľam o samovrazde",
         "režem sa žiletkou",
@@ -78,6 +90,9 @@ CRISIS = {
         "chcem skoncit so zivotom",
     ],
     "ro": [
+        "uneori cred ca ar fi mai bine sa nu mai fiu",
+        "toti ar fi mai bine fara mine",
+        "nu mai vreau sa exist",
         "vreau să mă sinucid",
         "mă gândesc la sinucidere",
         "mă tai pe mâini",
@@ -91,6 +106,10 @@ CRISIS = {
         "vreau sa ma omor",
     ],
     "prs": [
+        "گاهی فکر می‌کنم بهتر است دیگر نباشم",
+        "دیگه نمیخوام زنده باشم",
+        "khod ra mekoshom",
+        "بهتره که نباشم",
         "می‌خواهم خودکشی کنم",
         "به خودم صدمه می‌زنم",
         "به خودم آسیب می زنم",
@@ -117,6 +136,9 @@ CRISIS = {
 
 HYPERBOLE = {
     "en": [
+        "it is better if i come back tomorrow",
+        "the kids are better off with my mother",
+        "better without sugar",
         "my back is killing me",
         "I'm dying to know what happens next",
         "this job is killing me",
@@ -128,6 +150,8 @@ HYPERBOLE = {
         "I have no money and no house",
     ],
     "nl": [
+        "het is beter als ik morgen kom",
+        "ik wil niet meer wachten",
         "deze job maakt me kapot",
         "ik ga dood van de honger",
         "ik lag dood van het lachen",
@@ -136,6 +160,8 @@ HYPERBOLE = {
         "ik heb schulden",
     ],
     "bg": [
+        "по-добре е да дойда утре",
+        "po-dobre bez zahar",
         "гърбът ме убива",
         "умирам от смях",
         "умирам за кафе",
@@ -145,6 +171,8 @@ HYPERBOLE = {
         "нямам пари",
     ],
     "sk": [
+        "lepšie keby som prišiel zajtra",
+        "lepšie bez cukru",
         "chrbát ma zabíja",
         "umieram od smiechu",
         "táto práca ma ničí",
@@ -152,6 +180,8 @@ HYPERBOLE = {
         "nemám peniaze",
     ],
     "ro": [
+        "mai bine vin mâine",
+        "mai bine fara zahar",
         "mă omoară spatele",
         "mor de foame",
         "mor de râs",
@@ -161,6 +191,8 @@ HYPERBOLE = {
         "nu am bani",
     ],
     "prs": [
+        "بهتر است فردا بیایم",
+        "بهتر است که کار پیدا کنم",
         "کمرم مرا می‌کشد",
         "از خنده مردم",
         "قربانت بمیرم",
