@@ -224,6 +224,27 @@ def test_the_persons_own_need_beside_a_relatives_stays() -> None:
     assert needs("my neighbour drinks, and I have no house") == {"housing"}
 
 
+PRONOUNS = [
+    # (language, own, "he"/"she" as the subject): a person speaks of themself as "I"; "he"/"she" is someone else.
+    ("en", "I am depressed", "she is depressed"),
+    ("nl", "ik ben depressief", "hij is depressief"),
+    ("ro", "sunt depresiv", "el e depresiv"),
+    ("bg", "депресиран съм", "той е депресиран"),
+    ("sk", "som depresívna", "ona je depresívna"),
+    ("prs", "دیپرشن دارم", "او دیپرشن دارد"),
+]
+
+
+@pytest.mark.parametrize(("code", "own", "theirs"), PRONOUNS)
+def test_he_or_she_as_the_subject_is_someone_else(code: str, own: str, theirs: str) -> None:
+    assert needs(own) == {"psychological"}
+    assert needs(theirs) == set()
+
+
+def test_he_or_she_cared_for_is_family_care() -> None:
+    assert needs("he is depressed and I look after him") == {"family_care"}
+
+
 NOT_RESOLVED = [
     ("en", "I had debts and I could not pay them", "financial_need"),
     ("nl", "ik had schulden en die zijn niet afbetaald", "financial_need"),
