@@ -224,6 +224,45 @@ def test_the_persons_own_need_beside_a_relatives_stays() -> None:
     assert needs("my neighbour drinks, and I have no house") == {"housing"}
 
 
+COORDINATED = [
+    # (language, both said, both denied by one negation across "and"): the second alone is a need.
+    ("en", "I have loans", "I have no debts and loans"),
+    ("nl", "ik heb leningen", "ik heb geen schulden en leningen"),
+    ("ro", "am credite", "nu am datorii și credite"),
+    ("bg", "имам заеми", "нямам дългове и заеми"),
+    ("sk", "mám pôžičky", "nemám dlhy a pôžičky"),
+    # Verb-final: the negation after the last denies the first too.
+    ("prs", "قرض دارم", "قرض و وام ندارم"),
+]
+
+
+@pytest.mark.parametrize(("code", "said", "denied"), COORDINATED)
+def test_one_negation_denies_problems_joined_by_and(code: str, said: str, denied: str) -> None:
+    assert needs(said) == {"financial_need"}
+    assert needs(denied) == set()
+
+
+def test_a_denial_reaches_over_and_to_the_same_need() -> None:
+    assert needs("با شراب و مواد مخدر مشکلی ندارم") == set()
+    assert needs("no problems with alcohol and drugs") == set()
+    assert needs("با شراب و مواد مخدر مشکل دارم") == {"addiction"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A lack phrase carries its own negation: "no money" stays.
+        ("no debts and no money", {"financial_need"}),
+        ("I have no house and debts", {"housing", "financial_need"}),
+        ("قرض دارم و خانه ندارم", {"financial_need", "housing"}),
+        # Another need after "and" is not denied with the first.
+        ("nikdy som nechodila do školy a neviem písať", {"low_education", "literacy_digital"}),
+    ],
+)
+def test_what_and_does_not_join_under_one_negation(text: str, found: set[str]) -> None:
+    assert needs(text) == found
+
+
 PRONOUNS = [
     # (language, own, "he"/"she" as the subject): a person speaks of themself as "I"; "he"/"she" is someone else.
     ("en", "I am depressed", "she is depressed"),

@@ -59,7 +59,7 @@ def _with_canonical_latin(data: dict[str, Any]) -> dict[str, Any]:
 
     data = dict(data)
     negation = dict(data.get("negation") or {})
-    for side in ("before", "after"):
+    for side in ("before", "after", "coordination"):
         negation[side] = spell(negation.get(side) or [])
     data["negation"] = negation
     data["clause_words"] = spell(data.get("clause_words") or [])
@@ -83,6 +83,8 @@ class Occurrence(NamedTuple):
     weak: bool
     # Matched only with a typo in one of its words.
     typo: bool
+    # A lack phrase ("no house"): it carries its own negation.
+    lack: bool = False
 
 
 @dataclass
@@ -100,6 +102,9 @@ class Lexicon:
     excludes: list[Term] = field(default_factory=list)
     # Latin words are read in one canonical spelling (Dari in Latin letters: `dari_latin`).
     canonical_latin: bool = False
+    # Words for "and" between two problems that one negation denies together ("no debts and loans", "قرض و وام
+    # ندارم"): `negation: coordination:`, used by `rules`.
+    coordination: frozenset[str] = frozenset()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -111,6 +116,7 @@ class Lexicon:
             prefixes = tuple(fold(w[:-1]) for w in words if w.endswith("*"))
             return exact, prefixes
 
+        _check_strings(negation.get("coordination") or [], "negation coordination")
         before, before_prefixes = split(negation.get("before") or [])
         after, after_prefixes = split(negation.get("after") or [])
         _check_strings(data.get("clause_words") or [], "clause_words")
@@ -153,6 +159,7 @@ class Lexicon:
             clause_words=frozenset(fold(w) for w in data.get("clause_words") or []),
             excludes=[parse_term("", source, frozenset()) for source in data.get("exclude") or []],
             canonical_latin=data["code"] == "prs",
+            coordination=frozenset(fold(w) for w in negation.get("coordination") or []),
         )
 
     def read(self, tokens: list[Token]) -> list[Token]:
@@ -188,6 +195,25 @@ class Lexicon:
             if self._is_cue(word, self.negation_after, self.negation_after_prefixes):
                 return True
         return False
+
+    def negation_beside(self, tokens: list[Token], start: int, end: int, reach: int = 2) -> tuple[bool, bool]:
+        """Whether a negation cue stands within `reach` tokens before tokens start..end ("no debts", "nu am
+        datorii"), and whether one stands within `reach` after them ("قرض ندارم"), in the same stretch of words."""
+        tokens = self.read(tokens)
+        before = after = False
+        for position in range(start - 1, max(start - reach, 0) - 1, -1):
+            if tokens[position + 1].break_before:
+                break
+            if self._is_cue(tokens[position].norm, self.negation_before, self.negation_before_prefixes):
+                before = True
+                break
+        for position in range(end, min(end + reach, len(tokens))):
+            if tokens[position].break_before:
+                break
+            if self._is_cue(tokens[position].norm, self.negation_after, self.negation_after_prefixes):
+                after = True
+                break
+        return before, after
 
     @cached_property
     def typos(self) -> TypoIndex:
@@ -280,7 +306,7 @@ class Lexicon:
                     negated = negated or tokens[end].norm.startswith(PROBLEM_WORDS)
                     # "geen leefloon maar een uitkering" says which income, not that there is none.
                     negated = negated or (term.window and tokens[end].norm in CORRECTION_WORDS)
-                found.append(Occurrence(term.need, start, end, negated, term.weak, typo))
+                found.append(Occurrence(term.need, start, end, negated, term.weak, typo, term.lack))
         return found
 
 
