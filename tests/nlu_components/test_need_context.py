@@ -224,6 +224,58 @@ def test_the_persons_own_need_beside_a_relatives_stays() -> None:
     assert needs("my neighbour drinks, and I have no house") == {"housing"}
 
 
+BETTER_NOW = [
+    # (language, past and still bad, past and fine now): "now ... fine" with words between, and its denial.
+    ("en", "I was depressed but now I'm not ok", "I was depressed but now im ok again"),
+    ("nl", "ik was depressief maar nu ben ik niet ok", "ik was depressief maar nu ben ik ok"),
+    ("ro", "am fost depresiv dar acum nu e bine", "am fost depresiv dar acum sunt din nou bine"),
+    ("bg", "бях депресиран, но сега не съм добре", "бях депресиран, но сега съм пак добре"),
+    ("sk", "bol som depresívny, ale teraz nie som v poriadku", "bol som depresívny, ale teraz som v poriadku"),
+    ("prs", "افسرده بودم ولی حالا خوب نیستم", "افسرده بودم ولی حالا دوباره خوب هستم"),
+]
+
+
+@pytest.mark.parametrize(("code", "still_bad", "fine_now"), BETTER_NOW)
+def test_a_past_need_is_over_when_the_person_is_fine_now(code: str, still_bad: str, fine_now: str) -> None:
+    assert needs(still_bad) == {"psychological"}
+    assert needs(fine_now) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("did inburgering and i speak dutch fine now", set()),
+        ("اینبورخرینگ را خلاص کردم و حالا هالندی را خوب گپ می‌زنم", set()),
+        ("اینبورخرینگ ره تمام کدم ولی هالندی مه هنوز خیلی ضعیف است", {"limited_dutch"}),
+        ("برای قرض هایم رهنمایی بودجه داشتم، از سال گذشته همه را پرداخته ام", set()),
+        ("قرض داشتم و پرداخت نکردم", {"financial_need"}),
+    ],
+)
+def test_a_finished_course_or_a_paid_debt_is_over(text: str, found: set[str]) -> None:
+    assert needs(text) == found
+
+
+RECOVERED = [
+    # (language, stopped: still counts, clean or sober for years: over)
+    ("en", "I used to take cocaine but I stopped", "i used to be an alcoholic but ive been sober for 6 years"),
+    ("nl", "ik was vroeger verslaafd", "ik was vroeger verslaafd maar ben al 5 jaar clean"),
+    ("ro", "eram dependent de alcool", "eram dependent de alcool, dar acum sunt curat de 3 ani"),
+    ("bg", "бях пристрастен към алкохола", "бях пристрастен към алкохола, но вече съм чист"),
+    ("sk", "bol som závislý od alkoholu", "bol som závislý od alkoholu, ale teraz som čistý"),
+    ("prs", "قبلاً نشه می‌کردم", "قبلاً نشه می‌کردم ولی پنج سال است که پاک هستم"),
+]
+
+
+@pytest.mark.parametrize(("code", "counts", "over"), RECOVERED)
+def test_an_addiction_is_over_when_the_person_is_clean(code: str, counts: str, over: str) -> None:
+    assert needs(counts) == {"addiction"}
+    assert needs(over) == set()
+
+
+def test_clean_does_not_end_a_record() -> None:
+    assert needs("i was in prison but i am clean now") == {"justice"}
+
+
 COORDINATED = [
     # (language, both said, both denied by one negation across "and"): the second alone is a need.
     ("en", "I have loans", "I have no debts and loans"),

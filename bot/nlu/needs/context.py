@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from bot.nlu.needs.dari_latin import canonical, canonical_source
-from bot.nlu.needs.terms import Pattern, Term, match, parse_term
+from bot.nlu.needs.terms import Gap, Pattern, Term, match, parse_term
 from bot.nlu.needs.tokens import Token
 from bot.normalise import fold
 
@@ -33,6 +33,7 @@ KINDS = (
     "formerly",
     "past",
     "resolved",
+    "recovered",
     "still",
     "not",
     "not_after",
@@ -59,6 +60,7 @@ class Cues:
     by_first_prefix: tuple[tuple[str, str, Term], ...]
     single_words: dict[str, frozenset[str]]
     lasting: frozenset[str]
+    recovering: frozenset[str]
     relational: frozenset[str]
     cared_for: frozenset[str]
     personal: frozenset[str]
@@ -114,6 +116,7 @@ def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
         by_first_prefix=by_first_prefix,
         single_words=single,
         lasting=frozenset(data.get("lasting") or []),
+        recovering=frozenset(data.get("recovering") or []),
         relational=frozenset(data.get("relational") or []),
         cared_for=frozenset(data.get("cared_for") or []),
         personal=frozenset(data.get("personal") or []),
@@ -132,6 +135,8 @@ class Context:
         self.tokens = tokens
         self.cues = cues or load_cues()
         self.spans: dict[str, list[Span]] = {kind: [] for kind in KINDS}
+        # Spans of cues with a gap ("now ... ok"): a negation inside them denies them ("now I am not ok").
+        self.gapped: set[tuple[str, Span]] = set()
         self._find(tokens, self.cues.by_first_word, self.cues.by_first_prefix)
         spelled = [replace(token, norm=canonical(token.norm)) for token in tokens]
         if spelled != tokens:
@@ -152,6 +157,8 @@ class Context:
                 end = match(term.patterns, 0, tokens, start)
                 if end is not None and (start, end) not in self.spans[kind]:
                     self.spans[kind].append((start, end))
+                if end is not None and any(isinstance(item, Gap) for item in term.patterns):
+                    self.gapped.add((kind, (start, end)))
 
     def _starts(self, kinds: tuple[str, ...]) -> list[int]:
         words = frozenset().union(*(self.cues.single_words[kind] for kind in kinds))
@@ -184,11 +191,20 @@ class Context:
 
     def is_over(self, need: str, start: int, end: int, occurrences: list[Span]) -> bool:
         """The need named by tokens start..end was in the past and is over."""
-        if need in self.cues.lasting:
-            return False
         clause_start, clause_end = self.clause(start)
         if self._in("still", clause_start, clause_end):
             return False
+        if need in self.cues.lasting:
+            # A record or an addiction in recovery counts, unless the person is clean or sober now.
+            past = self._in("formerly", clause_start, clause_end) or self._in("past", clause_start, clause_end)
+            return (
+                bool(past)
+                and need in self.cues.recovering
+                and any(
+                    cue_start >= end and not self._resolution_denied(cue_start, cue_end)
+                    for cue_start, cue_end in self.spans["recovered"]
+                )
+            )
         if self._in("formerly", clause_start, clause_end):
             return True
         if not self._in("past", clause_start, clause_end):
@@ -206,7 +222,10 @@ class Context:
         """ "not paid", "پرداخت نکردم": a resolved cue with a negation right before or after it."""
         before = any(start - DENIAL_REACH <= s and e <= start for s, e in self.spans["not"])
         after = any(end <= s and s < end + DENIAL_REACH for s, _ in self.spans["not_after"])
-        return before or after
+        inside = ("resolved", (start, end)) in self.gapped and any(
+            start < s and e <= end for kind in ("not", "not_after") for s, e in self.spans[kind]
+        )
+        return before or after or inside
 
     def subject(self, start: int) -> str | None:
         """The kind of person ("others", "household") the part of the clause around `start` is about, if any."""
