@@ -336,6 +336,50 @@ def test_he_or_she_cared_for_is_family_care() -> None:
     assert needs("he is depressed and I look after him") == {"family_care"}
 
 
+NOT_ME = [
+    # (language, the relative's need said alone, then "not me"): what weighs on the household stays, unless the
+    # person says they have not got it.
+    ("en", "my brother has debts", "my brother has debts, not me"),
+    ("nl", "mijn zus heeft schulden", "mijn zus heeft schulden, ik niet"),
+    ("ro", "sora mea are datorii", "sora mea are datorii, eu nu"),
+    ("bg", "сестра ми има дългове", "сестра ми има дългове, аз нямам"),
+    ("sk", "sestra má dlhy", "sestra má dlhy, ja nie"),
+    ("prs", "خواهرم قرض دارد", "خواهرم قرض دارد، من ندارم"),
+]
+
+
+@pytest.mark.parametrize(("code", "theirs", "not_mine"), NOT_ME)
+def test_a_relatives_need_is_not_the_persons_when_they_say_not_me(code: str, theirs: str, not_mine: str) -> None:
+    assert needs(theirs) == {"financial_need"}
+    assert needs(not_mine) == set()
+
+
+def test_not_me_ends_a_clause() -> None:
+    assert needs("my brother has debts, i dont have a house") == {"financial_need", "housing"}
+    assert needs("i have debts, not my brother") == {"financial_need"}
+
+
+CAUSED = [
+    # (language, sleeplessness alone, sleeplessness from worry or drink: that need, not a day-night rhythm)
+    ("en", "i cant sleep", "i cant sleep from stress", "psychological"),
+    ("nl", "ik kan niet slapen", "zonder alcohol kan ik niet slapen", "addiction"),
+    ("ro", "nu pot dormi", "nu pot dormi din cauza stresului", "psychological"),
+    ("bg", "не мога да заспя", "без ракия не мога да заспя", "addiction"),
+    ("sk", "nemôžem spať", "nemôžem spať kvôli stresu", "psychological"),
+    ("prs", "i cant sleep", "بدون شراب خواب نمیتانم", "addiction"),
+]
+
+
+@pytest.mark.parametrize(("code", "alone", "caused", "reason"), CAUSED)
+def test_sleeplessness_with_its_reason_is_the_reason(code: str, alone: str, caused: str, reason: str) -> None:
+    assert needs(alone) == {"day_night_rhythm"}
+    assert needs(caused) == {reason}
+
+
+def test_sleeplessness_beside_another_need_stays() -> None:
+    assert needs("i am depressed and i cant sleep") == {"psychological", "day_night_rhythm"}
+
+
 NOT_RESOLVED = [
     ("en", "I had debts and I could not pay them", "financial_need"),
     ("nl", "ik had schulden en die zijn niet afbetaald", "financial_need"),

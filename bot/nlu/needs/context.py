@@ -42,6 +42,8 @@ KINDS = (
     "household",
     "care",
     "denies",
+    "not_me",
+    "cause",
 )
 # How far before (`not`) or after (`not_after`) a resolved cue a denial reaches.
 DENIAL_REACH = 3
@@ -49,6 +51,8 @@ DENIAL_REACH = 3
 DENIES_REACH = 2
 # A clause's subject is among its first words: "my neighbour", "mijn buurman", "съседът ми", "همسایه‌ام".
 SUBJECT_WITHIN = 2
+# How many words may stand between a `cause` cue that opens a reason and the reason ("from [the] stress").
+CAUSE_REACH = 1
 FAMILY_CARE = "family_care"
 
 
@@ -241,6 +245,31 @@ class Context:
         else: that is a possessive ("همسایه ما" our neighbour, "برادر من" my brother), not the person as subject."""
         return any(s > start or self.tokens[s].break_before for s, _ in self._in("me", start, end))
 
+    def caused_by(self, start: int, end: int, reasons: list[Span]) -> bool:
+        """A `cause` cue joins tokens start..end to one of `reasons` in the same part of a clause: it stands between
+        them, or it opens a reason that comes first."""
+        part_start, part_end = self.part(start)
+        for cue_start, cue_end in self._in("cause", part_start, part_end):
+            for reason_start, reason_end in reasons:
+                if not part_start <= reason_start < part_end:
+                    continue
+                between = end <= cue_start and cue_end <= reason_start or reason_end <= cue_start and cue_end <= start
+                # "because of stress I can't sleep", "без ракия не мога да заспя": the cue opens the reason.
+                # The reason may begin with the cue ("без ракия не мога" is a term of its own).
+                opens = reason_start - CAUSE_REACH <= cue_end <= reason_start or cue_start == reason_start
+                opens = opens and reason_start < start
+                if between or opens:
+                    return True
+        return False
+
+    def _not_mine(self, start: int) -> bool:
+        """A later clause that is only "not me", "ik niet", "من ندارم"."""
+        length = len(self.tokens)
+        return any(
+            s > start and (e == length or self.tokens[e].break_before) and (self.tokens[s].break_before or s == 0)
+            for s, e in self.spans["not_me"]
+        )
+
     def cares_for_someone(self) -> bool:
         return bool(self.spans["care"])
 
@@ -249,7 +278,7 @@ class Context:
         if need in self.cues.relational:
             return need
         subject = self.subject(start)
-        if subject == "others":
+        if subject == "others" or subject and self._not_mine(start):
             return None
         if subject == "household" and need in self.cues.cared_for and self.cares_for_someone():
             return FAMILY_CARE

@@ -35,6 +35,10 @@ EXCLUDED_NEED_IDS = ("motivation", "cultural_gap", "aggression")
 # care, not the person's own illness.
 WEAK_YIELDS_TO = {"medical": {"family_care"}, "psychological": {"family_care"}}
 
+# A need that is only the effect of another when the message joins them with a cause word ("I can't sleep from
+# stress", "без ракия не мога да заспя": sleeplessness from worry or drink is that need, not a day-night rhythm).
+SYMPTOM_OF = {"day_night_rhythm": {"psychological", "addiction"}}
+
 # `confidence_entity` of a need entity (shared contract: below 0.8 is "unsure", and the dialogue confirms it).
 SURE = 1.0
 UNSURE = 0.5
@@ -125,6 +129,9 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
             other != need and o_start < end and start < o_end and o_end - o_start > end - start
             for other, o_start, o_end in candidates
         ):
+            continue
+        reasons = [(s, e) for n, s, e in candidates if n in SYMPTOM_OF.get(need, ()) and (n, s, e) not in cancelled]
+        if reasons and context.caused_by(start, end, reasons):
             continue
         # Time and who (context.yml): over, someone else's, or a relative's illness the person cares for.
         if context.is_over(need, start, end, occurrences):
