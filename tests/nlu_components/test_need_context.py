@@ -315,6 +315,31 @@ def test_what_and_does_not_join_under_one_negation(text: str, found: set[str]) -
     assert needs(text) == found
 
 
+NEITHER_NOR = [
+    # (language, neither of two lacks: the lack is a need, neither of two problems: denied)
+    ("en", "neither money nor a job", "neither debts nor loans"),
+    ("nl", "noch geld noch werk", "noch schulden noch leningen"),
+    ("bg", "нито пари, нито работа", "нито дългове, нито заеми"),
+    ("sk", "nemám škôlku ani peniaze", "nemám dlhy ani pôžičky"),
+    ("prs", "نه پول دارم نه کار", "نه قرض دارم نه وام"),
+    ("prs", "na paisa daram na kar", "na qarz daram na wam"),
+]
+
+
+@pytest.mark.parametrize(("code", "lacks", "problems"), NEITHER_NOR)
+def test_neither_nor_names_a_lack_and_denies_a_problem(code: str, lacks: str, problems: str) -> None:
+    assert "financial_need" in needs(lacks)
+    assert needs(problems) == set()
+
+
+def test_neither_nor_keeps_the_other_readings() -> None:
+    assert needs("نه اقامت دارم نه پیسه") == {"residence_status", "financial_need"}
+    # "ani" is also "even": "not even for bread" stays.
+    assert needs("nemame ani na chlieb") == {"financial_need"}
+    # One "نه" alone is "no", not "neither".
+    assert needs("نه، پول دارم") == set()
+
+
 PRONOUNS = [
     # (language, own, "he"/"she" as the subject): a person speaks of themself as "I"; "he"/"she" is someone else.
     ("en", "I am depressed", "she is depressed"),

@@ -105,6 +105,12 @@ class Lexicon:
     # Words for "and" between two problems that one negation denies together ("no debts and loans", "قرض و وام
     # ندارم"): `negation: coordination:`, used by `rules`.
     coordination: frozenset[str] = frozenset()
+    # "Neither ... nor" (`negation: neither:`): read as this lexicon's word `neither_as`, a negation cue that also
+    # makes a lack phrase ("neither money nor work" as "no money no work"; "نه اقامت دارم نه پیسه" as "هیچ اقامت
+    # دارم هیچ پیسه": no papers, no money; "نه قرض دارم نه وام" stays no debts).
+    neither: frozenset[str] = frozenset()
+    # The word to read instead, one per script: a Latin "neither" word is read as the Latin one ("na" as "hich").
+    neither_as: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -117,6 +123,7 @@ class Lexicon:
             return exact, prefixes
 
         _check_strings(negation.get("coordination") or [], "negation coordination")
+        _check_strings([*(negation.get("neither") or []), *(negation.get("neither_as") or [])], "negation neither")
         before, before_prefixes = split(negation.get("before") or [])
         after, after_prefixes = split(negation.get("after") or [])
         _check_strings(data.get("clause_words") or [], "clause_words")
@@ -160,13 +167,34 @@ class Lexicon:
             excludes=[parse_term("", source, frozenset()) for source in data.get("exclude") or []],
             canonical_latin=data["code"] == "prs",
             coordination=frozenset(fold(w) for w in negation.get("coordination") or []),
+            neither=frozenset(fold(w) for w in negation.get("neither") or []),
+            neither_as=tuple(fold(w) for w in negation.get("neither_as") or []),
         )
 
     def read(self, tokens: list[Token]) -> list[Token]:
         """`tokens` as this lexicon reads them: Latin words in their canonical spelling for Dari."""
-        if not self.canonical_latin:
-            return tokens
-        return [replace(token, norm=canonical(token.norm)) for token in tokens]
+        if self.canonical_latin:
+            tokens = [replace(token, norm=canonical(token.norm)) for token in tokens]
+        return tokens
+
+    def _read_neither(self, tokens: list[Token]) -> tuple[list[Token], set[int]]:
+        """A "neither" word is read as `neither_as` when the message has another one ("نه ... نه", "нито ..., нито")
+        or a negation cue stands before it in its stretch of words ("nemám škôlku ani peniaze", "no money nor work")."""
+        positions = [index for index, token in enumerate(tokens) if token.norm in self.neither]
+        read, changed = list(tokens), set()
+        if not self.neither_as:
+            return read, changed
+        for index in positions:
+            paired = len(positions) > 1
+            position = index
+            while not paired and position > 0 and not tokens[position].break_before:
+                position -= 1
+                paired = self._is_cue(tokens[position].norm, self.negation_before, self.negation_before_prefixes)
+            same_script = [word for word in self.neither_as if word.isascii() == tokens[index].norm.isascii()]
+            if paired and same_script:
+                read[index] = replace(tokens[index], norm=same_script[0])
+                changed.add(index)
+        return read, changed
 
     def _is_cue(self, token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
         return token in exact or any(token.startswith(p) for p in prefixes)
@@ -286,8 +314,15 @@ class Lexicon:
         return sorted(numbers)
 
     def find(self, tokens: list[Token]) -> list[Occurrence]:
-        """Every occurrence of a term of this lexicon in `tokens`."""
+        """Every occurrence of a term of this lexicon in `tokens`, and the lack phrases a "neither" word begins."""
         tokens = self.read(tokens)
+        found = self._find(tokens)
+        neither, changed = self._read_neither(tokens)
+        if changed:
+            found += [o for o in self._find(neither) if o.start in changed and o.lack and not o.negated]
+        return found
+
+    def _find(self, tokens: list[Token]) -> list[Occurrence]:
         forms = [self.form_matches(token.norm) for token in tokens]
         aliases = [self.typo_matches(token.norm) | form for token, form in zip(tokens, forms, strict=True)]
         found = []
