@@ -178,6 +178,27 @@ def test_the_need_of_someone_cared_for_at_home_is_family_care(code: str, own: st
     assert needs(cared_for) == {"family_care"}
 
 
+TAKEN_FOR_TREATMENT = [
+    # (language, own treatment, a relative the person takes to treatment: family care)
+    ("en", "I have dialysis", "three times a week i take my husband to the hospital for dialysis"),
+    ("nl", "ik heb dialyse", "ik breng mijn moeder naar de dialyse"),
+    ("ro", "fac dializă", "îl duc pe soțul meu la dializă"),
+    ("bg", "правя диализа", "водя мъжа си на диализа"),
+    ("sk", "mám chemoterapiu", "vozím manžela na chemoterapiu"),
+    ("prs", "دیالیز میکنم", "هفته‌ای سه بار شوهرمو برای دیالیز می‌برم بیمارستان"),
+]
+
+
+@pytest.mark.parametrize(("code", "own", "taken"), TAKEN_FOR_TREATMENT)
+def test_taking_a_relative_to_treatment_is_family_care(code: str, own: str, taken: str) -> None:
+    assert needs(own) == {"medical"}
+    assert needs(taken) == {"family_care"}
+
+
+def test_being_taken_to_treatment_is_the_persons_own() -> None:
+    assert needs("my husband takes me to the hospital for dialysis") == {"medical"}
+
+
 RELATIVES_OWN = [
     # (language, the person's own, a relative's own): a record or schooling is one person's.
     ("en", "I was in prison", "my husband is in prison"),

@@ -280,7 +280,9 @@ class Context:
         subject = self.subject(start)
         if subject == "others" or subject and self._not_mine(start):
             return None
-        if subject == "household" and need in self.cues.cared_for and self.cares_for_someone():
+        # "my mother is ill and I look after her", "I take my husband to the hospital for dialysis".
+        relative = subject == "household" or self._in("household", self.part(start)[0], start)
+        if need in self.cues.cared_for and self.cares_for_someone() and relative:
             return FAMILY_CARE
         if subject == "household" and need in self.cues.personal:
             return None
