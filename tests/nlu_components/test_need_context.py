@@ -178,6 +178,27 @@ def test_the_need_of_someone_cared_for_at_home_is_family_care(code: str, own: st
     assert needs(cared_for) == {"family_care"}
 
 
+TAKEN_FOR_TREATMENT = [
+    # (language, own treatment, a relative the person takes to treatment: family care)
+    ("en", "I have dialysis", "three times a week i take my husband to the hospital for dialysis"),
+    ("nl", "ik heb dialyse", "ik breng mijn moeder naar de dialyse"),
+    ("ro", "fac dializă", "îl duc pe soțul meu la dializă"),
+    ("bg", "правя диализа", "водя мъжа си на диализа"),
+    ("sk", "mám chemoterapiu", "vozím manžela na chemoterapiu"),
+    ("prs", "دیالیز میکنم", "هفته‌ای سه بار شوهرمو برای دیالیز می‌برم بیمارستان"),
+]
+
+
+@pytest.mark.parametrize(("code", "own", "taken"), TAKEN_FOR_TREATMENT)
+def test_taking_a_relative_to_treatment_is_family_care(code: str, own: str, taken: str) -> None:
+    assert needs(own) == {"medical"}
+    assert needs(taken) == {"family_care"}
+
+
+def test_being_taken_to_treatment_is_the_persons_own() -> None:
+    assert needs("my husband takes me to the hospital for dialysis") == {"medical"}
+
+
 RELATIVES_OWN = [
     # (language, the person's own, a relative's own): a record or schooling is one person's.
     ("en", "I was in prison", "my husband is in prison"),
@@ -222,6 +243,187 @@ def test_the_persons_own_need_beside_a_relatives_stays() -> None:
         "financial_need",
     }
     assert needs("my neighbour drinks, and I have no house") == {"housing"}
+
+
+BETTER_NOW = [
+    # (language, past and still bad, past and fine now): "now ... fine" with words between, and its denial.
+    ("en", "I was depressed but now I'm not ok", "I was depressed but now im ok again"),
+    ("nl", "ik was depressief maar nu ben ik niet ok", "ik was depressief maar nu ben ik ok"),
+    ("ro", "am fost depresiv dar acum nu e bine", "am fost depresiv dar acum sunt din nou bine"),
+    ("bg", "бях депресиран, но сега не съм добре", "бях депресиран, но сега съм пак добре"),
+    ("sk", "bol som depresívny, ale teraz nie som v poriadku", "bol som depresívny, ale teraz som v poriadku"),
+    ("prs", "افسرده بودم ولی حالا خوب نیستم", "افسرده بودم ولی حالا دوباره خوب هستم"),
+]
+
+
+@pytest.mark.parametrize(("code", "still_bad", "fine_now"), BETTER_NOW)
+def test_a_past_need_is_over_when_the_person_is_fine_now(code: str, still_bad: str, fine_now: str) -> None:
+    assert needs(still_bad) == {"psychological"}
+    assert needs(fine_now) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("did inburgering and i speak dutch fine now", set()),
+        ("اینبورخرینگ را خلاص کردم و حالا هالندی را خوب گپ می‌زنم", set()),
+        ("اینبورخرینگ ره تمام کدم ولی هالندی مه هنوز خیلی ضعیف است", {"limited_dutch"}),
+        ("برای قرض هایم رهنمایی بودجه داشتم، از سال گذشته همه را پرداخته ام", set()),
+        ("قرض داشتم و پرداخت نکردم", {"financial_need"}),
+    ],
+)
+def test_a_finished_course_or_a_paid_debt_is_over(text: str, found: set[str]) -> None:
+    assert needs(text) == found
+
+
+RECOVERED = [
+    # (language, stopped: still counts, clean or sober for years: over)
+    ("en", "I used to take cocaine but I stopped", "i used to be an alcoholic but ive been sober for 6 years"),
+    ("nl", "ik was vroeger verslaafd", "ik was vroeger verslaafd maar ben al 5 jaar clean"),
+    ("ro", "eram dependent de alcool", "eram dependent de alcool, dar acum sunt curat de 3 ani"),
+    ("bg", "бях пристрастен към алкохола", "бях пристрастен към алкохола, но вече съм чист"),
+    ("sk", "bol som závislý od alkoholu", "bol som závislý od alkoholu, ale teraz som čistý"),
+    ("prs", "قبلاً نشه می‌کردم", "قبلاً نشه می‌کردم ولی پنج سال است که پاک هستم"),
+]
+
+
+@pytest.mark.parametrize(("code", "counts", "over"), RECOVERED)
+def test_an_addiction_is_over_when_the_person_is_clean(code: str, counts: str, over: str) -> None:
+    assert needs(counts) == {"addiction"}
+    assert needs(over) == set()
+
+
+def test_clean_does_not_end_a_record() -> None:
+    assert needs("i was in prison but i am clean now") == {"justice"}
+
+
+COORDINATED = [
+    # (language, both said, both denied by one negation across "and"): the second alone is a need.
+    ("en", "I have loans", "I have no debts and loans"),
+    ("nl", "ik heb leningen", "ik heb geen schulden en leningen"),
+    ("ro", "am credite", "nu am datorii și credite"),
+    ("bg", "имам заеми", "нямам дългове и заеми"),
+    ("sk", "mám pôžičky", "nemám dlhy a pôžičky"),
+    # Verb-final: the negation after the last denies the first too.
+    ("prs", "قرض دارم", "قرض و وام ندارم"),
+]
+
+
+@pytest.mark.parametrize(("code", "said", "denied"), COORDINATED)
+def test_one_negation_denies_problems_joined_by_and(code: str, said: str, denied: str) -> None:
+    assert needs(said) == {"financial_need"}
+    assert needs(denied) == set()
+
+
+def test_a_denial_reaches_over_and_to_the_same_need() -> None:
+    assert needs("با شراب و مواد مخدر مشکلی ندارم") == set()
+    assert needs("no problems with alcohol and drugs") == set()
+    assert needs("با شراب و مواد مخدر مشکل دارم") == {"addiction"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A lack phrase carries its own negation: "no money" stays.
+        ("no debts and no money", {"financial_need"}),
+        ("I have no house and debts", {"housing", "financial_need"}),
+        ("قرض دارم و خانه ندارم", {"financial_need", "housing"}),
+        # Another need after "and" is not denied with the first.
+        ("nikdy som nechodila do školy a neviem písať", {"low_education", "literacy_digital"}),
+    ],
+)
+def test_what_and_does_not_join_under_one_negation(text: str, found: set[str]) -> None:
+    assert needs(text) == found
+
+
+NEITHER_NOR = [
+    # (language, neither of two lacks: the lack is a need, neither of two problems: denied)
+    ("en", "neither money nor a job", "neither debts nor loans"),
+    ("nl", "noch geld noch werk", "noch schulden noch leningen"),
+    ("bg", "нито пари, нито работа", "нито дългове, нито заеми"),
+    ("sk", "nemám škôlku ani peniaze", "nemám dlhy ani pôžičky"),
+    ("prs", "نه پول دارم نه کار", "نه قرض دارم نه وام"),
+    ("prs", "na paisa daram na kar", "na qarz daram na wam"),
+]
+
+
+@pytest.mark.parametrize(("code", "lacks", "problems"), NEITHER_NOR)
+def test_neither_nor_names_a_lack_and_denies_a_problem(code: str, lacks: str, problems: str) -> None:
+    assert "financial_need" in needs(lacks)
+    assert needs(problems) == set()
+
+
+def test_neither_nor_keeps_the_other_readings() -> None:
+    assert needs("نه اقامت دارم نه پیسه") == {"residence_status", "financial_need"}
+    # "ani" is also "even": "not even for bread" stays.
+    assert needs("nemame ani na chlieb") == {"financial_need"}
+    # One "نه" alone is "no", not "neither".
+    assert needs("نه، پول دارم") == set()
+
+
+PRONOUNS = [
+    # (language, own, "he"/"she" as the subject): a person speaks of themself as "I"; "he"/"she" is someone else.
+    ("en", "I am depressed", "she is depressed"),
+    ("nl", "ik ben depressief", "hij is depressief"),
+    ("ro", "sunt depresiv", "el e depresiv"),
+    ("bg", "депресиран съм", "той е депресиран"),
+    ("sk", "som depresívna", "ona je depresívna"),
+    ("prs", "دیپرشن دارم", "او دیپرشن دارد"),
+]
+
+
+@pytest.mark.parametrize(("code", "own", "theirs"), PRONOUNS)
+def test_he_or_she_as_the_subject_is_someone_else(code: str, own: str, theirs: str) -> None:
+    assert needs(own) == {"psychological"}
+    assert needs(theirs) == set()
+
+
+def test_he_or_she_cared_for_is_family_care() -> None:
+    assert needs("he is depressed and I look after him") == {"family_care"}
+
+
+NOT_ME = [
+    # (language, the relative's need said alone, then "not me"): what weighs on the household stays, unless the
+    # person says they have not got it.
+    ("en", "my brother has debts", "my brother has debts, not me"),
+    ("nl", "mijn zus heeft schulden", "mijn zus heeft schulden, ik niet"),
+    ("ro", "sora mea are datorii", "sora mea are datorii, eu nu"),
+    ("bg", "сестра ми има дългове", "сестра ми има дългове, аз нямам"),
+    ("sk", "sestra má dlhy", "sestra má dlhy, ja nie"),
+    ("prs", "خواهرم قرض دارد", "خواهرم قرض دارد، من ندارم"),
+]
+
+
+@pytest.mark.parametrize(("code", "theirs", "not_mine"), NOT_ME)
+def test_a_relatives_need_is_not_the_persons_when_they_say_not_me(code: str, theirs: str, not_mine: str) -> None:
+    assert needs(theirs) == {"financial_need"}
+    assert needs(not_mine) == set()
+
+
+def test_not_me_ends_a_clause() -> None:
+    assert needs("my brother has debts, i dont have a house") == {"financial_need", "housing"}
+    assert needs("i have debts, not my brother") == {"financial_need"}
+
+
+CAUSED = [
+    # (language, sleeplessness alone, sleeplessness from worry or drink: that need, not a day-night rhythm)
+    ("en", "i cant sleep", "i cant sleep from stress", "psychological"),
+    ("nl", "ik kan niet slapen", "zonder alcohol kan ik niet slapen", "addiction"),
+    ("ro", "nu pot dormi", "nu pot dormi din cauza stresului", "psychological"),
+    ("bg", "не мога да заспя", "без ракия не мога да заспя", "addiction"),
+    ("sk", "nemôžem spať", "nemôžem spať kvôli stresu", "psychological"),
+    ("prs", "i cant sleep", "بدون شراب خواب نمیتانم", "addiction"),
+]
+
+
+@pytest.mark.parametrize(("code", "alone", "caused", "reason"), CAUSED)
+def test_sleeplessness_with_its_reason_is_the_reason(code: str, alone: str, caused: str, reason: str) -> None:
+    assert needs(alone) == {"day_night_rhythm"}
+    assert needs(caused) == {reason}
+
+
+def test_sleeplessness_beside_another_need_stays() -> None:
+    assert needs("i am depressed and i cant sleep") == {"psychological", "day_night_rhythm"}
 
 
 NOT_RESOLVED = [

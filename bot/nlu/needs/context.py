@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from bot.nlu.needs.dari_latin import canonical, canonical_source
-from bot.nlu.needs.terms import Pattern, Term, match, parse_term
+from bot.nlu.needs.terms import Gap, Pattern, Term, match, parse_term
 from bot.nlu.needs.tokens import Token
 from bot.normalise import fold
 
@@ -33,6 +33,7 @@ KINDS = (
     "formerly",
     "past",
     "resolved",
+    "recovered",
     "still",
     "not",
     "not_after",
@@ -41,6 +42,8 @@ KINDS = (
     "household",
     "care",
     "denies",
+    "not_me",
+    "cause",
 )
 # How far before (`not`) or after (`not_after`) a resolved cue a denial reaches.
 DENIAL_REACH = 3
@@ -48,6 +51,8 @@ DENIAL_REACH = 3
 DENIES_REACH = 2
 # A clause's subject is among its first words: "my neighbour", "mijn buurman", "съседът ми", "همسایه‌ام".
 SUBJECT_WITHIN = 2
+# How many words may stand between a `cause` cue that opens a reason and the reason ("from [the] stress").
+CAUSE_REACH = 1
 FAMILY_CARE = "family_care"
 
 
@@ -59,6 +64,7 @@ class Cues:
     by_first_prefix: tuple[tuple[str, str, Term], ...]
     single_words: dict[str, frozenset[str]]
     lasting: frozenset[str]
+    recovering: frozenset[str]
     relational: frozenset[str]
     cared_for: frozenset[str]
     personal: frozenset[str]
@@ -114,6 +120,7 @@ def load_cues(path: str = str(CONTEXT_FILE)) -> Cues:
         by_first_prefix=by_first_prefix,
         single_words=single,
         lasting=frozenset(data.get("lasting") or []),
+        recovering=frozenset(data.get("recovering") or []),
         relational=frozenset(data.get("relational") or []),
         cared_for=frozenset(data.get("cared_for") or []),
         personal=frozenset(data.get("personal") or []),
@@ -132,6 +139,8 @@ class Context:
         self.tokens = tokens
         self.cues = cues or load_cues()
         self.spans: dict[str, list[Span]] = {kind: [] for kind in KINDS}
+        # Spans of cues with a gap ("now ... ok"): a negation inside them denies them ("now I am not ok").
+        self.gapped: set[tuple[str, Span]] = set()
         self._find(tokens, self.cues.by_first_word, self.cues.by_first_prefix)
         spelled = [replace(token, norm=canonical(token.norm)) for token in tokens]
         if spelled != tokens:
@@ -152,6 +161,8 @@ class Context:
                 end = match(term.patterns, 0, tokens, start)
                 if end is not None and (start, end) not in self.spans[kind]:
                     self.spans[kind].append((start, end))
+                if end is not None and any(isinstance(item, Gap) for item in term.patterns):
+                    self.gapped.add((kind, (start, end)))
 
     def _starts(self, kinds: tuple[str, ...]) -> list[int]:
         words = frozenset().union(*(self.cues.single_words[kind] for kind in kinds))
@@ -184,11 +195,20 @@ class Context:
 
     def is_over(self, need: str, start: int, end: int, occurrences: list[Span]) -> bool:
         """The need named by tokens start..end was in the past and is over."""
-        if need in self.cues.lasting:
-            return False
         clause_start, clause_end = self.clause(start)
         if self._in("still", clause_start, clause_end):
             return False
+        if need in self.cues.lasting:
+            # A record or an addiction in recovery counts, unless the person is clean or sober now.
+            past = self._in("formerly", clause_start, clause_end) or self._in("past", clause_start, clause_end)
+            return (
+                bool(past)
+                and need in self.cues.recovering
+                and any(
+                    cue_start >= end and not self._resolution_denied(cue_start, cue_end)
+                    for cue_start, cue_end in self.spans["recovered"]
+                )
+            )
         if self._in("formerly", clause_start, clause_end):
             return True
         if not self._in("past", clause_start, clause_end):
@@ -206,7 +226,10 @@ class Context:
         """ "not paid", "پرداخت نکردم": a resolved cue with a negation right before or after it."""
         before = any(start - DENIAL_REACH <= s and e <= start for s, e in self.spans["not"])
         after = any(end <= s and s < end + DENIAL_REACH for s, _ in self.spans["not_after"])
-        return before or after
+        inside = ("resolved", (start, end)) in self.gapped and any(
+            start < s and e <= end for kind in ("not", "not_after") for s, e in self.spans[kind]
+        )
+        return before or after or inside
 
     def subject(self, start: int) -> str | None:
         """The kind of person ("others", "household") the part of the clause around `start` is about, if any."""
@@ -222,6 +245,31 @@ class Context:
         else: that is a possessive ("همسایه ما" our neighbour, "برادر من" my brother), not the person as subject."""
         return any(s > start or self.tokens[s].break_before for s, _ in self._in("me", start, end))
 
+    def caused_by(self, start: int, end: int, reasons: list[Span]) -> bool:
+        """A `cause` cue joins tokens start..end to one of `reasons` in the same part of a clause: it stands between
+        them, or it opens a reason that comes first."""
+        part_start, part_end = self.part(start)
+        for cue_start, cue_end in self._in("cause", part_start, part_end):
+            for reason_start, reason_end in reasons:
+                if not part_start <= reason_start < part_end:
+                    continue
+                between = end <= cue_start and cue_end <= reason_start or reason_end <= cue_start and cue_end <= start
+                # "because of stress I can't sleep", "без ракия не мога да заспя": the cue opens the reason.
+                # The reason may begin with the cue ("без ракия не мога" is a term of its own).
+                opens = reason_start - CAUSE_REACH <= cue_end <= reason_start or cue_start == reason_start
+                opens = opens and reason_start < start
+                if between or opens:
+                    return True
+        return False
+
+    def _not_mine(self, start: int) -> bool:
+        """A later clause that is only "not me", "ik niet", "من ندارم"."""
+        length = len(self.tokens)
+        return any(
+            s > start and (e == length or self.tokens[e].break_before) and (self.tokens[s].break_before or s == 0)
+            for s, e in self.spans["not_me"]
+        )
+
     def cares_for_someone(self) -> bool:
         return bool(self.spans["care"])
 
@@ -230,9 +278,11 @@ class Context:
         if need in self.cues.relational:
             return need
         subject = self.subject(start)
-        if subject == "others":
+        if subject == "others" or subject and self._not_mine(start):
             return None
-        if subject == "household" and need in self.cues.cared_for and self.cares_for_someone():
+        # "my mother is ill and I look after her", "I take my husband to the hospital for dialysis".
+        relative = subject == "household" or self._in("household", self.part(start)[0], start)
+        if need in self.cues.cared_for and self.cares_for_someone() and relative:
             return FAMILY_CARE
         if subject == "household" and need in self.cues.personal:
             return None

@@ -59,7 +59,7 @@ def _with_canonical_latin(data: dict[str, Any]) -> dict[str, Any]:
 
     data = dict(data)
     negation = dict(data.get("negation") or {})
-    for side in ("before", "after"):
+    for side in ("before", "after", "coordination"):
         negation[side] = spell(negation.get(side) or [])
     data["negation"] = negation
     data["clause_words"] = spell(data.get("clause_words") or [])
@@ -83,6 +83,8 @@ class Occurrence(NamedTuple):
     weak: bool
     # Matched only with a typo in one of its words.
     typo: bool
+    # A lack phrase ("no house"): it carries its own negation.
+    lack: bool = False
 
 
 @dataclass
@@ -100,6 +102,15 @@ class Lexicon:
     excludes: list[Term] = field(default_factory=list)
     # Latin words are read in one canonical spelling (Dari in Latin letters: `dari_latin`).
     canonical_latin: bool = False
+    # Words for "and" between two problems that one negation denies together ("no debts and loans", "قرض و وام
+    # ندارم"): `negation: coordination:`, used by `rules`.
+    coordination: frozenset[str] = frozenset()
+    # "Neither ... nor" (`negation: neither:`): read as this lexicon's word `neither_as`, a negation cue that also
+    # makes a lack phrase ("neither money nor work" as "no money no work"; "نه اقامت دارم نه پیسه" as "هیچ اقامت
+    # دارم هیچ پیسه": no papers, no money; "نه قرض دارم نه وام" stays no debts).
+    neither: frozenset[str] = frozenset()
+    # The word to read instead, one per script: a Latin "neither" word is read as the Latin one ("na" as "hich").
+    neither_as: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -111,6 +122,8 @@ class Lexicon:
             prefixes = tuple(fold(w[:-1]) for w in words if w.endswith("*"))
             return exact, prefixes
 
+        _check_strings(negation.get("coordination") or [], "negation coordination")
+        _check_strings([*(negation.get("neither") or []), *(negation.get("neither_as") or [])], "negation neither")
         before, before_prefixes = split(negation.get("before") or [])
         after, after_prefixes = split(negation.get("after") or [])
         _check_strings(data.get("clause_words") or [], "clause_words")
@@ -153,13 +166,35 @@ class Lexicon:
             clause_words=frozenset(fold(w) for w in data.get("clause_words") or []),
             excludes=[parse_term("", source, frozenset()) for source in data.get("exclude") or []],
             canonical_latin=data["code"] == "prs",
+            coordination=frozenset(fold(w) for w in negation.get("coordination") or []),
+            neither=frozenset(fold(w) for w in negation.get("neither") or []),
+            neither_as=tuple(fold(w) for w in negation.get("neither_as") or []),
         )
 
     def read(self, tokens: list[Token]) -> list[Token]:
         """`tokens` as this lexicon reads them: Latin words in their canonical spelling for Dari."""
-        if not self.canonical_latin:
-            return tokens
-        return [replace(token, norm=canonical(token.norm)) for token in tokens]
+        if self.canonical_latin:
+            tokens = [replace(token, norm=canonical(token.norm)) for token in tokens]
+        return tokens
+
+    def _read_neither(self, tokens: list[Token]) -> tuple[list[Token], set[int]]:
+        """A "neither" word is read as `neither_as` when the message has another one ("نه ... نه", "нито ..., нито")
+        or a negation cue stands before it in its stretch of words ("nemám škôlku ani peniaze", "no money nor work")."""
+        positions = [index for index, token in enumerate(tokens) if token.norm in self.neither]
+        read, changed = list(tokens), set()
+        if not self.neither_as:
+            return read, changed
+        for index in positions:
+            paired = len(positions) > 1
+            position = index
+            while not paired and position > 0 and not tokens[position].break_before:
+                position -= 1
+                paired = self._is_cue(tokens[position].norm, self.negation_before, self.negation_before_prefixes)
+            same_script = [word for word in self.neither_as if word.isascii() == tokens[index].norm.isascii()]
+            if paired and same_script:
+                read[index] = replace(tokens[index], norm=same_script[0])
+                changed.add(index)
+        return read, changed
 
     def _is_cue(self, token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
         return token in exact or any(token.startswith(p) for p in prefixes)
@@ -188,6 +223,25 @@ class Lexicon:
             if self._is_cue(word, self.negation_after, self.negation_after_prefixes):
                 return True
         return False
+
+    def negation_beside(self, tokens: list[Token], start: int, end: int, reach: int = 2) -> tuple[bool, bool]:
+        """Whether a negation cue stands within `reach` tokens before tokens start..end ("no debts", "nu am
+        datorii"), and whether one stands within `reach` after them ("قرض ندارم"), in the same stretch of words."""
+        tokens = self.read(tokens)
+        before = after = False
+        for position in range(start - 1, max(start - reach, 0) - 1, -1):
+            if tokens[position + 1].break_before:
+                break
+            if self._is_cue(tokens[position].norm, self.negation_before, self.negation_before_prefixes):
+                before = True
+                break
+        for position in range(end, min(end + reach, len(tokens))):
+            if tokens[position].break_before:
+                break
+            if self._is_cue(tokens[position].norm, self.negation_after, self.negation_after_prefixes):
+                after = True
+                break
+        return before, after
 
     @cached_property
     def typos(self) -> TypoIndex:
@@ -260,8 +314,15 @@ class Lexicon:
         return sorted(numbers)
 
     def find(self, tokens: list[Token]) -> list[Occurrence]:
-        """Every occurrence of a term of this lexicon in `tokens`."""
+        """Every occurrence of a term of this lexicon in `tokens`, and the lack phrases a "neither" word begins."""
         tokens = self.read(tokens)
+        found = self._find(tokens)
+        neither, changed = self._read_neither(tokens)
+        if changed:
+            found += [o for o in self._find(neither) if o.start in changed and o.lack and not o.negated]
+        return found
+
+    def _find(self, tokens: list[Token]) -> list[Occurrence]:
         forms = [self.form_matches(token.norm) for token in tokens]
         aliases = [self.typo_matches(token.norm) | form for token, form in zip(tokens, forms, strict=True)]
         found = []
@@ -280,7 +341,7 @@ class Lexicon:
                     negated = negated or tokens[end].norm.startswith(PROBLEM_WORDS)
                     # "geen leefloon maar een uitkering" says which income, not that there is none.
                     negated = negated or (term.window and tokens[end].norm in CORRECTION_WORDS)
-                found.append(Occurrence(term.need, start, end, negated, term.weak, typo))
+                found.append(Occurrence(term.need, start, end, negated, term.weak, typo, term.lack))
         return found
 
 

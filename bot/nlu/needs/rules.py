@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.nlu.needs.context import Context
 from bot.nlu.needs.lexicon import Lexicon, load_lexicons
-from bot.nlu.needs.tokens import tokenize
+from bot.nlu.needs.tokens import Token, tokenize
 
 NEED_IDS = (
     "limited_network",
@@ -34,6 +34,10 @@ EXCLUDED_NEED_IDS = ("motivation", "cultural_gap", "aggression")
 # A weak term's need is dropped when the message also mentions one of these needs: "my mother is sick" is family
 # care, not the person's own illness.
 WEAK_YIELDS_TO = {"medical": {"family_care"}, "psychological": {"family_care"}}
+
+# A need that is only the effect of another when the message joins them with a cause word ("I can't sleep from
+# stress", "без ракия не мога да заспя": sleeplessness from worry or drink is that need, not a day-night rhythm).
+SYMPTOM_OF = {"day_night_rhythm": {"psychological", "addiction"}}
 
 # `confidence_entity` of a need entity (shared contract: below 0.8 is "unsure", and the dialogue confirms it).
 SURE = 1.0
@@ -78,12 +82,27 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
     typo_only: set[tuple[str, int, int]] = set()
     exact: set[tuple[str, int, int]] = set()
     excluded: list[tuple[int, int]] = []
+    # Problems (not lack phrases) that one negation may deny together, and the words for "and" between them.
+    problems: set[tuple[str, int, int]] = set()
+    coordination: set[str] = set()
+    # Negated problems with their negation right before them ("no debts") or right after them ("قرض ندارم").
+    denied_before: set[tuple[str, int, int]] = set()
+    denied_after: set[tuple[str, int, int]] = set()
     for lexicon in lexicons or load_lexicons():
         excluded.extend(lexicon.excluded_spans(tokens))
         for occurrence in lexicon.find(tokens):
             key = (occurrence.need, occurrence.start, occurrence.end)
+            if not occurrence.lack:
+                problems.add(key)
+                coordination.update(lexicon.coordination)
             if occurrence.negated:
                 cancelled.add(key)
+                if not occurrence.lack:
+                    before, after = lexicon.negation_beside(tokens, occurrence.start, occurrence.end)
+                    if before:
+                        denied_before.add(key)
+                    if after:
+                        denied_after.add(key)
                 continue
             candidates.append(key)
             if occurrence.weak:
@@ -93,6 +112,8 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
         return []
     found_needs = {c[0] for c in candidates}
     context = Context(tokens)
+    denied = _denied(context, candidates)
+    cancelled |= _coordinated(tokens, problems, denied_before | denied, denied_after | denied, coordination)
     occurrences = [(start, end) for _, start, end in candidates]
     for need, start, end in candidates:
         if (need, start, end) in weak and found_needs & WEAK_YIELDS_TO.get(need, set()):
@@ -109,8 +130,11 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
             for other, o_start, o_end in candidates
         ):
             continue
+        reasons = [(s, e) for n, s, e in candidates if n in SYMPTOM_OF.get(need, ()) and (n, s, e) not in cancelled]
+        if reasons and context.caused_by(start, end, reasons):
+            continue
         # Time and who (context.yml): over, someone else's, or a relative's illness the person cares for.
-        if context.is_denied(start, end) or context.is_over(need, start, end, occurrences):
+        if context.is_over(need, start, end, occurrences):
             continue
         sure = (need, start, end) not in weak and (need, start, end) not in typo_only - exact
         need = context.whose(need, start)
@@ -130,3 +154,38 @@ def extract(text: str | None, lexicons: tuple[Lexicon, ...] | None = None) -> li
         for need, (sure, s, e) in best.items()
     ]
     return sorted(mentions, key=lambda m: (m.start, m.need))
+
+
+Key = tuple[str, int, int]
+
+
+def _denied(context: Context, candidates: list[Key]) -> set[Key]:
+    return {key for key in candidates if context.is_denied(key[1], key[2])}
+
+
+def _coordinated(
+    tokens: list[Token], problems: set[Key], before: set[Key], after: set[Key], words: set[str]
+) -> set[Key]:
+    """The problems of the same need one negation denies together with a problem it denies, joined to it by a word for
+    "and" alone: forward from a negation right before the first ("no debts and loans", "нямам дългове и заеми"), back
+    from one right after the last ("قرض و وام ندارم", "با شراب و مواد مخدر مشکلی ندارم"). Only the same need: not
+    "nikdy som nechodila do školy a neviem písať" (school, then reading). A lack phrase carries its own negation and
+    is never denied this way ("no debts and no money")."""
+    before, after = set(before), set(after)
+    changed = True
+    while changed:
+        changed = False
+        for first in problems:
+            for second in problems:
+                joint = first[0] == second[0] and first[2] + 1 == second[1] and second[1] < len(tokens)
+                if not joint or tokens[first[2]].norm not in words:
+                    continue
+                if tokens[first[2]].break_before or tokens[second[1]].break_before:
+                    continue
+                if first in before and second not in before:
+                    before.add(second)
+                    changed = True
+                if second in after and first not in after:
+                    after.add(first)
+                    changed = True
+    return before | after
