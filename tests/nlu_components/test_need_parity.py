@@ -222,6 +222,20 @@ def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
         ("نه خانه دارم نه کار", "housing"),
         ("هر جا که شد میخوابم", "housing"),
         ("i sleep wherever i can", "housing"),
+        # cannot wake or get up; sleep and waking upside down; never daylight, out only at night; all day asleep
+        ("ساعت ده هم بیدار شده نمیتانم", "day_night_rhythm"),
+        ("صبح از بستر بالا شده نمیتوانم", "day_night_rhythm"),
+        ("خواب و بیداری مه سرچپه شده", "day_night_rhythm"),
+        ("شب و روزم برعکس شده", "day_night_rhythm"),
+        ("خوابم بهم خورده", "day_night_rhythm"),
+        ("نور روز را نمیبینم", "day_night_rhythm"),
+        ("فقط شبها بیرون میروم", "day_night_rhythm"),
+        ("tamam roz khaw hastom", "day_night_rhythm"),
+        ("my whole rhythm is upside down", "day_night_rhythm"),
+        ("my sleep is all messed up", "day_night_rhythm"),
+        ("i only go out at night", "day_night_rhythm"),
+        # gaming all night stays addiction (a longer day-night term must not take its place)
+        ("تمام شب گیم بازی می‌کنم", "addiction"),
     ],
 )
 def test_round_two_class_is_found(text: str, need: str):
@@ -238,6 +252,11 @@ def test_round_two_class_is_found(text: str, need: str):
         ("حسابم را بستم", "financial_need"),
         ("اگر بگویم leefloon من قطع میشود؟", "financial_need"),
         ("na pol uvazku v obchode blizko domu", "financial_need"),
+        ("پسرم بیدار شده نمیتواند", "day_night_rhythm"),
+        ("قبلا بیدار شده نمیتوانستم", "day_night_rhythm"),
+        ("خوابم چپه نیست", "day_night_rhythm"),
+        ("قبلا شب و روزم برعکس بود، حالا خوب است", "day_night_rhythm"),
+        ("پدرم فقط شبها بیرون میرود", "day_night_rhythm"),
     ],
 )
 def test_round_two_class_is_not_found_when_denied_past_or_elsewhere(text: str, need: str):
