@@ -29,6 +29,8 @@ CRISIS = {
         "he hit me again",
         "there is violence at home",
         "I am afraid of my husband",
+        "sometimes I think it would be better if I weren't here",
+        "they would all be better off without me",
     ],
     "nl": [
         "ik denk aan zelfmoord",
@@ -91,6 +93,9 @@ CRISIS = {
         "vreau sa ma omor",
     ],
     "prs": [
+        "گاهی فکر میکنم بهتر بود که دیگر نباشم",
+        "بهتره دیگه نباشم",
+        "behtar as nabashom",
         "می‌خواهم خودکشی کنم",
         "به خودم صدمه می‌زنم",
         "به خودم آسیب می زنم",
@@ -126,6 +131,7 @@ HYPERBOLE = {
         "that song hits me every time",
         "hit me up on whatsapp",
         "I have no money and no house",
+        "it is better if I am not here at nine, I have a course",
     ],
     "nl": [
         "deze job maakt me kapot",
@@ -170,6 +176,7 @@ HYPERBOLE = {
         "کمرم مره میکشه",
         "ای کار مره میکشه",
         "میخایم کار کنم",
+        "بهتر است در جلسه نباشم",
     ],
 }
 

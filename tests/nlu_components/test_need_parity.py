@@ -236,6 +236,15 @@ def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
         ("i only go out at night", "day_night_rhythm"),
         # gaming all night stays addiction (a longer day-night term must not take its place)
         ("تمام شب گیم بازی می‌کنم", "addiction"),
+        # "better if I were no more" (also a crisis phrase), empty and meaningless, bad dreams of the war
+        ("بهتره دیگه نباشم", "psychological"),
+        ("بهتر بود که نباشم", "psychological"),
+        ("they would be better off without me", "psychological"),
+        ("همه چیز برایم پوچ است", "psychological"),
+        ("روزهایم بی معنی است", "psychological"),
+        ("everything feels meaningless", "psychological"),
+        ("خوابهای بد میبینم", "psychological"),
+        ("شبها جنگ را در خواب میبینم", "psychological"),
     ],
 )
 def test_round_two_class_is_found(text: str, need: str):
@@ -257,6 +266,10 @@ def test_round_two_class_is_found(text: str, need: str):
         ("خوابم چپه نیست", "day_night_rhythm"),
         ("قبلا شب و روزم برعکس بود، حالا خوب است", "day_night_rhythm"),
         ("پدرم فقط شبها بیرون میرود", "day_night_rhythm"),
+        ("بهتر است در جلسه نباشم", "psychological"),
+        ("همه چیز خوب است", "psychological"),
+        ("پسرم خوابهای بد میبیند", "psychological"),
+        ("قبلا خوابهای بد میدیدم", "psychological"),
     ],
 )
 def test_round_two_class_is_not_found_when_denied_past_or_elsewhere(text: str, need: str):
