@@ -245,6 +245,13 @@ def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
         ("everything feels meaningless", "psychological"),
         ("خوابهای بد میبینم", "psychological"),
         ("شبها جنگ را در خواب میبینم", "psychological"),
+        # only volunteer work, never a paid or proper job, employers ask for experience
+        ("تنها کار رضاکارانه کردیم", "limited_work_experience"),
+        ("هرگز کار با معاش نداشتم", "limited_work_experience"),
+        ("تا حالا کار درست و حسابی نکدم", "limited_work_experience"),
+        ("کارفرماها سابقه کاری می‌پرسند", "limited_work_experience"),
+        ("i only did volunteer work", "limited_work_experience"),
+        ("employers want experience", "limited_work_experience"),
     ],
 )
 def test_round_two_class_is_found(text: str, need: str):
@@ -270,6 +277,11 @@ def test_round_two_class_is_found(text: str, need: str):
         ("همه چیز خوب است", "psychological"),
         ("پسرم خوابهای بد میبیند", "psychological"),
         ("قبلا خوابهای بد میدیدم", "psychological"),
+        ("پنج سال تجربه کار در بلژیک دارم", "limited_work_experience"),
+        ("i have experience in belgium as a cook", "limited_work_experience"),
+        ("هیچوقت کار با معاش نداشت", "limited_work_experience"),
+        ("برادرم فقط کار داوطلبانه کرده", "limited_work_experience"),
+        ("کارفرما میخواهد که فردا بیایم", "limited_work_experience"),
     ],
 )
 def test_round_two_class_is_not_found_when_denied_past_or_elsewhere(text: str, need: str):
