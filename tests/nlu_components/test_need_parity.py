@@ -252,6 +252,24 @@ def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
         ("کارفرماها سابقه کاری می‌پرسند", "limited_work_experience"),
         ("i only did volunteer work", "limited_work_experience"),
         ("employers want experience", "limited_work_experience"),
+        # sitting alone, nobody visits, the only one I know, talking to nobody
+        ("در خانه تنها مینشینم", "limited_network"),
+        ("کسی به دیدنم نمی‌آید", "limited_network"),
+        ("هیچ کس احوالم را نمیپرسد", "limited_network"),
+        ("یگانه کسی که میشناسم همسایه ام است", "limited_network"),
+        ("nobody visits me", "limited_network"),
+        ("i dont talk to anyone", "limited_network"),
+        # an order to leave the country, the CGVS in Perso-Arabic letters
+        ("حکم خروج گرفتیم", "residence_status"),
+        ("دستور خروج را برایم فرستادند", "residence_status"),
+        ("مصاحبه اول در سی جی وی اس", "residence_status"),
+        ("they sent me an order to leave the country", "residence_status"),
+        # leaving school (at N, in grade N), never went to school with "هیچ" before it
+        ("در چارده سالگی مکتب را ترک کردم", "low_education"),
+        ("مدرسه را ول کردم", "low_education"),
+        ("درس را در صنف شش رها کردم", "low_education"),
+        ("maktab ra dar sinf-e panj ila kadom", "low_education"),
+        ("هیچ مکتب نخواندم", "low_education"),
     ],
 )
 def test_round_two_class_is_found(text: str, need: str):
@@ -282,6 +300,12 @@ def test_round_two_class_is_found(text: str, need: str):
         ("هیچوقت کار با معاش نداشت", "limited_work_experience"),
         ("برادرم فقط کار داوطلبانه کرده", "limited_work_experience"),
         ("کارفرما میخواهد که فردا بیایم", "limited_work_experience"),
+        ("مادرم تنها مینشیند", "limited_network"),
+        ("منتظر مصاحبه کار هستم", "residence_status"),
+        ("خروج از کشور برایم ممنوع است", "residence_status"),
+        ("پسرم مکتب را ایلا کرد", "low_education"),
+        ("مکتب را تمام کردم", "low_education"),
+        ("کارم را ترک کردم و حالا درس میخوانم", "low_education"),
     ],
 )
 def test_round_two_class_is_not_found_when_denied_past_or_elsewhere(text: str, need: str):
