@@ -270,6 +270,30 @@ def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
         ("درس را در صنف شش رها کردم", "low_education"),
         ("maktab ra dar sinf-e panj ila kadom", "low_education"),
         ("هیچ مکتب نخواندم", "low_education"),
+        # a partner leaving me or wanting to; divorcing
+        ("شوهرم مرا ترک کرد", "family_relationships"),
+        ("دوست دخترم میخواهد مرا ایلا کند", "family_relationships"),
+        ("my girlfriend wants to leave me", "family_relationships"),
+        ("we are divorcing", "family_relationships"),
+        # a relative with dementia or on dialysis ("که" between), taking a relative to treatment
+        ("پدرم که آلزایمر دارد پیش ما است", "family_care"),
+        ("مادر کلانم فراموشی دارد", "family_care"),
+        ("مادرم را برای کیموتراپی میبرم", "family_care"),
+        ("i take my mother to chemo every week", "family_care"),
+        # what I told used against me, they only punish
+        ("حرف هایم را علیه من استفاده کردند", "distrust"),
+        ("فقط سانکشن میدهند", "distrust"),
+        ("they used it against me", "distrust"),
+        # someone translates for me; a cough, sciatica; something I cannot do online or on an app
+        ("پسرم برایم ترجمه میکند", "limited_dutch"),
+        ("سرفه دارم", "medical"),
+        ("درد سیاتیک دارم", "medical"),
+        ("i have a bad cough", "medical"),
+        ("فورم را آنلاین پر کرده نمیتوانم", "literacy_digital"),
+        # a course not finished is still a lack of Dutch; one finished does not hide "I don't speak it"
+        ("کورس هالندی را تمام نکردم", "limited_dutch"),
+        ("اینبرخرینگ را پاس کردم ولی هالندی بلد نیستم", "limited_dutch"),
+        ("i finished inburgering but i dont speak dutch", "limited_dutch"),
     ],
 )
 def test_round_two_class_is_found(text: str, need: str):
@@ -306,6 +330,17 @@ def test_round_two_class_is_found(text: str, need: str):
         ("پسرم مکتب را ایلا کرد", "low_education"),
         ("مکتب را تمام کردم", "low_education"),
         ("کارم را ترک کردم و حالا درس میخوانم", "low_education"),
+        ("خواهرم را شوهرش ترک کرد", "family_relationships"),
+        ("شوهرم سگرت را ترک کرد", "family_relationships"),
+        ("هنوز به خاطر یک جنگ و دعوا در محکمه دوسیه دارم", "family_relationships"),
+        ("مرا برای کیموتراپی میبرند", "family_care"),
+        ("سرفه ندارم", "medical"),
+        ("i dont have a bad cough", "medical"),
+        ("تکت را آنلاین خریدم", "literacy_digital"),
+        ("تکت را در اپ خریده نمیتوانم", "financial_need"),
+        ("کورس هالندی را تمام کردم", "limited_dutch"),
+        ("اینبورخرینگ را خلاص کردم", "limited_dutch"),
+        ("did inburgering and i speak dutch fine now", "limited_dutch"),
     ],
 )
 def test_round_two_class_is_not_found_when_denied_past_or_elsewhere(text: str, need: str):
