@@ -23,6 +23,8 @@ def test_iranian_colloquial_forms_have_their_standard_spelling():
     assert standard("نمیتانم") == "نمیتوانم" and standard("نمیتوانم") == "نمیتوانم"
     # Kabuli "خاو" (sleep) in a verb too.
     assert standard("میخاوم") == "میخوابم" and standard("نمیخاوه") == "نمیخوابد" and standard("شبا") == "شبها"
+    # Round 2: "خاب" for "خواب" in a verb, Iranian "میاد" (comes).
+    assert standard("میخابم") == "میخوابم" and standard("نمیاد") == "نمیاید"
 
 
 @pytest.mark.parametrize(
@@ -294,6 +296,16 @@ def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
         ("کورس هالندی را تمام نکردم", "limited_dutch"),
         ("اینبرخرینگ را پاس کردم ولی هالندی بلد نیستم", "limited_dutch"),
         ("i finished inburgering but i dont speak dutch", "limited_dutch"),
+        # near paraphrases: "not enough" as بس نمیکنه, no coming and going, Iranian "نمیاد", life empty as a window,
+        # a closed account, Kabuli "میخابم"
+        ("پیسه بس نمیکنه", "financial_need"),
+        ("با هیچ کس رفت و آمد ندارم", "limited_network"),
+        ("هیچ کس به خانه ما نمیاد", "limited_network"),
+        ("زندگیم پوچ شده", "psychological"),
+        ("بانک حساب منو بسته کرده", "financial_need"),
+        ("kasi pesham nemaya", "limited_network"),
+        ("روزا میخابم", "day_night_rhythm"),
+        ("nobody ever visits", "limited_network"),
     ],
 )
 def test_round_two_class_is_found(text: str, need: str):
@@ -341,6 +353,8 @@ def test_round_two_class_is_found(text: str, need: str):
         ("کورس هالندی را تمام کردم", "limited_dutch"),
         ("اینبورخرینگ را خلاص کردم", "limited_dutch"),
         ("did inburgering and i speak dutch fine now", "limited_dutch"),
+        ("زندگی خوب است", "psychological"),
+        ("مادرم میاد پیش ما", "limited_network"),
     ],
 )
 def test_round_two_class_is_not_found_when_denied_past_or_elsewhere(text: str, need: str):
