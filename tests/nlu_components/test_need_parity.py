@@ -306,6 +306,10 @@ def test_no_need_when_dari_denies_it_or_it_is_someone_elses(text: str):
         ("kasi pesham nemaya", "limited_network"),
         ("روزا میخابم", "day_night_rhythm"),
         ("nobody ever visits", "limited_network"),
+        # belongings seized for debts
+        ("اثاثیه ما را ضبط کردند", "financial_need"),
+        ("وسایل خانه ما ضبط شد", "financial_need"),
+        ("they repossessed our car", "financial_need"),
     ],
 )
 def test_round_two_class_is_found(text: str, need: str):
@@ -355,6 +359,8 @@ def test_round_two_class_is_found(text: str, need: str):
         ("did inburgering and i speak dutch fine now", "limited_dutch"),
         ("زندگی خوب است", "psychological"),
         ("مادرم میاد پیش ما", "limited_network"),
+        ("تلویزیون را ضبط کردم", "financial_need"),
+        ("ضبط صوت ما خراب است", "financial_need"),
     ],
 )
 def test_round_two_class_is_not_found_when_denied_past_or_elsewhere(text: str, need: str):
