@@ -32,6 +32,8 @@ CRISIS = {
         "he hit me again",
         "there is violence at home",
         "I am afraid of my husband",
+        "sometimes I think it would be better if I weren't here",
+        "they would all be better off without me",
     ],
     "nl": [
         "soms denk ik dat het beter is als ik er niet meer ben",
@@ -110,6 +112,9 @@ CRISIS = {
         "دیگه نمیخوام زنده باشم",
         "khod ra mekoshom",
         "بهتره که نباشم",
+        "گاهی فکر میکنم بهتر بود که دیگر نباشم",
+        "بهتره دیگه نباشم",
+        "behtar as nabashom",
         "می‌خواهم خودکشی کنم",
         "به خودم صدمه می‌زنم",
         "به خودم آسیب می زنم",
@@ -148,6 +153,7 @@ HYPERBOLE = {
         "that song hits me every time",
         "hit me up on whatsapp",
         "I have no money and no house",
+        "it is better if I am not here at nine, I have a course",
     ],
     "nl": [
         "het is beter als ik morgen kom",
@@ -202,6 +208,7 @@ HYPERBOLE = {
         "کمرم مره میکشه",
         "ای کار مره میکشه",
         "میخایم کار کنم",
+        "بهتر است در جلسه نباشم",
     ],
 }
 

@@ -73,14 +73,17 @@ _WORDS = {
     "کوچیک": "کوچک",
     "میخوام": "میخواهم",
     "نمیخوام": "نمیخواهم",
+    # Iranian "میاد" (comes) for "میاید": "هیچ کس به خانه ما نمیاد" (issue 14, round 2).
+    "میاد": "میاید",
+    "نمیاد": "نمیاید",
 }
 # Continuous and negated verbs ("می..."/"نمی..."): "تان" (Kabuli) and "تون" (Iranian) for "توان" (can), "فام" for
 # "فهم" (understand), "دون" (Iranian) for "دان" (know), "خاو" for "خواب" (sleep).
 _CAN = re.compile(r"^(ن?می)ت[او]ن(م|ی|د|یم|ید|ند|ن|ه)?$")
 _UNDERSTAND = re.compile(r"^(ن?می)فام(م|ی|د|یم|ید|ند|ن|ه)?$")
 _KNOW = re.compile(r"^(ن?می)دون(م|ی|د|یم|ید|ند|ن|ه)?$")
-# "خاو" for "خواب" (sleep) in a verb too: "میخاوم" (I sleep), "نمیخاوه".
-_SLEEP = re.compile(r"^(ن?می)خاو(م|ی|د|یم|ید|ند|ن|ه)?$")
+# "خاو" (and "خاب") for "خواب" (sleep) in a verb too: "میخاوم", "میخابم" (I sleep), "نمیخاوه".
+_SLEEP = re.compile(r"^(ن?می)خا[وب](م|ی|د|یم|ید|ند|ن|ه)?$")
 _VERB_STEMS = ((_CAN, "توان"), (_UNDERSTAND, "فهم"), (_KNOW, "دان"), (_SLEEP, "خواب"))
 # The third person singular in -ه and plural in -ن of a continuous verb ("میکنه", "میکنن"; not "میوه").
 _THIRD_SINGULAR = re.compile(r"^(ن?می)(\w{2,})ه$")

@@ -10,7 +10,8 @@ lexicon's own language, so a Bulgarian ending never changes how a Dutch word is 
 - Bulgarian (Cyrillic and Latin letters): the definite articles (-ът/-ят/-та/-то/-те, -ия/-ият, with their
   plurals -ите/-овете), the plurals -и/-ове/-ища and the first person plural -ме ("нямаме" is "нямам"'s "няма").
 - Dari: the possessive suffixes (-م/-ت/-ش, -ام/-ات/-اش, -مان/-تان/-شان), the plurals (-ها/-های/-ان, with a
-  possessive, and Kabuli -ا/-ای: "اولادا", "قرضا") and the ezafe or indefinite -ی, written joined or with a
+  possessive, and Kabuli -ا/-ای: "اولادا", "قرضا"), the Kabuli "my X" as an object (-مه, Iranian -مو: "حسابمه",
+  "شوهرمو") and the ezafe or indefinite -ی, written joined or with a
   non-joiner (`fold` removes it); and a preposition written joined in front (ب/به/از: "بخانه", "ازپول"). Verb
   forms ("می...", "نکرده‌ام") keep their endings: a person ending changes who did it ("they never
   helped me" is not "I never worked").
@@ -32,7 +33,9 @@ _BG_LATIN = (
     ("ovete", ""), ("iyata", "iya"), ("iqta", "iq"), ("iyat", "i"), ("iqt", "i"), ("ite", ""), ("ite", "i"),
     ("ata", "a"), ("ut", ""), ("yt", ""), ("ta", ""), ("to", ""), ("te", ""), ("me", ""), ("ove", ""), ("i", ""),
 )  # fmt: skip
-_PRS = tuple(
+# Kabuli "my X" as an object ("حسابمه" = حسابم را, Iranian "شوهرمو" = شوهرم را): read as "حسابم" and "حساب".
+_PRS_MY_OBJECT = (("مه", "م"), ("مه", ""), ("مو", "م"), ("مو", ""))
+_PRS = _PRS_MY_OBJECT + tuple(
     (ending, "")
     for ending in [
         "هایشان",
