@@ -76,10 +76,26 @@ _WORDS = {
     # Iranian "میاد" (comes) for "میاید": "هیچ کس به خانه ما نمیاد" (issue 14, round 2).
     "میاد": "میاید",
     "نمیاد": "نمیاید",
+    # Hazaragi, as Hazara Afghans type it (issue 14, voices probe): "غدر" (very), "ایجی" (here), "کتی" (with),
+    # "آبه"/"آته" (mother/father), "شاو" (night), "دروم"/"ندروم" (I have/have not), "استوم" (I am), "بچه‌گو"
+    # (children); the -وم person ending and the مو- verb prefix below. Not "مو" (I, my; also hair).
+    "غدر": "خیلی",
+    "ایجی": "اینجا",
+    "کتی": "با",
+    "آبه": "مادر",
+    "آته": "پدر",
+    "شاو": "شب",
+    "دروم": "دارم",
+    "ندروم": "ندارم",
+    "استوم": "هستم",
+    "نیستوم": "نیستم",
+    "بچهگو": "بچهها",
+    "بچگو": "بچهها",
+    "اولادگو": "اولادها",
 }
 # Continuous and negated verbs ("می..."/"نمی..."): "تان" (Kabuli) and "تون" (Iranian) for "توان" (can), "فام" for
 # "فهم" (understand), "دون" (Iranian) for "دان" (know), "خاو" for "خواب" (sleep).
-_CAN = re.compile(r"^(ن?می)ت[او]ن(م|ی|د|یم|ید|ند|ن|ه)?$")
+_CAN = re.compile(r"^(ن?می)ت[او]?ن(م|ی|د|یم|ید|ند|ن|ه)?$")
 _UNDERSTAND = re.compile(r"^(ن?می)فام(م|ی|د|یم|ید|ند|ن|ه)?$")
 _KNOW = re.compile(r"^(ن?می)دون(م|ی|د|یم|ید|ند|ن|ه)?$")
 # "خاو" (and "خاب") for "خواب" (sleep) in a verb too: "میخاوم", "میخابم" (I sleep), "نمیخاوه".
@@ -89,6 +105,16 @@ _VERB_STEMS = ((_CAN, "توان"), (_UNDERSTAND, "فهم"), (_KNOW, "دان"), (
 _THIRD_SINGULAR = re.compile(r"^(ن?می)(\w{2,})ه$")
 _THIRD_PLURAL = re.compile(r"^(ن?می)(\w{2,})ن$")
 _SPOKEN_ENDING = {"ه": "د", "ن": "ند"}
+# Hazaragi verbs: the first person in -وم ("نمیتنوم", "موکنوم", "نرفتوم": I cannot, I do, I did not go) and the
+# continuous prefix مو- for می- ("موکنه", "موشه", "موزنه": he does, it becomes, he hits), only before a verb stem
+# with a person ending (not "موتر", "مورد", "موش").
+_HAZARAGI_FIRST = re.compile(r"^(ن?(?:می|مو)(\w+?)|ن?\w{2,}[تد])وم$")
+# Standard verbs whose stem ends in و keep it: "میروم", "میشوم", "میشنوم" (I go, become, hear).
+_STEMS_IN_WAW = frozenset({"ر", "ش", "شن", "د", "ج"})
+_HAZARAGI_VERB = re.compile(
+    r"^(ن?)مو(کن|ش|زن|خور|کش|گ|گیر|بین|تن|تان|فام|دان|خاو|ای|ت|شین|شی|نویس|خان|ترس|بر|ر)(وم|م|ی|ه|ن|یم|ین|ید|ند)$"
+)
+_NOT_HAZARAGI = frozenset({"کدوم", "موشی", "موری", "مورن"})
 # Nouns that look like such verbs.
 _NOT_VERBS = frozenset({"میوه", "میله", "میخانه", "میدان", "میزبان", "میلیون", "میهمان", "میمون"})
 
@@ -112,6 +138,13 @@ def standard(word: str) -> str:
         return _WORDS[word]
     if word in _NOT_VERBS:
         return word
+    if word not in _NOT_HAZARAGI:
+        found = _HAZARAGI_VERB.match(word)
+        if found:
+            return standard(found.group(1) + "می" + found.group(2) + found.group(3))
+        found = _HAZARAGI_FIRST.match(word)
+        if found and found.group(2) not in _STEMS_IN_WAW:
+            return standard(found.group(1) + "م")
     for pattern, stem in _VERB_STEMS:
         found = pattern.match(word)
         if found:
