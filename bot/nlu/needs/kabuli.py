@@ -82,14 +82,26 @@ _WORDS = {
     "غدر": "خیلی",
     "ایجی": "اینجا",
     "کتی": "با",
-    "آبه": "مادر",
-    "آته": "پدر",
+    "ابه": "مادر",
+    "اته": "پدر",
     "شاو": "شب",
     "دروم": "دارم",
     "ندروم": "ندارم",
     "استوم": "هستم",
     "نیستوم": "نیستم",
     "بچهگو": "بچهها",
+    "بیلم": "بگذارم",
+    "بیلوم": "بگذارم",
+    # Iranian colloquial (issue 14, voices probe): "هیچکی" (nobody), "میشم"/"نمیشم" (I become/go, I do not),
+    # "موندن"/"موندم" (they/I stayed).
+    "هیچکی": "هیچکس",
+    "میشم": "میشوم",
+    "نمیشم": "نمیشوم",
+    "موندن": "ماندند",
+    "موندند": "ماندند",
+    "موندم": "ماندم",
+    "موندیم": "ماندیم",
+    "مونده": "مانده",
     "بچگو": "بچهها",
     "اولادگو": "اولادها",
 }
@@ -138,6 +150,12 @@ def standard(word: str) -> str:
         return _WORDS[word]
     if word in _NOT_VERBS:
         return word
+    for pattern, stem in _VERB_STEMS:
+        found = pattern.match(word)
+        if found:
+            ending = found.group(2) or ""
+            return found.group(1) + stem + _SPOKEN_ENDING.get(ending, ending)
+    # Hazaragi after the Kabuli verbs: "میخاوم" is "میخوابم" (I sleep), not "میخا" with -وم.
     if word not in _NOT_HAZARAGI:
         found = _HAZARAGI_VERB.match(word)
         if found:
@@ -145,11 +163,6 @@ def standard(word: str) -> str:
         found = _HAZARAGI_FIRST.match(word)
         if found and found.group(2) not in _STEMS_IN_WAW:
             return standard(found.group(1) + "م")
-    for pattern, stem in _VERB_STEMS:
-        found = pattern.match(word)
-        if found:
-            ending = found.group(2) or ""
-            return found.group(1) + stem + _SPOKEN_ENDING.get(ending, ending)
     found = _THIRD_SINGULAR.match(word)
     if found:
         return found.group(1) + found.group(2) + "د"
@@ -157,3 +170,33 @@ def standard(word: str) -> str:
     if found:
         return found.group(1) + found.group(2) + "ند"
     return word
+
+
+# A relative with the possessive as a word of its own ("مادر من", Hazaragi "آبه مو", "مرد مو": my mother, my
+# husband) is read as the relative with the possessive ending ("مادرم", "شوهرم"), and so is the pronoun: a term that
+# starts with the possessed relative matches from either word, with the gap of its `...` as in "مادرم".
+_RELATIVES = {
+    "مادر": "مادرم",
+    "پدر": "پدرم",
+    "شوهر": "شوهرم",
+    "مرد": "شوهرم",
+    "خانم": "خانمم",
+    "همسر": "همسرم",
+    "پسر": "پسرم",
+    "دختر": "دخترم",
+    "برادر": "برادرم",
+    "خواهر": "خواهرم",
+    "خوار": "خواهرم",
+    "بچه": "بچهام",
+    "طفل": "طفلم",
+}
+_MY = frozenset({"من", "مو"})
+
+
+def possessives(words: list[str]) -> list[str]:
+    """`words` (standard spellings) with each relative followed by "my" as a word read as one possessed word."""
+    read = list(words)
+    for index in range(len(read) - 1):
+        if read[index] in _RELATIVES and words[index + 1] in _MY:
+            read[index] = read[index + 1] = _RELATIVES[read[index]]
+    return read
