@@ -89,6 +89,8 @@ def test_a_relative_with_my_as_a_word_is_read_as_the_possessed_relative():
         ("زبان این کشور را هیچ نمیفهمم", "limited_dutch"),
         ("پسرم را کجا بگذارم که کار کنم؟", "childcare"),
         ("khanumam sakta kard, man tamam roz pishash hastam", "family_care"),
+        ("لیفلون ما کفاف خرج را نمیکند", "financial_need"),
+        ("از وقتی اینجا آمدم دلم خیلی تنگ است", "psychological"),
     ],
 )
 def test_a_need_of_a_voices_class_is_found(text: str, need: str):
@@ -105,6 +107,8 @@ def test_a_need_of_a_voices_class_is_found(text: str, need: str):
         ("برادرم اجازه کار ندارد، من کار دارم", "residence_status"),
         ("موترم را کجا بگذارم؟", "childcare"),
         ("همسایه ام کور است", "medical"),
+        ("قبلا معاشم کفاف کرایه را نمیکرد، حالا کار خوب دارم", "financial_need"),
+        ("دل برادرم خیلی تنگ است", "psychological"),
         ("همسایه ام کور است", "family_care"),
         # the police feared in a message of distrust is no justice problem; going out is no eviction
         ("به مددکارها اعتماد ندارم، هر چه بگویم به پولیس می‌دهند", "justice"),
