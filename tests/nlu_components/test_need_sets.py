@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.nlu.needs import rules
 from tools import evaluate, need_scores
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +22,8 @@ PROBE = ROOT / "tests" / "nlu_components" / "probe_short"
 KABULI = ROOT / "tests" / "nlu_components" / "probe_short_kabuli"
 # New situations in English and the same ones in Dari, item by item (branch `parityset`): how far Dari is behind.
 PARITY = ROOT / "tests" / "nlu_components" / "probe_parity"
+# Dari only, five Afghan voices (branch `voices`): fresh text after the parity rounds were tuned on PARITY.
+VOICES = ROOT / "tests" / "nlu_components" / "probe_dari_voices"
 SETS = [(DEV, 60), (HELD_OUT, 40), (PROBE, 40)]
 NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
 
@@ -61,6 +64,14 @@ def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_
     assert [item.needs for item in english] == [item.needs for item in dari]
 
 
+def test_the_voices_probe_parses_and_has_every_need_at_least_three_times():
+    test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(VOICES, 60, "prs")
+    assert sorted(path.name for path in VOICES.glob("*.yml")) == ["prs.yml"]
+    items = need_scores.load_need_set(VOICES / "prs.yml")
+    counts = {need: sum(need in item.needs for item in items) for need in rules.NEED_IDS}
+    assert min(counts.values()) >= 3, counts
+
+
 @pytest.mark.parametrize(
     ("one", "other"),
     [
@@ -74,6 +85,11 @@ def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_
         (PARITY, DEV),
         (PARITY, PROBE),
         (PARITY, KABULI),
+        (VOICES, HELD_OUT),
+        (VOICES, DEV),
+        (VOICES, PROBE),
+        (VOICES, KABULI),
+        (VOICES, PARITY),
     ],
 )
 def test_no_message_is_in_two_sets(one: Path, other: Path):
@@ -96,7 +112,9 @@ def _strings(value: object):
             yield from _strings(item)
 
 
-@pytest.mark.parametrize("folder", [HELD_OUT, PROBE, KABULI, PARITY], ids=["held-out", "probe", "kabuli", "parity"])
+@pytest.mark.parametrize(
+    "folder", [HELD_OUT, PROBE, KABULI, PARITY, VOICES], ids=["held-out", "probe", "kabuli", "parity", "voices"]
+)
 def test_no_held_out_or_probe_message_is_a_training_example_or_a_lexicon_term(folder: Path):
     known = set()
     for path in ROOT.glob("bot/data/**/*.yml"):

@@ -20,6 +20,19 @@ _LATIN_WORD = re.compile(r"[a-z]+")
 # vowels that Kabuli Dari and typists mix up (o/u, e/i), then doubled letters (kaar, hollandi, pool).
 _LETTERS = (("x", "kh"), ("gh", "q"), ("v", "w"), ("y", "i"), ("o", "u"), ("e", "i"))
 _DOUBLED = re.compile(r"(.)\1+")
+# Whole words (canonical spelling) said another way: Kabuli "kad" for "kard" (did: "kar nakadom" = I never worked,
+# as "کده" for "کرده" in `kabuli`), and the Dutch "werk" for "kar" (work) of Afghans long in Belgium.
+_SPOKEN = {
+    "kad": "kard",
+    "nakad": "nakard",
+    "kada": "karda",
+    "nakada": "nakarda",
+    "kadam": "kardam",
+    "nakadam": "nakardam",
+    "kadim": "kardim",
+    "nakadim": "nakardim",
+    "wirk": "kar",
+}
 
 
 def canonical(word: str, *, prefix: bool = False) -> str:
@@ -36,7 +49,8 @@ def canonical(word: str, *, prefix: bool = False) -> str:
     # The first person ending -am is said and typed -om, -um in Kabul (nadarom, hastum = nadaram, hastam).
     if not prefix and len(word) > 4:
         word = re.sub(r"um$", "am", word)
-    return _DOUBLED.sub(r"\1", word)
+    word = _DOUBLED.sub(r"\1", word)
+    return word if prefix else _SPOKEN.get(word, word)
 
 
 def canonical_source(source: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from bot.nlu.needs.dari_latin import canonical, canonical_source
+from bot.nlu.needs.kabuli import possessives
 from bot.nlu.needs.latin import latin_spellings
 from bot.nlu.needs.morphology import base_forms, inflects
 from bot.nlu.needs.terms import CORRECTION_WORDS, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
@@ -174,7 +175,8 @@ class Lexicon:
     def read(self, tokens: list[Token]) -> list[Token]:
         """`tokens` as this lexicon reads them: Latin words in their canonical spelling for Dari."""
         if self.canonical_latin:
-            tokens = [replace(token, norm=canonical(token.norm)) for token in tokens]
+            words = possessives([canonical(token.norm) for token in tokens])
+            tokens = [replace(token, norm=word) for token, word in zip(tokens, words, strict=True)]
         return tokens
 
     def _read_neither(self, tokens: list[Token]) -> tuple[list[Token], set[int]]:

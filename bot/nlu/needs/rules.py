@@ -33,7 +33,8 @@ EXCLUDED_NEED_IDS = ("motivation", "cultural_gap", "aggression")
 
 # A weak term's need is dropped when the message also mentions one of these needs: "my mother is sick" is family
 # care, not the person's own illness.
-WEAK_YIELDS_TO = {"medical": {"family_care"}, "psychological": {"family_care"}}
+# The police in a message of distrust are feared, not a justice problem ("they pass everything to the police").
+WEAK_YIELDS_TO = {"medical": {"family_care"}, "psychological": {"family_care"}, "justice": {"distrust"}}
 
 # A need that is only the effect of another when the message joins them with a cause word ("I can't sleep from
 # stress", "без ракия не мога да заспя": sleeplessness from worry or drink is that need, not a day-night rhythm).
