@@ -21,6 +21,8 @@ PROBE = ROOT / "tests" / "nlu_components" / "probe_short"
 KABULI = ROOT / "tests" / "nlu_components" / "probe_short_kabuli"
 # New situations in English and the same ones in Dari, item by item (branch `parityset`): how far Dari is behind.
 PARITY = ROOT / "tests" / "nlu_components" / "probe_parity"
+# 80 more such pairs (branch `parity3`), written after probe_parity was tuned on.
+PARITY3 = ROOT / "tests" / "nlu_components" / "probe_parity3"
 SETS = [(DEV, 60), (HELD_OUT, 40), (PROBE, 40)]
 NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
 
@@ -52,12 +54,13 @@ def test_the_kabuli_probe_parses_and_every_label_is_a_known_need_with_its_reason
     assert sorted(path.name for path in KABULI.glob("*.yml")) == ["prs.yml"]
 
 
-def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_and_dari():
+@pytest.mark.parametrize("folder", [PARITY, PARITY3], ids=["parity", "parity3"])
+def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_and_dari(folder: Path):
     for code in ("en", "prs"):
-        test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(PARITY, 80, code)
-    assert sorted(path.name for path in PARITY.glob("*.yml")) == ["en.yml", "prs.yml"]
-    english = need_scores.load_need_set(PARITY / "en.yml")
-    dari = need_scores.load_need_set(PARITY / "prs.yml")
+        test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(folder, 80, code)
+    assert sorted(path.name for path in folder.glob("*.yml")) == ["en.yml", "prs.yml"]
+    english = need_scores.load_need_set(folder / "en.yml")
+    dari = need_scores.load_need_set(folder / "prs.yml")
     assert [item.needs for item in english] == [item.needs for item in dari]
 
 
@@ -74,6 +77,11 @@ def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_
         (PARITY, DEV),
         (PARITY, PROBE),
         (PARITY, KABULI),
+        (PARITY3, HELD_OUT),
+        (PARITY3, DEV),
+        (PARITY3, PROBE),
+        (PARITY3, KABULI),
+        (PARITY3, PARITY),
     ],
 )
 def test_no_message_is_in_two_sets(one: Path, other: Path):
@@ -96,7 +104,9 @@ def _strings(value: object):
             yield from _strings(item)
 
 
-@pytest.mark.parametrize("folder", [HELD_OUT, PROBE, KABULI, PARITY], ids=["held-out", "probe", "kabuli", "parity"])
+@pytest.mark.parametrize(
+    "folder", [HELD_OUT, PROBE, KABULI, PARITY, PARITY3], ids=["held-out", "probe", "kabuli", "parity", "parity3"]
+)
 def test_no_held_out_or_probe_message_is_a_training_example_or_a_lexicon_term(folder: Path):
     known = set()
     for path in ROOT.glob("bot/data/**/*.yml"):
