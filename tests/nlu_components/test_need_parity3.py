@@ -40,3 +40,44 @@ def test_being_put_out_of_the_house_is_housing(text: str):
 )
 def test_going_out_of_the_house_or_staying_in_is_no_housing_need(text: str):
     assert "housing" not in _needs(text)
+
+
+def test_kabuli_night_in_with_and_sister_have_their_standard_spelling():
+    from bot.nlu.needs.kabuli import standard
+
+    assert standard("شو") == "شب" and standard("د") == "در" and standard("قد") == "با"
+    assert standard("خوارم") == "خواهرم"
+    # Longer words with the same letters are left alone ("شوهر", "قدم", "خوراک").
+    assert standard("شوهر") == "شوهر" and standard("قدم") == "قدم" and standard("خوراک") == "خوراک"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شو و روز مه گډوډ شده",
+        "شب و روزم گدود شده",
+        "شب و روزم قاطی شده",
+        "روز ره خوابم و شو ره بیدار",
+        "روزها را میخوابم، شبها را بیدار هستم",
+        "وقتی آفتاب برمیاید تازه خوابم میبرد",
+        "تا صبح بیدار هستم و تا شام میخوابم",
+        "shaw ta sob bedar hastom",
+        "ta sham khaw hastom",
+        "هر شو تا صبح بیدار استم",
+    ],
+)
+def test_day_and_night_mixed_up_or_reversed_is_a_day_night_rhythm(text: str):
+    assert "day_night_rhythm" in _needs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شب و روزم گډوډ نیست، خوب میخوابم",
+        "برادرم شب و روزش گډوډ شده، من نه",
+        "وقتی جوان بودم شب و روزم قاطی بود، حالا خوب هستم",
+        "شوهرم د شفاخانه کار میکنه",
+    ],
+)
+def test_a_day_night_rhythm_denied_past_or_someone_elses_is_not_found(text: str):
+    assert "day_night_rhythm" not in _needs(text)
