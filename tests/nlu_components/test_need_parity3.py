@@ -81,3 +81,36 @@ def test_day_and_night_mixed_up_or_reversed_is_a_day_night_rhythm(text: str):
 )
 def test_a_day_night_rhythm_denied_past_or_someone_elses_is_not_found(text: str):
     assert "day_night_rhythm" not in _needs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "پدرم سکته کرد و در همه کارها باید کمکش کنم",
+        "مادرم فلج اس، هر روز کمکش میکنم",
+        "خوارم کور اس، مه ازش خبرگیری میکنم",
+        "برادرم کور شده و از او خبر گیری میکنم",
+        "هر روز به مادرم دوا میدهم",
+        "به پدرکلانم انسولین میزنم",
+        "به شوهرم قرصایش را میتم",
+    ],
+)
+def test_helping_looking_in_on_or_giving_medicine_to_a_sick_relative_is_family_care(text: str):
+    assert "family_care" in _needs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "مادرم برایم دوا میدهد",
+        "مادرم در افغانستان کور است",
+        "دوستم کور است",
+        "دوا میخورم و خوب هستم",
+    ],
+)
+def test_a_relative_giving_me_medicine_or_cared_for_by_others_is_no_family_care(text: str):
+    assert "family_care" not in _needs(text)
+
+
+def test_being_blind_myself_is_medical_not_family_care():
+    assert _needs("کور هستم") == {"medical"} and _needs("یک چشمم کور شده") == {"medical"}
