@@ -114,3 +114,41 @@ def test_a_relative_giving_me_medicine_or_cared_for_by_others_is_no_family_care(
 
 def test_being_blind_myself_is_medical_not_family_care():
     assert _needs("کور هستم") == {"medical"} and _needs("یک چشمم کور شده") == {"medical"}
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("خاندن را بلد نیستم", "literacy_digital"),
+        ("نوشتن ره بلد نیستم", "literacy_digital"),
+        ("خوندن رو بلد نیستم", "literacy_digital"),
+        ("پول دوا را ندارم", "financial_need"),
+        ("مرض قند دارم و پول انسولین را ندارم", "financial_need"),
+        ("پیسه کرایه ره نداریم", "financial_need"),
+    ],
+)
+def test_the_object_marker_before_a_negated_verb_reads_as_without_it(text: str, need: str):
+    assert need in _needs(text)
+
+
+def test_the_object_marker_is_added_only_before_a_negated_verb_at_the_end_of_a_term():
+    from bot.nlu.needs.lexicon import _with_object_marker
+
+    data = {
+        "negation": {"after": ["ندارم", "نیستم"]},
+        "needs": {"x": ["خواندن بلد نیستم", "پول ندارم", "پول را ندارم", "بیکار هستم", "~کم ندارم", "hich ... ندارم"]},
+    }
+    assert _with_object_marker(data)["needs"]["x"] == [
+        "خواندن بلد نیستم",
+        "پول ندارم",
+        "پول را ندارم",
+        "بیکار هستم",
+        "~کم ندارم",
+        "hich ... ندارم",
+        "خواندن را بلد نیستم",
+    ]
+
+
+@pytest.mark.parametrize("text", ["پول دوا را دارم", "خواندن را بلد هستم", "برادرم پول کرایه را ندارد، من دارم"])
+def test_with_the_object_marker_having_it_or_someone_elses_lack_is_no_need(text: str):
+    assert not _needs(text) & {"financial_need", "literacy_digital"}
