@@ -152,3 +152,27 @@ def test_the_object_marker_is_added_only_before_a_negated_verb_at_the_end_of_a_t
 @pytest.mark.parametrize("text", ["پول دوا را دارم", "خواندن را بلد هستم", "برادرم پول کرایه را ندارد، من دارم"])
 def test_with_the_object_marker_having_it_or_someone_elses_lack_is_no_need(text: str):
     assert not _needs(text) & {"financial_need", "literacy_digital"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شونه‌مو عمل کردم، دستمو نمی‌تونم بالا ببرم",
+        "زانویم را جراحی کردند",
+        "سال گذشته کمرم عملیات شد و هنوز درد دارد",
+        "قلبم را عمل کردند",
+        "یک گوشم کر است",
+        "yak gosham kar as",
+        "کر هستم و خوب نمیشنوم",
+    ],
+)
+def test_an_operation_on_a_body_part_or_deafness_is_medical(text: str):
+    assert "medical" in _needs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["به گفته داکتر عمل کردم", "yak kar mekhaham", "گوشم به گپ شما است", "کمرم هیچ مشکل ندارد"],
+)
+def test_acting_on_advice_work_or_listening_is_not_medical(text: str):
+    assert "medical" not in _needs(text)
