@@ -176,3 +176,33 @@ def test_an_operation_on_a_body_part_or_deafness_is_medical(text: str):
 )
 def test_acting_on_advice_work_or_listening_is_not_medical(text: str):
     assert "medical" not in _needs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("hich kas ra namishnasom", "limited_network"),
+        ("همسایه ها ره هم نمیشناسم", "limited_network"),
+        ("با هیچ کس دیدن نمی‌کنم", "limited_network"),
+        ("با کسی ملاقات نمیکنم", "limited_network"),
+        ("ویزه‌ام ختم شده است", "residence_status"),
+        ("ویزایم خلاص شد", "residence_status"),
+        ("دبیرستانو تو ایران تموم نکردم", "low_education"),
+        ("لیسه را تمام نکردم", "low_education"),
+    ],
+)
+def test_knowing_nobody_a_visa_ended_and_high_school_not_finished_in_other_words(text: str, need: str):
+    assert need in _needs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("همسایه هایم را میشناسم", "limited_network"),
+        ("دوستم با هیچ کس دیدن نمیکند", "limited_network"),
+        ("ویزه‌ام ختم نشده، تا سال آینده اعتبار دارد", "residence_status"),
+        ("لیسه را تمام کردم", "low_education"),
+    ],
+)
+def test_knowing_people_a_valid_visa_or_a_finished_high_school_is_no_need(text: str, need: str):
+    assert need not in _needs(text)
