@@ -206,3 +206,21 @@ def test_knowing_nobody_a_visa_ended_and_high_school_not_finished_in_other_words
 )
 def test_knowing_people_a_valid_visa_or_a_finished_high_school_is_no_need(text: str, need: str):
     assert need not in _needs(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["وقتی جوان بودم چرس میکشیدم، حالی نی", "قبلا شراب مینوشیدم ولی دیگه نه", "سابق تریاک میکشیدم، حالا نه"]
+)
+def test_a_past_use_not_any_more_is_no_addiction(text: str):
+    assert "addiction" not in _needs(text)
+
+
+@pytest.mark.parametrize("text", ["چرس میکشم", "قبلا شراب مینوشیدم و هنوز هم مینوشم", "hala ham chars mekasham"])
+def test_a_use_that_goes_on_is_addiction(text: str):
+    assert "addiction" in _needs(text)
+
+
+def test_the_heart_racing_is_psychological_and_a_sick_heart_medical():
+    assert _needs("در بین مردم قلبم تند می‌زند و احساس می‌کنم نفسم بند می‌آید") == {"psychological"}
+    assert _needs("قلبم تیز تیز میزنه وقتی بیرون میرم") == {"psychological"}
+    assert _needs("قلبم مریض است") == {"medical"}
