@@ -224,3 +224,36 @@ def test_the_heart_racing_is_psychological_and_a_sick_heart_medical():
     assert _needs("در بین مردم قلبم تند می‌زند و احساس می‌کنم نفسم بند می‌آید") == {"psychological"}
     assert _needs("قلبم تیز تیز میزنه وقتی بیرون میرم") == {"psychological"}
     assert _needs("قلبم مریض است") == {"medical"}
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("برادرشوهرم تهدیدم می‌کنه", "family_relationships"),
+        ("خشویم همیشه سرم داد میزند", "family_relationships"),
+        ("خانواده‌م از خونه بیرونم کردن", "family_relationships"),
+        ("فامیلم مرا از خانه بیرون کردند", "family_relationships"),
+        ("تا حال هیچ کس مره د کار نگرفته", "limited_work_experience"),
+        ("هیچ جا استخدام نشدم", "limited_work_experience"),
+        ("بام خانه چکک میکنه", "housing"),
+        ("وقت باران آب باران داخل خانه میاید", "housing"),
+        ("فعلا خانه رفیقایم میخوابم", "housing"),
+        ("تو پارک می‌خوابم", "housing"),
+    ],
+)
+def test_in_laws_family_throwing_me_out_never_hired_leaks_and_where_i_sleep(text: str, need: str):
+    assert need in _needs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("خشویم زن مهربان است", "family_relationships"),
+        ("شرکت مرا استخدام کرد", "limited_work_experience"),
+        ("بام خانه ما هیچ وقت چکک نمیکنه", "housing"),
+        ("دیروز خانه رفیقایم رفتم", "housing"),
+        ("تو پارک قدم میزنم", "housing"),
+    ],
+)
+def test_kind_in_laws_being_hired_a_dry_roof_or_a_visit_is_no_need(text: str, need: str):
+    assert need not in _needs(text)
