@@ -257,3 +257,30 @@ def test_in_laws_family_throwing_me_out_never_hired_leaks_and_where_i_sleep(text
 )
 def test_kind_in_laws_being_hired_a_dry_roof_or_a_visit_is_no_need(text: str, need: str):
     assert need not in _needs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("holandi kheyli sakht ast", "limited_dutch"),
+        ("زبان هالندی برایم خیلی سخت است", "limited_dutch"),
+        ("az sob ta shom beer mekhorom", "addiction"),
+        ("هر روز ودکا مینوشم", "addiction"),
+        ("کیسم قبول نشد", "residence_status"),
+    ],
+)
+def test_dutch_is_hard_beer_from_morning_to_night_and_a_rejected_case(text: str, need: str):
+    assert need in _needs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("هالندی سخت نیست", "limited_dutch"),
+        ("az sob ta shom chai menosham", "addiction"),
+        ("سال گذشته پناهندگی‌ام قبول شد و اسنادم درست است", "residence_status"),
+        ("کیس پناهندگی ما قبول شد", "residence_status"),
+    ],
+)
+def test_dutch_not_hard_tea_all_day_and_asylum_granted_are_no_need(text: str, need: str):
+    assert need not in _needs(text)
