@@ -284,3 +284,28 @@ def test_dutch_is_hard_beer_from_morning_to_night_and_a_rejected_case(text: str,
 )
 def test_dutch_not_hard_tea_all_day_and_asylum_granted_are_no_need(text: str, need: str):
     assert need not in _needs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("هنوز با غلطی‌های زیاد می‌نویسم", "literacy_digital"),
+        ("املایم خیلی ضعیف است", "literacy_digital"),
+        ("اگه کار کنم کی اولادامه بیاره", "childcare"),
+        ("کی بچه هایم را بیاره وقتی کار میکنم", "childcare"),
+    ],
+)
+def test_writing_with_mistakes_and_nobody_to_fetch_the_children(text: str, need: str):
+    assert need in _needs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("خودم اولادهایم را از مکتب میارم", "childcare"),
+        ("کی اولادهایت را از مکتب می‌آورد؟", "childcare"),
+        ("بدون غلط مینویسم", "literacy_digital"),
+    ],
+)
+def test_fetching_my_children_myself_or_writing_well_is_no_need(text: str, need: str):
+    assert need not in _needs(text)
