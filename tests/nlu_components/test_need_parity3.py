@@ -309,3 +309,24 @@ def test_writing_with_mistakes_and_nobody_to_fetch_the_children(text: str, need:
 )
 def test_fetching_my_children_myself_or_writing_well_is_no_need(text: str, need: str):
     assert need not in _needs(text)
+
+
+def test_a_window_negated_verb_after_its_object_is_also_read_with_the_object_marker():
+    from bot.nlu.needs.lexicon import _with_object_marker
+
+    data = {
+        "negation": {"after": ["ندارم", "نیستم"]},
+        "needs": {},
+        "windows": [{"need": "x", "cues": ["ندارم", "بلد نیستم", "کم", "کسی را ندارم"], "objects": ["پول"]}],
+    }
+    assert _with_object_marker(data)["windows"][0]["cues"] == [
+        "ندارم",
+        "بلد نیستم",
+        "کم",
+        "کسی را ندارم",
+        "را ندارم",
+        "را بلد نیستم",
+    ]
+    assert "financial_need" in _needs("پول کرایه را ندارم")
+    assert "literacy_digital" in _needs("کمپیوتر ره ندارم")
+    assert "financial_need" not in _needs("پول کرایه را دارم")

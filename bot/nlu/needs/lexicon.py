@@ -101,11 +101,25 @@ def _with_object_marker(data: dict[str, Any]) -> dict[str, Any]:
             return None
         return " ".join([*words[:at], _OBJECT_MARKER, *words[at:]])
 
+    def marked_cue(cue: str) -> str | None:
+        words = cue.split(" ")
+        if not is_negated_verb(words[-1]) or not all(word in _VERB_PARTS for word in words[:-1]):
+            return None
+        return f"{_OBJECT_MARKER} {cue}"
+
     data = dict(data)
     data["needs"] = {
         need: list(dict.fromkeys([*sources, *(m for m in map(marked, sources) if m)]))
         for need, sources in (data.get("needs") or {}).items()
     }
+    # A window's negated verb ("ندارم", "بلد نیستم") after its object: also with the marker ("پول کرایه را ندارم").
+    data["windows"] = [
+        {
+            **window,
+            "cues": list(dict.fromkeys([*window["cues"], *(m for cue in window["cues"] if (m := marked_cue(cue)))])),
+        }
+        for window in data.get("windows") or []
+    ]
     return data
 
 
