@@ -47,6 +47,7 @@ def test_kabuli_night_in_with_and_sister_have_their_standard_spelling():
 
     assert standard("شو") == "شب" and standard("د") == "در" and standard("قد") == "با"
     assert standard("خوارم") == "خواهرم"
+    assert standard("میتم") == "میدهم" and standard("میدم") == "میدهم" and standard("میتیم") == "میدهیم"
     # Longer words with the same letters are left alone ("شوهر", "قدم", "خوراک").
     assert standard("شوهر") == "شوهر" and standard("قدم") == "قدم" and standard("خوراک") == "خوراک"
 
