@@ -331,3 +331,15 @@ def test_a_window_negated_verb_after_its_object_is_also_read_with_the_object_mar
     assert "financial_need" in _needs("پول کرایه را ندارم")
     assert "literacy_digital" in _needs("کمپیوتر ره ندارم")
     assert "financial_need" not in _needs("پول کرایه را دارم")
+
+
+@pytest.mark.parametrize(
+    "text", ["shaw ha dar motar-e khod khaw mekonom", "dar park khaw mekonom", "dar sarak khab mekonam"]
+)
+def test_sleeping_in_a_car_park_or_street_in_latin_letters_is_housing(text: str):
+    assert "housing" in _needs(text)
+
+
+@pytest.mark.parametrize("text", ["dar motar kar mekonom", "dar park qadam mezanam"])
+def test_working_in_a_car_or_walking_in_the_park_is_no_housing_need(text: str):
+    assert "housing" not in _needs(text)
