@@ -343,3 +343,14 @@ def test_sleeping_in_a_car_park_or_street_in_latin_letters_is_housing(text: str)
 @pytest.mark.parametrize("text", ["dar motar kar mekonom", "dar park qadam mezanam"])
 def test_working_in_a_car_or_walking_in_the_park_is_no_housing_need(text: str):
     assert "housing" not in _needs(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["تنها کارم دو هفته interim بود", "فقط چند هفته کار کردم", "تنها کاری که داشتم یک هفته بود"]
+)
+def test_a_few_weeks_of_work_as_all_one_has_done_is_limited_work_experience(text: str):
+    assert "limited_work_experience" in _needs(text)
+
+
+def test_my_only_task_is_no_limited_work_experience():
+    assert "limited_work_experience" not in _needs("تنها کارم این است که کار پیدا کنم")
