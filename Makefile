@@ -160,13 +160,15 @@ eval-needs-dev: envs
 # windows and inflections as a stand-in for the held-out set): whether what was built generalises. Fix a class of
 # failure from its misses (`ARGS=--misses`), never one message. Then the same on probe_short_kabuli/ (colloquial
 # Kabuli Dari as Afghans type it: "مه", "ره", "استم", "پیسه", "داکتر"; written before the matcher was changed for it),
-# on probe_parity/ (80 new situations in English and the same in Dari: how far Dari is behind English), and on
-# probe_dari_voices/ (60 Dari answers in five Afghan voices: rural dictated, Hazaragi, Kabul, Iran-raised, Belgium).
+# on probe_parity/ (80 new situations in English and the same in Dari: how far Dari is behind English),
+# probe_dari_voices/ (60 Dari answers in five Afghan voices: rural dictated, Hazaragi, Kabul, Iran-raised, Belgium)
+# and probe_parity3/ (80 more English/Dari pairs, written after probe_parity was tuned on).
 eval-needs-probe: envs
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_short $(ARGS)
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_short_kabuli $(ARGS)
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_parity $(ARGS)
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_dari_voices $(ARGS)
+	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_parity3 $(ARGS)
 
 # Language detection alone, on the development sets and the language probe (no model, a second): for working on
 # bot/nlu/langid.py. Add `ARGS=--misses` to see the wrong answers.

@@ -24,6 +24,8 @@ KABULI = ROOT / "tests" / "nlu_components" / "probe_short_kabuli"
 PARITY = ROOT / "tests" / "nlu_components" / "probe_parity"
 # Dari only, five Afghan voices (branch `voices`): fresh text after the parity rounds were tuned on PARITY.
 VOICES = ROOT / "tests" / "nlu_components" / "probe_dari_voices"
+# 80 more such pairs (branch `parity3`), written after probe_parity was tuned on.
+PARITY3 = ROOT / "tests" / "nlu_components" / "probe_parity3"
 SETS = [(DEV, 60), (HELD_OUT, 40), (PROBE, 40)]
 NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
 
@@ -55,12 +57,13 @@ def test_the_kabuli_probe_parses_and_every_label_is_a_known_need_with_its_reason
     assert sorted(path.name for path in KABULI.glob("*.yml")) == ["prs.yml"]
 
 
-def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_and_dari():
+@pytest.mark.parametrize("folder", [PARITY, PARITY3], ids=["parity", "parity3"])
+def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_and_dari(folder: Path):
     for code in ("en", "prs"):
-        test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(PARITY, 80, code)
-    assert sorted(path.name for path in PARITY.glob("*.yml")) == ["en.yml", "prs.yml"]
-    english = need_scores.load_need_set(PARITY / "en.yml")
-    dari = need_scores.load_need_set(PARITY / "prs.yml")
+        test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(folder, 80, code)
+    assert sorted(path.name for path in folder.glob("*.yml")) == ["en.yml", "prs.yml"]
+    english = need_scores.load_need_set(folder / "en.yml")
+    dari = need_scores.load_need_set(folder / "prs.yml")
     assert [item.needs for item in english] == [item.needs for item in dari]
 
 
@@ -90,6 +93,12 @@ def test_the_voices_probe_parses_and_has_every_need_at_least_three_times():
         (VOICES, PROBE),
         (VOICES, KABULI),
         (VOICES, PARITY),
+        (PARITY3, HELD_OUT),
+        (PARITY3, DEV),
+        (PARITY3, PROBE),
+        (PARITY3, KABULI),
+        (PARITY3, PARITY),
+        (PARITY3, VOICES),
     ],
 )
 def test_no_message_is_in_two_sets(one: Path, other: Path):
@@ -113,7 +122,9 @@ def _strings(value: object):
 
 
 @pytest.mark.parametrize(
-    "folder", [HELD_OUT, PROBE, KABULI, PARITY, VOICES], ids=["held-out", "probe", "kabuli", "parity", "voices"]
+    "folder",
+    [HELD_OUT, PROBE, KABULI, PARITY, VOICES, PARITY3],
+    ids=["held-out", "probe", "kabuli", "parity", "voices", "parity3"],
 )
 def test_no_held_out_or_probe_message_is_a_training_example_or_a_lexicon_term(folder: Path):
     known = set()

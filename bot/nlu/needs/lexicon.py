@@ -13,7 +13,7 @@ from bot.nlu.needs.dari_latin import canonical, canonical_source
 from bot.nlu.needs.kabuli import possessives
 from bot.nlu.needs.latin import latin_spellings
 from bot.nlu.needs.morphology import base_forms, inflects
-from bot.nlu.needs.terms import CORRECTION_WORDS, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
+from bot.nlu.needs.terms import CORRECTION_WORDS, GAP, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
 from bot.nlu.needs.tokens import Token
 from bot.nlu.needs.typos import TypoIndex
 from bot.normalise import fold
@@ -68,6 +68,57 @@ def _with_canonical_latin(data: dict[str, Any]) -> dict[str, Any]:
     data["exclude"] = spell(data.get("exclude") or [])
     data["windows"] = [
         {**window, "cues": spell(window["cues"]), "objects": spell(window["objects"])}
+        for window in data.get("windows") or []
+    ]
+    return data
+
+
+# Dari marks a definite object with "را" (Kabuli "ره", Iranian "رو", read as "را" by `kabuli`) before its verb:
+# "خواندن را بلد نیستم", "پول دوا را ندارم" say what "خواندن بلد نیستم", "پول دوا ندارم" say (issue 14, round 3).
+_OBJECT_MARKER = "را"
+# Words that go with the negated verb after them ("بلد نیستم", "پیدا نمیکنم"): the marker stands before them.
+_VERB_PARTS = frozenset({"بلد", "پیدا", "کرده", "شده", "داده", "گرفته", "خریده", "پرداخت", "تحمل"})
+
+
+def _with_object_marker(data: dict[str, Any]) -> dict[str, Any]:
+    """The Dari lexicon with each term that ends in a negated verb ("خواندن بلد نیستم", "پول ... ندارم") also with
+    the object marker "را" before that verb ("خواندن را بلد نیستم"); windows and terms with the marker are left."""
+    negation = data.get("negation") or {}
+    negated = {fold(word) for word in negation.get("after") or [] if not word.endswith("*")}
+
+    def is_negated_verb(word: str) -> bool:
+        return word in negated or (word.startswith("نمی") and len(word) > 4)
+
+    def marked(source: str) -> str | None:
+        words = source.split(" ")
+        if len(words) < 2 or _OBJECT_MARKER in words or source.startswith("~") or not is_negated_verb(words[-1]):
+            return None
+        at = len(words) - 2 if len(words) > 2 and words[-2] in _VERB_PARTS else len(words) - 1
+        if (
+            at < 1
+            or words[at - 1] in (GAP, _OBJECT_MARKER)
+            or not any("\u0600" <= c <= "\u06ff" for c in words[at - 1])
+        ):
+            return None
+        return " ".join([*words[:at], _OBJECT_MARKER, *words[at:]])
+
+    def marked_cue(cue: str) -> str | None:
+        words = cue.split(" ")
+        if not is_negated_verb(words[-1]) or not all(word in _VERB_PARTS for word in words[:-1]):
+            return None
+        return f"{_OBJECT_MARKER} {cue}"
+
+    data = dict(data)
+    data["needs"] = {
+        need: list(dict.fromkeys([*sources, *(m for m in map(marked, sources) if m)]))
+        for need, sources in (data.get("needs") or {}).items()
+    }
+    # A window's negated verb ("ندارم", "بلد نیستم") after its object: also with the marker ("پول کرایه را ندارم").
+    data["windows"] = [
+        {
+            **window,
+            "cues": list(dict.fromkeys([*window["cues"], *(m for cue in window["cues"] if (m := marked_cue(cue)))])),
+        }
         for window in data.get("windows") or []
     ]
     return data
@@ -135,6 +186,7 @@ class Lexicon:
             data = _with_latin_spellings(data)
         if data["code"] == "prs":
             data = _with_canonical_latin(data)
+            data = _with_object_marker(data)
         not_negated = set(data.get("not_negated") or [])
         terms = [
             parse_term(need, source, before | after, negatable=need not in not_negated)
