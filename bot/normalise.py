@@ -54,6 +54,11 @@ _DARI_PREFIX = re.compile(r"(?<!\S)(ن?می|بی) (?=[\u0600-\u06ff])")
 _DARI_SUFFIX = re.compile(r"(?<=[\u0600-\u06ff]) (ها|های)(?!\S)")
 
 
+def is_arabic_script(text: str) -> bool:
+    """Whether `text` has a letter of the Arabic block (Dari, typed with a Persian or an Arabic keyboard)."""
+    return any("\u0600" <= char <= "\u06ff" for char in text)
+
+
 def fold(text: str, *, keep_diacritics: bool = False) -> str:
     """Casefolded, Arabic/Persian letter variants and digits unified, invisible joiners and tatweel removed, and
     diacritics (Latin accents, the Cyrillic breve, Arabic vowel marks) stripped unless `keep_diacritics`."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from bot.normalise import is_arabic_script
+
 _WORDS = {
     "مه": "من",
     "ره": "را",
@@ -150,10 +152,6 @@ _NOT_HAZARAGI = frozenset({"کدوم", "موشی", "موری", "مورن"})
 _NOT_VERBS = frozenset({"میوه", "میله", "میخانه", "میدان", "میزبان", "میلیون", "میهمان", "میمون"})
 
 
-def _arabic(word: str) -> bool:
-    return any("\u0600" <= char <= "\u06ff" for char in word)
-
-
 def standard_stem(stem: str) -> str:
     """The standard spelling of the stem of a `word*` term ("نمیتان*" is "نمیتوان*")."""
     for pattern, stem_in in _VERB_STEMS:
@@ -163,7 +161,7 @@ def standard_stem(stem: str) -> str:
 
 def standard(word: str) -> str:
     """The standard spelling of a folded Perso-Arabic `word` typed in Kabuli colloquial (other words unchanged)."""
-    if not _arabic(word):
+    if not is_arabic_script(word):
         return word
     if word in _WORDS:
         return _WORDS[word]

@@ -16,7 +16,7 @@ from bot.nlu.needs.morphology import base_forms, inflects
 from bot.nlu.needs.terms import CORRECTION_WORDS, GAP, PROBLEM_WORDS, Pattern, Term, match, parse_term, window_terms
 from bot.nlu.needs.tokens import Token
 from bot.nlu.needs.typos import TypoIndex
-from bot.normalise import fold
+from bot.normalise import fold, is_arabic_script
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
 LEXICON_LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
@@ -94,11 +94,7 @@ def _with_object_marker(data: dict[str, Any]) -> dict[str, Any]:
         if len(words) < 2 or _OBJECT_MARKER in words or source.startswith("~") or not is_negated_verb(words[-1]):
             return None
         at = len(words) - 2 if len(words) > 2 and words[-2] in _VERB_PARTS else len(words) - 1
-        if (
-            at < 1
-            or words[at - 1] in (GAP, _OBJECT_MARKER)
-            or not any("\u0600" <= c <= "\u06ff" for c in words[at - 1])
-        ):
+        if at < 1 or words[at - 1] in (GAP, _OBJECT_MARKER) or not is_arabic_script(words[at - 1]):
             return None
         return " ".join([*words[:at], _OBJECT_MARKER, *words[at:]])
 

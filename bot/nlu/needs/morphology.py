@@ -23,6 +23,8 @@ A base form keeps at least three letters (four in Latin letters, where the six l
 
 from __future__ import annotations
 
+from bot.normalise import is_arabic_script
+
 # (ending, what replaces it) per language and script.
 _BG_CYRILLIC = (
     ("овете", ""), ("ищата", "ища"), ("ията", "ия"), ("ият", "и"), ("ите", ""), ("ите", "и"), ("ата", "а"),
@@ -78,10 +80,6 @@ def _is_cyrillic(word: str) -> bool:
     return any("\u0400" <= char <= "\u04ff" for char in word)
 
 
-def _is_arabic(word: str) -> bool:
-    return any("\u0600" <= char <= "\u06ff" for char in word)
-
-
 def inflects(code: str) -> bool:
     """Whether typed words are also read without an ending for lexicon `code`."""
     return code in ("bg", "prs", "sk", "ro")
@@ -91,8 +89,8 @@ def _rules(code: str, word: str) -> tuple[tuple[tuple[str, str], ...], int]:
     if code == "bg":
         return (_BG_CYRILLIC, 3) if _is_cyrillic(word) else (_BG_LATIN, 4)
     if code == "prs":
-        return (_PRS, 3) if _is_arabic(word) else ((), 0)
-    if _is_cyrillic(word) or _is_arabic(word):
+        return (_PRS, 3) if is_arabic_script(word) else ((), 0)
+    if _is_cyrillic(word) or is_arabic_script(word):
         return (), 0
     return _RULES.get(code, ()), 4
 
