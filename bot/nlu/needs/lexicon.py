@@ -250,48 +250,37 @@ class Lexicon:
         return token in exact or any(token.startswith(p) for p in prefixes)
 
     def negated(self, tokens: list[Token], start: int, end: int) -> bool:
-        # Before the term: walk back until a clause break or clause word.
-        position = start
-        for _ in range(self.window_before):
-            if tokens[position].break_before:
-                break
-            position -= 1
-            if position < 0:
-                break
-            word = tokens[position].norm
-            if word in self.clause_words:
-                break
-            if self._is_cue(word, self.negation_before, self.negation_before_prefixes):
-                return True
-        # After the term (languages with free word order or verb-final negation).
-        for position in range(end, min(end + self.window_after, len(tokens))):
-            if tokens[position].break_before:
-                break
-            word = tokens[position].norm
-            if word in self.clause_words:
-                break
-            if self._is_cue(word, self.negation_after, self.negation_after_prefixes):
-                return True
-        return False
+        """Whether a negation cue stands in the window before tokens start..end or, for languages with free word order
+        or verb-final negation, in the window after them, in the same clause."""
+        return self._cue_before(tokens, start, self.window_before, self.clause_words) or self._cue_after(
+            tokens, end, self.window_after, self.clause_words
+        )
 
     def negation_beside(self, tokens: list[Token], start: int, end: int, reach: int = 2) -> tuple[bool, bool]:
         """Whether a negation cue stands within `reach` tokens before tokens start..end ("no debts", "nu am
         datorii"), and whether one stands within `reach` after them ("قرض ندارم"), in the same stretch of words."""
         tokens = self.read(tokens)
-        before = after = False
+        return self._cue_before(tokens, start, reach), self._cue_after(tokens, end, reach)
+
+    def _cue_before(self, tokens: list[Token], start: int, reach: int, stops: frozenset[str] = frozenset()) -> bool:
+        """A negation cue among the `reach` tokens before `start`, walking back to a break or a word of `stops`."""
         for position in range(start - 1, max(start - reach, 0) - 1, -1):
-            if tokens[position + 1].break_before:
-                break
-            if self._is_cue(tokens[position].norm, self.negation_before, self.negation_before_prefixes):
-                before = True
-                break
+            word = tokens[position].norm
+            if tokens[position + 1].break_before or word in stops:
+                return False
+            if self._is_cue(word, self.negation_before, self.negation_before_prefixes):
+                return True
+        return False
+
+    def _cue_after(self, tokens: list[Token], end: int, reach: int, stops: frozenset[str] = frozenset()) -> bool:
+        """A negation cue among the `reach` tokens from `end` on, up to a break or a word of `stops`."""
         for position in range(end, min(end + reach, len(tokens))):
-            if tokens[position].break_before:
-                break
-            if self._is_cue(tokens[position].norm, self.negation_after, self.negation_after_prefixes):
-                after = True
-                break
-        return before, after
+            word = tokens[position].norm
+            if tokens[position].break_before or word in stops:
+                return False
+            if self._is_cue(word, self.negation_after, self.negation_after_prefixes):
+                return True
+        return False
 
     @cached_property
     def typos(self) -> TypoIndex:
