@@ -183,6 +183,18 @@ def test_every_lexicon_covers_every_need() -> None:
         assert set(lexicon["needs"]) == set(NEED_IDS), code
 
 
+def test_no_lexicon_lists_a_term_twice() -> None:
+    # Lists that helpers extend side by side and that are merged as a union pick up the same term twice.
+    def twice(values: list[str]) -> list[str]:
+        return sorted({value for value in values if values.count(value) > 1})
+
+    for code, lexicon in _lexicons().items():
+        for need, terms in lexicon["needs"].items():
+            assert twice(terms) == [], (code, need)
+        for window in lexicon.get("windows") or []:
+            assert twice(window["cues"]) == [] and twice(window["objects"]) == [], (code, window["need"])
+
+
 DEV_NEEDS = Path(__file__).parent / "dev_needs"
 
 
