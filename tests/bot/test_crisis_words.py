@@ -279,6 +279,13 @@ def test_every_phrase_of_the_list_is_found_as_written() -> None:
     assert missed == []
 
 
+def test_no_phrase_is_listed_twice() -> None:
+    data = yaml.safe_load(PHRASES.read_text("utf-8"))
+    for section in ("phrases", "not_crisis"):
+        for code, phrases in data[section].items():
+            assert sorted({p for p in phrases or [] if phrases.count(p) > 1}) == [], (section, code)
+
+
 @pytest.mark.parametrize("phrase", ["... kill myself", "kill myself ...", "...", "*"])
 def test_a_malformed_phrase_is_refused(phrase: str) -> None:
     with pytest.raises(ValueError):
