@@ -11,11 +11,15 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
-# What a trained model is made of. The custom components and policies (bot/nlu/, bot/policies/) are not
-# trainable: they are loaded from the code at start-up, so changing them needs no new model; except
-# bot/nlu/sentence_features.py, which shapes what DIET learns from, and bot/nlu/crf_extractor.py, which trains the CRF.
+# What a trained model is made of. The custom components and policies (bot/nlu/, bot/policies/) are loaded from the
+# code at start-up, so changing them needs no new model; except bot/nlu/sentence_features.py, which shapes what DIET
+# learns from, bot/nlu/crf_extractor.py, which trains the CRF, and the need extractor's example classifier
+# (bot/nlu/needs/similar.py) with the labelled short answers it learns from (`examples` in bot/config.yml).
+NEED_EXAMPLES := $(foreach set,dev_short dev_needs probe_short probe_short_kabuli probe_parity probe_parity3 \
+	probe_dari_voices,$(wildcard tests/nlu_components/$(set)/*.yml))
 MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/*/*.yml) bot/domain/responses.yml \
-	bot/nlu/sentence_features.py bot/nlu/crf_extractor.py
+	bot/nlu/sentence_features.py bot/nlu/crf_extractor.py bot/nlu/need_extractor.py bot/nlu/needs/similar.py \
+	$(NEED_EXAMPLES)
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test train eval-dev envs responses lint unit-tests bot-tests conversation-tests stack-tests browser-tests \
@@ -150,8 +154,9 @@ eval-dev: envs bot/models/.trained
 	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/dev_intents \
 		--needs tests/nlu_components/dev_needs --short tests/nlu_components/dev_short
 
-# Needs only, on the development sets, with the extractor's matching code and no model (a second): for working on
-# the lexicons (bot/nlu/lexicon/). Add `ARGS=--misses` to see what is missed.
+# Needs only, on the development sets, with the extractor's code and no model (seconds): for working on the lexicons
+# (bot/nlu/lexicon/). The example classifier is fitted without the set it scores (`ARGS=--lexicons-only`: without
+# it). Add `ARGS=--misses` to see what is missed.
 eval-needs-dev: envs
 	$(BOT_PY) tools/evaluate.py --needs-only --needs tests/nlu_components/dev_needs \
 		--short tests/nlu_components/dev_short $(ARGS)
@@ -162,13 +167,17 @@ eval-needs-dev: envs
 # Kabuli Dari as Afghans type it: "مه", "ره", "استم", "پیسه", "داکتر"; written before the matcher was changed for it),
 # on probe_parity/ (80 new situations in English and the same in Dari: how far Dari is behind English),
 # probe_dari_voices/ (60 Dari answers in five Afghan voices: rural dictated, Hazaragi, Kabul, Iran-raised, Belgium)
-# and probe_parity3/ (80 more English/Dari pairs, written after probe_parity was tuned on).
+# and probe_parity3/ (80 more English/Dari pairs, written after probe_parity was tuned on). probe_parity4/ (80 more
+# pairs) and probe_short4/ (50 a language in nl, bg, sk, ro) were written after the example classifier was built,
+# to measure it: it does not learn from them, and they are not for tuning.
 eval-needs-probe: envs
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_short $(ARGS)
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_short_kabuli $(ARGS)
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_parity $(ARGS)
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_dari_voices $(ARGS)
 	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_parity3 $(ARGS)
+	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_parity4 $(ARGS)
+	$(BOT_PY) tools/evaluate.py --needs-only --needs none --short tests/nlu_components/probe_short4 $(ARGS)
 
 # Language detection alone, on the development sets and the language probe (no model, a second): for working on
 # bot/nlu/langid.py. Add `ARGS=--misses` to see the wrong answers.

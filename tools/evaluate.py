@@ -342,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--needs-only", action="store_true", help="only the need sets, with the matcher, no model")
     parser.add_argument("--misses", action="store_true", help="with --needs-only: print the misses (not held-out)")
+    parser.add_argument(
+        "--lexicons-only", action="store_true", help="with --needs-only: without the example classifier (similar.py)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     args = parser.parse_args(argv)
 
@@ -350,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     needs_dir = None if args.needs == "none" else Path(args.needs) if args.needs else tests_dir / "needs"
     short_dir = None if args.short == "none" else Path(args.short) if args.short else tests_dir / "short"
     if args.needs_only:
-        return needs_only(needs_dir, short_dir, args.misses, args.json, args.strict)
+        return needs_only(needs_dir, short_dir, args.misses, args.json, args.strict, not args.lexicons_only)
     reports = evaluate(load_parser(args.model), tests_dir, needs_dir, short_dir)
     print(render(reports))
     if args.json:
@@ -363,16 +366,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def needs_only(
-    needs_dir: Path | None, short_dir: Path | None, misses: bool, json_path: str | None, strict: bool
+    needs_dir: Path | None,
+    short_dir: Path | None,
+    misses: bool,
+    json_path: str | None,
+    strict: bool,
+    similar: bool = True,
 ) -> int:
-    """The need sets alone, scored with the extractor's matching code (no model)."""
+    """The need sets alone, scored with the extractor's code (no model); its example classifier, when `similar`,
+    fitted without the set it is scored on."""
     folders = [(d, kind) for d, kind in ((needs_dir, "needs"), (short_dir, "short")) if d is not None]
     if misses and any(_is_held_out(d) for d, _ in folders):
         print("--misses refuses held-out sets (tests/nlu/...): their misses must stay unread", file=sys.stderr)
         return 2
-    predict = need_scores.matcher_predictor()
     results, blocks, failures = {}, [], False
     for folder, kind in folders:
+        predict = need_scores.matcher_predictor(similar, leave_out=folder)
         scores = need_scores.score_folder(predict, folder)
         if kind == "short":
             verdict = need_scores.short_target_met
@@ -382,7 +391,8 @@ def needs_only(
                 return None if s is None else s.f1 >= NEED_F1_TARGET
 
         failures |= any(verdict(s) is False for s in scores.values())
-        blocks.append(need_scores.render(f"Needs, matcher only ({_relative(folder)}/<code>.yml)", scores, verdict))
+        how = "example classifier fitted without this set" if similar else "lexicons only"
+        blocks.append(need_scores.render(f"Needs, no model, {how} ({_relative(folder)}/<code>.yml)", scores, verdict))
         if misses:
             blocks.append(need_scores.render_misses(scores))
         results[kind] = {code: None if s is None else s.as_dict() for code, s in scores.items()}

@@ -6,7 +6,8 @@ A need set is a YAML file `messages: [{text, needs: [ids], why: {id: reason}, no
 - the short open-question answers of issue 14 (tests/nlu/short held out, tests/nlu_components/dev_short for
   development): target F1 >= 0.90 with precision >= 0.92 in every language.
 The need entities of the Rasa model come from the NeedExtractor alone, so `matcher_predictor()` (the extractor's
-matching code, no model) gives the same needs as the model, in a second instead of a minute.
+code, its example classifier fitted on the spot, no model) gives the same needs as the model, in seconds instead of a
+minute.
 """
 
 from __future__ import annotations
@@ -126,17 +127,22 @@ def short_target_met(s: NeedScore | None) -> bool | None:
     return None if s is None else s.f1 >= SHORT_F1_TARGET and s.precision >= SHORT_PRECISION_TARGET
 
 
-def matcher_predictor() -> Predictor:
-    """text -> need ids, from the NeedExtractor's matching code (no Rasa model), lexicons loaded once."""
-    try:  # the package of issue 14 (bot/nlu/needs/), when it is there
-        from bot.nlu.needs import extract, load_lexicons  # type: ignore[import-not-found]
-    except ImportError:
-        from bot.nlu.need_extractor import extract, load_lexicons
+def matcher_predictor(similar: bool = True, leave_out: Path | None = None) -> Predictor:
+    """text -> need ids, from the NeedExtractor's code (no Rasa model), lexicons loaded once. With `similar`, its
+    example classifier too (`bot/nlu/needs/similar.py`), fitted here as training does (about 10 s), but without the
+    example files under `leave_out`: a set it is scored on is never one it learnt from."""
+    from bot.nlu.needs import extract, load_lexicons
+    from bot.nlu.needs.rules import NEED_IDS
+    from bot.nlu.needs.similar import SimilarNeeds, example_files, load_examples
 
     lexicons = load_lexicons()
+    classifier = None
+    if similar:
+        files = [f for f in example_files() if leave_out is None or not f.resolve().is_relative_to(leave_out.resolve())]
+        classifier = SimilarNeeds.fit(load_examples(files), NEED_IDS)
 
     def predict(text: str) -> set[str]:
-        return {mention.need for mention in extract(text, lexicons)}
+        return {mention.need for mention in extract(text, lexicons, classifier)}
 
     return predict
 

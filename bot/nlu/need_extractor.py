@@ -3,26 +3,101 @@
 The matching is plain code in `bot.nlu.needs` (the lexicon term syntax is described in `bot/nlu/needs/terms.py`);
 this module plugs it into the pipeline. Every message is matched against all six lexicons whatever its language:
 people mix languages and the language detector abstains on short messages. The entity's span is the evidence.
+
+What it trains is `bot.nlu.needs.similar`: needs by likeness to the labelled example answers of the need sets
+(`examples` in the config, folders of `<code>.yml`), for the paraphrases the lexicons do not cover; those come as
+unsure entities that the dialogue asks about. The example files are part of the fingerprint: a changed example
+set retrains it, a changed lexicon does not (the lexicons are read from the code at start-up).
 """
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.component import MessageComponent
 from bot.nlu.needs import EXCLUDED_NEED_IDS, LEXICON_DIR, LEXICON_LANGUAGES, NEED_IDS, Lexicon, extract, load_lexicons
+from bot.nlu.needs.similar import EXAMPLE_SETS, THRESHOLD, SimilarNeeds, example_files, fingerprint, load_examples
 
 __all__ = ["EXCLUDED_NEED_IDS", "LEXICON_DIR", "LEXICON_LANGUAGES", "NEED_IDS", "Lexicon", "NeedExtractor", "extract"]
 
+logger = logging.getLogger(__name__)
+FILE = "similar_needs.joblib"
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class NeedExtractor(MessageComponent):
-    def __init__(self) -> None:
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class NeedExtractor(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"examples": list(EXAMPLE_SETS), "threshold": THRESHOLD}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return fingerprint(example_files(config.get("examples") or EXAMPLE_SETS))
+
+    def __init__(
+        self,
+        config: dict[str, Any] | None = None,
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        similar: SimilarNeeds | None = None,
+    ) -> None:
+        """Without a trained classifier (`similar`), the lexicons alone."""
+        self.config = {**self.get_default_config(), **(config or {})}
+        self.model_storage = model_storage
+        self.resource = resource
+        self.similar = similar
         self.lexicons = load_lexicons()
 
-    def process_message(self, message: Message) -> None:
-        found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons)]
-        if found:
-            message.set(ENTITIES, list(message.get(ENTITIES, [])) + found, add_to_output=True)
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NeedExtractor:
+        return cls(config, model_storage, resource, None)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> NeedExtractor:
+        similar = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                similar = joblib.load(directory / FILE)
+        except (ValueError, FileNotFoundError):
+            # A model without it still finds every need a lexicon names: log it, do not fail.
+            logger.warning("NeedExtractor: no trained example classifier in the model, lexicons only")
+        return cls(config, model_storage, resource, similar)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        files = example_files(self.config["examples"])
+        self.similar = SimilarNeeds.fit(load_examples(files), NEED_IDS, self.config["threshold"])
+        with self.model_storage.write_to(self.resource) as directory:
+            joblib.dump(self.similar, directory / FILE, compress=3)
+        return self.resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons, self.similar)]
+            if found:
+                message.set(ENTITIES, list(message.get(ENTITIES, [])) + found, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

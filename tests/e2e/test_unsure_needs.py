@@ -112,3 +112,31 @@ def test_typed_yes_and_no_answer_the_unsure_needs(live_stack):
     assert intake["checklist"]["medical"] == "not_reported"
     assert intake["checklist"]["limited_network"] == "not_asked"  # denied in the read-back of the sure ones
     assert [need["id"] for need in intake["needs"] if need["source"] == "text"] == ["financial_need"]
+
+
+# No lexicon term names this need: the trained model's example classifier finds it (bot/nlu/needs/similar.py).
+PARAPHRASE = "I want to clean offices. i have to wear an ankle band until march"
+
+
+def test_a_need_only_the_example_classifier_finds_is_asked_and_reaches_the_coach_when_confirmed(live_stack):
+    assert found(PARAPHRASE) == []  # the lexicons alone find nothing
+    texts = pack("en")
+    chat = Chat(live_stack.rasa_url)
+    script = IntakeScript(
+        chat,
+        "en",
+        {
+            "contact_name": ("type", "Ali"),
+            "contact_method": "come_by",
+            "neighbourhood": "rabot_blaisantvest",
+            "help_with": ["work"],
+            "work_wish": ("type", PARAPHRASE),
+            "check_needs": {"justice": True},
+        },
+    )
+    reference = script.hold("button")
+    assert script.checked == [texts["check_need"].replace("{need}", texts["need_justice"])]
+    intake = stored(live_stack, reference)
+    assert intake["checklist"]["justice"] == "reported"
+    needs = {need["id"]: need for need in intake["needs"]}
+    assert needs["justice"] == {"id": "justice", "source": "text", "evidence": PARAPHRASE, "question": "work_wish"}
