@@ -26,6 +26,10 @@ PARITY = ROOT / "tests" / "nlu_components" / "probe_parity"
 VOICES = ROOT / "tests" / "nlu_components" / "probe_dari_voices"
 # 80 more such pairs (branch `parity3`), written after probe_parity was tuned on.
 PARITY3 = ROOT / "tests" / "nlu_components" / "probe_parity3"
+# Written after the example classifier (bot/nlu/needs/similar.py) was built, to measure it: 80 more pairs, and 50
+# answers a language in the four other languages, each its own situations.
+PARITY4 = ROOT / "tests" / "nlu_components" / "probe_parity4"
+SHORT4 = ROOT / "tests" / "nlu_components" / "probe_short4"
 SETS = [(DEV, 60), (HELD_OUT, 40), (PROBE, 40)]
 NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
 
@@ -57,7 +61,7 @@ def test_the_kabuli_probe_parses_and_every_label_is_a_known_need_with_its_reason
     assert sorted(path.name for path in KABULI.glob("*.yml")) == ["prs.yml"]
 
 
-@pytest.mark.parametrize("folder", [PARITY, PARITY3], ids=["parity", "parity3"])
+@pytest.mark.parametrize("folder", [PARITY, PARITY3, PARITY4], ids=["parity", "parity3", "parity4"])
 def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_and_dari(folder: Path):
     for code in ("en", "prs"):
         test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(folder, 80, code)
@@ -65,6 +69,18 @@ def test_the_parity_probe_is_the_same_situations_with_the_same_needs_in_english_
     english = need_scores.load_need_set(folder / "en.yml")
     dari = need_scores.load_need_set(folder / "prs.yml")
     assert [item.needs for item in english] == [item.needs for item in dari]
+
+
+@pytest.mark.parametrize("code", ["nl", "bg", "sk", "ro"])
+def test_the_fourth_short_probe_parses_with_every_asked_need_three_times(code: str):
+    test_a_set_parses_and_every_label_is_a_known_need_with_its_reason(SHORT4, 50, code)
+    assert sorted(path.name for path in SHORT4.glob("*.yml")) == ["bg.yml", "nl.yml", "ro.yml", "sk.yml"]
+    items = need_scores.load_need_set(SHORT4 / f"{code}.yml")
+    asked = [
+        n["id"] for n in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"] if n["known"] == "asked"
+    ]
+    counts = {need: sum(need in item.needs for item in items) for need in asked}
+    assert min(counts.values()) >= 3, counts
 
 
 def test_the_voices_probe_parses_and_has_every_need_at_least_three_times():
@@ -123,8 +139,8 @@ def _strings(value: object):
 
 @pytest.mark.parametrize(
     "folder",
-    [HELD_OUT, PROBE, KABULI, PARITY, VOICES, PARITY3],
-    ids=["held-out", "probe", "kabuli", "parity", "voices", "parity3"],
+    [HELD_OUT, PROBE, KABULI, PARITY, VOICES, PARITY3, PARITY4, SHORT4],
+    ids=["held-out", "probe", "kabuli", "parity", "voices", "parity3", "parity4", "short4"],
 )
 def test_no_held_out_or_probe_message_is_a_training_example_or_a_lexicon_term(folder: Path):
     known = set()

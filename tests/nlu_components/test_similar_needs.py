@@ -193,8 +193,7 @@ def test_it_never_learns_from_a_held_out_set_or_from_the_probes_that_measure_it(
         texts = {_key(m["text"]) for m in data.get("messages") or [] if isinstance(m, dict) and "text" in m}
         assert texts or path in held_out
         overlap |= learnt & texts
-    # Written apart, the sets it learns from and the ones kept apart share 28 everyday phrases word for word
-    # ("buna ziua", "ik zoek werk"), none longer than seven words: 24 with held-out sets (on whose development twins
-    # the lexicons were tuned too), 4 with the new probes. No more (and no text in the message: a held-out set is
-    # not read).
-    assert len(overlap) <= 28 and all(len(text.split()) <= 7 for text in overlap), f"{len(overlap)} messages"
+    # Written apart, the sets it learns from and the ones kept apart share 26 everyday phrases word for word
+    # ("ik zoek werk"), none longer than seven words: 24 with held-out sets (on whose development twins the lexicons
+    # were tuned too), 2 with the new probes. No more (and no text in the message: a held-out set is not read).
+    assert len(overlap) <= 26 and all(len(text.split()) <= 7 for text in overlap), f"{len(overlap)} messages"
