@@ -159,6 +159,9 @@ class Lexicon:
     neither: frozenset[str] = frozenset()
     # The word to read instead, one per script: a Latin "neither" word is read as the Latin one ("na" as "hich").
     neither_as: tuple[str, ...] = ()
+    # Spoken forms typed as said, read as the written word (`spoken:`): Flemish "ni" as "niet", "gene" as "geen",
+    # "kheb" as "heb"; East Slovak "šicko" as "všetko". One word for one word, so that offsets stay.
+    spoken: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lexicon:
@@ -176,6 +179,10 @@ class Lexicon:
         after, after_prefixes = split(negation.get("after") or [])
         _check_strings(data.get("clause_words") or [], "clause_words")
         _check_strings(data.get("exclude") or [], "exclude")
+        spoken = data.get("spoken") or {}
+        _check_strings([*spoken, *spoken.values()], "spoken")
+        if any(len(word.split()) != 1 for word in [*spoken, *spoken.values()]):
+            raise ValueError(f"{data['code']}: a spoken form and its written word are one word each")
         for need, sources in (data.get("needs") or {}).items():
             _check_strings(sources or [], need)
         if data["code"] == "bg":
@@ -218,10 +225,14 @@ class Lexicon:
             coordination=frozenset(fold(w) for w in negation.get("coordination") or []),
             neither=frozenset(fold(w) for w in negation.get("neither") or []),
             neither_as=tuple(fold(w) for w in negation.get("neither_as") or []),
+            spoken={fold(said): fold(written) for said, written in spoken.items()},
         )
 
     def read(self, tokens: list[Token]) -> list[Token]:
-        """`tokens` as this lexicon reads them: Latin words in their canonical spelling for Dari."""
+        """`tokens` as this lexicon reads them: spoken forms as written ones; Latin words in their canonical spelling
+        for Dari."""
+        if self.spoken:
+            tokens = [replace(token, norm=self.spoken.get(token.norm, token.norm)) for token in tokens]
         if self.canonical_latin:
             words = possessives([canonical(token.norm) for token in tokens])
             tokens = [replace(token, norm=word) for token, word in zip(tokens, words, strict=True)]
