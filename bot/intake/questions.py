@@ -35,6 +35,8 @@ class Question:
     unless_chosen: str | None = None
     last: bool = False
     section: str = "situation"
+    # A text question answered in the person's own words about their situation (not a name, number or list).
+    open: bool = False
 
     def applies(self, slots: Mapping[str, Any]) -> bool:
         """Whether this question is asked, given the answers so far (its place in the path aside)."""
@@ -73,6 +75,7 @@ def questions() -> tuple[Question, ...]:
                 unless_chosen=spec.get("unless_chosen"),
                 last=bool(spec.get("last", False)),
                 section=spec.get("section", "situation"),
+                open=bool(spec.get("open", False)),
             )
         )
     return tuple(result)

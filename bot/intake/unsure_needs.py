@@ -20,8 +20,11 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.intake.answers import Reading, intent, is_skip, says_dont_know, typed_text
+from bot.intake.questions import question
 
 NEED_ENTITY = "need"
+# The `method` of a need entity found by likeness to example answers (bot/nlu/needs/rules.py).
+LIKENESS = "likeness"
 UNSURE_BELOW = 0.8
 MAX_CHECKED_NEEDS = 3
 EVIDENCE_MAX_CHARS = 2000
@@ -33,10 +36,14 @@ def is_unsure(found: Mapping[str, Any]) -> bool:
     return isinstance(confidence, int | float) and confidence < UNSURE_BELOW
 
 
-def mentioned_needs(latest_message: Mapping[str, Any]) -> dict[str, bool]:
-    """Need id -> whether it is unsure, in order of appearance; a need found both ways is sure."""
+def mentioned_needs(latest_message: Mapping[str, Any], own_words: bool = True) -> dict[str, bool]:
+    """Need id -> whether it is unsure, in order of appearance; a need found both ways is sure. A need found by
+    likeness to example answers counts only in `own_words`: an answer about the person's situation, not a list of
+    languages ("Nederlands en Frans" is like "I only speak a little Dutch", and says the opposite)."""
     needs: dict[str, bool] = {}
     for found in latest_message.get("entities") or []:
+        if found.get("method") == LIKENESS and not own_words:
+            continue
         if found.get("entity") == NEED_ENTITY and isinstance(found.get("value"), str):
             needs[found["value"]] = needs.get(found["value"], True) and is_unsure(found)
     return needs
@@ -57,7 +64,9 @@ def found_need_updates(tracker: Tracker, slots: Mapping[str, Any], known: set[st
     asked_before |= {need["id"] for need in slots.get("unsure_needs") or []}
     sure, unsure, to_assess = [], [], []
     room = MAX_CHECKED_NEEDS - checked_count(slots)
-    for need, weak in mentioned_needs(tracker.latest_message).items():
+    asked = question(slots.get("requested_slot"))
+    own_words = asked is None or asked.open
+    for need, weak in mentioned_needs(tracker.latest_message, own_words).items():
         found = {"id": need, "evidence": words[:EVIDENCE_MAX_CHARS], "question": slots.get("requested_slot")}
         if need in known:
             continue

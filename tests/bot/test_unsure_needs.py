@@ -188,3 +188,36 @@ async def test_the_answer_to_an_unsure_need_question_is_not_searched_for_needs(d
     after = await run(dispatcher, tracker)
     assert after["checked_needs"] == [{"id": "housing", "answer": "yes"}] and after["unsure_needs"] == []
     assert "pending_needs" not in after
+
+
+def by_likeness(value: str) -> dict[str, Any]:
+    """A need the example classifier found (bot/nlu/needs/similar.py): unsure, and marked so."""
+    return {**need(value, 0.5), "method": "likeness"}
+
+
+def test_a_need_found_by_likeness_counts_only_in_the_persons_own_words():
+    message = {"entities": [by_likeness("limited_dutch"), need("housing", 0.5)]}
+    assert mentioned_needs(message) == {"limited_dutch": True, "housing": True}
+    assert mentioned_needs(message, own_words=False) == {"housing": True}
+
+
+async def test_a_list_of_languages_is_not_read_as_a_need_by_likeness(dispatcher):
+    # "Nederlands en Frans" is like the example answers about speaking little Dutch, and says the opposite.
+    slots = {**BEFORE_WORK_DONE, "work_done": "cleaning", "network": "yes", "referral": "vdab"}
+    tracker = make_tracker(
+        "Nederlands en Frans",
+        "nlu_fallback",
+        entities=[by_likeness("limited_dutch")],
+        requested_slot="languages_spoken",
+        **slots,
+    )
+    updated = await run(dispatcher, tracker)
+    assert updated["languages_spoken"] == "Nederlands en Frans"
+    assert not updated.get("unsure_needs") and not updated.get("pending_needs")
+
+
+async def test_a_need_found_by_likeness_in_an_open_answer_is_asked(dispatcher):
+    words = "I have to wear an ankle band until march"
+    slots = await typed(dispatcher, words, [by_likeness("justice")], **BEFORE_WORK_DONE)
+    assert slots["unsure_needs"] == [{"id": "justice", "evidence": words, "question": "work_done"}]
+    assert slots["requested_slot"] == "need_checked"

@@ -144,6 +144,7 @@ def test_the_component_trains_persists_and_loads_the_classifier(tmp_path: Path):
     loaded.process([message])
     [entity] = message.get(ENTITIES)
     assert (entity["entity"], entity["value"], entity["confidence_entity"]) == ("need", "financial_need", UNSURE)
+    assert entity["method"] == "likeness"  # the dialogue takes it only from an answer in the person's own words
 
 
 def test_a_model_without_the_classifier_still_finds_what_the_lexicons_name(tmp_path: Path):

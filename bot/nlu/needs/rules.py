@@ -47,6 +47,9 @@ UNSURE = 0.5
 
 ENTITY_NAME = "need"
 EXTRACTOR_NAME = "NeedExtractor"
+# `method` of a need entity found by likeness to example answers (similar.py), not by a lexicon term: the dialogue
+# takes it only from an answer in the person's own words (bot/intake/unsure_needs.py).
+LIKENESS = "likeness"
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,10 @@ class NeedMention:
     end: int
     text: str
     confidence: float = SURE
+    by_likeness: bool = False
 
     def as_entity(self) -> dict[str, Any]:
-        return {
+        entity = {
             "entity": ENTITY_NAME,
             "value": self.need,
             "start": self.start,
@@ -66,6 +70,9 @@ class NeedMention:
             "confidence_entity": self.confidence,
             "extractor": EXTRACTOR_NAME,
         }
+        if self.by_likeness:
+            entity["method"] = LIKENESS
+        return entity
 
 
 def extract(
@@ -141,7 +148,8 @@ def extract(
         seen = {c[0] for c in candidates} | {c[0] for c in cancelled}
         start, end = tokens[0].start, tokens[-1].end
         mentions = [
-            NeedMention(need, start, end, text[start:end], UNSURE) for need in sorted(similar.needs(text) - seen)
+            NeedMention(need, start, end, text[start:end], UNSURE, by_likeness=True)
+            for need in sorted(similar.needs(text) - seen)
         ]
     return sorted(mentions, key=lambda m: (m.start, m.need))
 
