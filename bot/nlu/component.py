@@ -1,8 +1,9 @@
-"""What the pipeline's own components have in common: they are code, not models.
+"""What the pipeline's own components have in common: they are mostly code, not models.
 
 Rasa builds a component with `create` and runs `process` on every message (and `process_training_data` on the
-training data). Ours learn nothing: `create` makes one from nothing, `process` hands each message to
-`process_message`, and the training data passes unchanged unless a component says otherwise.
+training data). Most of ours learn nothing: `create` makes one from nothing, `process` hands each message to
+`process_message`, and the training data passes unchanged unless a component says otherwise. The one that learns
+(`need_extractor.NeedExtractor`) overrides `create`, `train` and `load` and keeps the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
 class MessageComponent(GraphComponent):
-    """A pipeline component without training: subclasses implement `process_message`."""
+    """A pipeline component: subclasses implement `process_message` (and, to learn, `create`, `train`, `load`)."""
 
     @classmethod
     def create(

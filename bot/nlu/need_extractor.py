@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import MessageComponent
 from bot.nlu.needs import EXCLUDED_NEED_IDS, LEXICON_DIR, LEXICON_LANGUAGES, NEED_IDS, Lexicon, extract, load_lexicons
 from bot.nlu.needs.similar import EXAMPLE_SETS, THRESHOLD, SimilarNeeds, example_files, fingerprint, load_examples
 
@@ -34,7 +35,7 @@ FILE = "similar_needs.joblib"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class NeedExtractor(GraphComponent):
+class NeedExtractor(MessageComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"examples": list(EXAMPLE_SETS), "threshold": THRESHOLD}
@@ -92,12 +93,7 @@ class NeedExtractor(GraphComponent):
             joblib.dump(self.similar, directory / FILE, compress=3)
         return self.resource
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons, self.similar)]
-            if found:
-                message.set(ENTITIES, list(message.get(ENTITIES, [])) + found, add_to_output=True)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    def process_message(self, message: Message) -> None:
+        found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons, self.similar)]
+        if found:
+            message.set(ENTITIES, list(message.get(ENTITIES, [])) + found, add_to_output=True)

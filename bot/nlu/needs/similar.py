@@ -117,14 +117,11 @@ class SimilarNeeds:
         positives = {need: features[[i for i, (_, gold) in enumerate(examples) if need in gold]] for need in models}
         return cls(vectorizer, models, threshold, positives)
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        features = self.vectorizer.transform([words(text)])
-        return {need: float(model.predict_proba(features)[0, 1]) for need, model in self.models.items()}
-
     def needs(self, text: str) -> set[str]:
-        if len(words(text).split()) < MIN_WORDS:
+        read = words(text)
+        if len(read.split()) < MIN_WORDS:
             return set()
-        features = self.vectorizer.transform([words(text)])
+        features = self.vectorizer.transform([read])
         found = set()
         for need, model in self.models.items():
             if model.predict_proba(features)[0, 1] < self.threshold:
