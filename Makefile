@@ -12,13 +12,15 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 
 # What a trained model is made of. The custom components and policies (bot/nlu/, bot/policies/) are loaded from the
-# code at start-up, so changing them needs no new model; except bot/nlu/sentence_features.py, which shapes what DIET
-# learns from, bot/nlu/crf_extractor.py, which trains the CRF, and the need extractor's example classifier
-# (bot/nlu/needs/similar.py) with the labelled short answers it learns from (`examples` in bot/config.yml).
+# code at start-up, so changing them needs no new model; except the intent classifier (bot/nlu/intents.py, its
+# component and the n-grams it reads), bot/nlu/crf_extractor.py, which trains the CRF, and the need extractor's
+# example classifier (bot/nlu/needs/similar.py) with the labelled short answers it learns from (`examples` in
+# bot/config.yml).
 NEED_EXAMPLES := $(foreach set,dev_short dev_needs probe_short probe_short_kabuli probe_parity probe_parity3 \
 	probe_dari_voices,$(wildcard tests/nlu_components/$(set)/*.yml))
 MODEL_INPUTS := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard bot/data/*/*.yml) bot/domain/responses.yml \
-	bot/nlu/sentence_features.py bot/nlu/crf_extractor.py bot/nlu/need_extractor.py bot/nlu/needs/similar.py \
+	bot/nlu/intents.py bot/nlu/intent_classifier.py bot/nlu/ngrams.py bot/nlu/crf_extractor.py bot/nlu/need_extractor.py \
+	bot/nlu/needs/similar.py \
 	$(NEED_EXAMPLES)
 PIP_QUIET := --quiet --disable-pip-version-check
 
@@ -120,8 +122,8 @@ conversation-tests: envs bot/models/.trained
 	@mkdir -p var
 	@# Responses uttered by custom actions count as "not used" for Rasa's validator, and the button-only intents
 	@# (change, choose_neighbourhood) and ask_status (found by bot/nlu/status_request.py, not by the classifier) have
-	@# no typed examples, and DIET and the CRF count as two entity extractors
-	@# although DIET's entity recognition is off; every other warning fails.
+	@# no typed examples, and the CRF and the need extractor count as two entity extractors
+	@# although they find different entities; every other warning fails.
 	$(BOT_PY) -m rasa data validate --config bot/config.yml --domain bot/domain --data bot/data > var/validate.log 2>&1 \
 		|| { cat var/validate.log; exit 1; }
 	@! grep "UserWarning" var/validate.log | grep -v "is not used in any story or rule" \
@@ -153,6 +155,8 @@ eval: envs bot/models/.trained
 eval-dev: envs bot/models/.trained
 	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/dev_intents \
 		--needs tests/nlu_components/dev_needs --short tests/nlu_components/dev_short
+	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/probe_intents \
+		--needs none --short none
 
 # Needs only, on the development sets, with the extractor's code and no model (seconds): for working on the lexicons
 # (bot/nlu/lexicon/). The example classifier is fitted without the set it scores (`ARGS=--lexicons-only`: without

@@ -38,6 +38,21 @@ def intent(tracker: Tracker) -> tuple[str | None, float]:
     return parsed.get("name"), float(parsed.get("confidence") or 0.0)
 
 
+# "That's right", "exact", "така е": a yes at a yes/no question, though the classifier reads them as approving the
+# read-back (`confirm`), which is what they mean there.
+YES_INTENTS = ("affirm", "confirm")
+
+
+def yes_or_no(tracker: Tracker) -> bool | None:
+    """True for a yes (affirm, or a confirm), False for a no (deny), None for anything else."""
+    name, _ = intent(tracker)
+    if name in YES_INTENTS:
+        return True
+    if name == "deny":
+        return False
+    return None
+
+
 def entity(tracker: Tracker, name: str) -> Any:
     return next(tracker.get_latest_entity_values(name), None)
 
@@ -78,9 +93,9 @@ def _option_from_message(asked: Question, tracker: Tracker) -> list[str]:
     chosen = entity(tracker, "choice")
     if chosen in asked.options:
         return [chosen]
-    name, _ = intent(tracker)
-    if name in ("affirm", "deny") and set(asked.options) >= {"yes", "no"}:
-        return ["yes" if name == "affirm" else "no"]
+    said = yes_or_no(tracker)
+    if said is not None and set(asked.options) >= {"yes", "no"}:
+        return ["yes" if said else "no"]
     typed = typed_text(tracker)
     if not typed:
         return []
@@ -138,11 +153,11 @@ def read_name(asked: Question, tracker: Tracker) -> Reading:
 def read_contact_detail(asked: Question, tracker: Tracker) -> Reading:
     method = tracker.get_slot("contact_method")
     known = tracker.get_slot("known_phone")
-    name, _ = intent(tracker)
+    said = yes_or_no(tracker)
     if known and method in ("phone", "whatsapp") and not tracker.get_slot("known_phone_declined"):
-        if name == "affirm":
+        if said is True:
             return Reading({asked.slot: known})
-        if name == "deny":
+        if said is False:
             return Reading({asked.slot: None, "known_phone_declined": True})
     typed = (typed_text(tracker) or "")[:2000]
     if method == "email":

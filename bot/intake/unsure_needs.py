@@ -19,7 +19,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.intake.answers import Reading, intent, is_skip, says_dont_know, typed_text
+from bot.intake.answers import Reading, is_skip, says_dont_know, typed_text, yes_or_no
 from bot.intake.questions import question
 
 NEED_ENTITY = "need"
@@ -94,10 +94,10 @@ def read_need_check(tracker: Tracker) -> Reading:
     if not waiting:
         return Reading({"unsure_needs": []})
     need, rest = waiting[0], waiting[1:]
-    name, _ = intent(tracker)
-    if name == "affirm":
+    said = yes_or_no(tracker)
+    if said is True:
         answer = "yes"
-    elif name == "deny":
+    elif said is False:
         answer = "no"
     elif says_dont_know(tracker) or is_skip(tracker):
         answer = "unsure"

@@ -1,12 +1,12 @@
 """Rasa NLU component: Rasa's CRFEntityExtractor, trained on a copy of the messages so that it leaves them unchanged.
 
-Rasa's CRF writes its BILOU tags into every training message that has entities (`message.set`). The three
-train nodes that read the featurised training data (the CRF, DIET, the synonym mapper) share those message
-objects, and Rasa's cache keys each node by the fingerprint of its inputs, computed just before the node runs.
-The CRF trains first, so DIET and the synonym mapper were keyed by the data with the CRF's tags in it, while the
-next training looks them up by the data as the featurizers left it: never found, so every training after a
-cold one retrained DIET, even when only a rule had changed (README, "Training time"). On a copy, the CRF learns
-the same thing and every node is keyed by the same data.
+Rasa's CRF writes its BILOU tags into every training message that has entities (`message.set`). The train
+nodes that read the featurised training data share those message objects, and Rasa's cache keys each node by the
+fingerprint of its inputs, computed just before the node runs. A node that trained after the CRF was keyed by the
+data with the CRF's tags in it, while the next training looks it up by the data as the featurizers left it: never
+found, so every training after a cold one retrained it (DIET, when the pipeline had it), even when only a rule had
+changed (README, "Training time"). On a copy, the CRF learns the same thing and every node is keyed by the same
+data.
 
 Registered under its own name: Rasa's registry finds components by class name, and a subclass named
 `CRFEntityExtractor` would resolve to Rasa's own class.

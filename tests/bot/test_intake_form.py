@@ -350,3 +350,26 @@ async def test_a_language_button_still_switches_at_a_free_text_question(dispatch
         **{**ASKED_UP_TO_INCOME, "language": "nl", "tell_more": "yes"},
     )
     assert (await run(dispatcher, tracker))["language"] == "en"
+
+
+async def test_a_typed_thats_right_read_as_confirm_is_a_yes_at_every_yes_no_question(dispatcher):
+    # "Correct", "exact", "така е": the classifier reads them as approving the read-back (confirm); at a yes/no
+    # question they are a yes, not "I did not understand".
+    consent = await run(dispatcher, make_tracker("correct", "confirm", requested_slot="consent", language="en"))
+    assert consent["consent"] is True and consent["requested_slot"] != "consent"
+    name = await run(
+        dispatcher, make_tracker("exact", "confirm", requested_slot="name_confirmed", pending_name="Ionel", **CONSENTED)
+    )
+    assert name["contact_name"] == "Ionel" and name["pending_name"] is None
+    base = {"requested_slot": "contact_detail", "contact_method": "whatsapp", "known_phone": "+32470123456"}
+    number = await run(dispatcher, make_tracker("така е", "confirm", **base, **CONSENTED))
+    assert number["contact_detail"] == "+32470123456"
+    assert "utter_not_understood" not in responses(dispatcher)
+
+
+async def test_any_other_intent_at_a_yes_no_question_is_not_a_yes(dispatcher):
+    slots = await run(
+        dispatcher,
+        make_tracker("what is this", "why_ask", requested_slot="name_confirmed", pending_name="Ionel", **CONSENTED),
+    )
+    assert slots.get("contact_name") is None

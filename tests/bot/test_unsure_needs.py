@@ -123,6 +123,14 @@ async def test_a_typed_i_dont_know_leaves_the_need_for_the_coach_to_assess(dispa
     assert intake["checklist"]["housing"] == "not_asked"  # "te beoordelen", although "safe" alone says not reported
 
 
+async def test_a_typed_thats_right_read_as_confirm_reports_the_need(dispatcher):
+    before = {**BEFORE_WORK_DONE, "work_done": WORDS}
+    before |= await typed(dispatcher, WORDS, [need("housing", 0.5)], **BEFORE_WORK_DONE)
+    after = await answer(dispatcher, before, "ja dat klopt", "confirm")
+    assert after["checked_needs"] == [{"id": "housing", "answer": "yes"}]
+    assert after["text_needs"] == [{"id": "housing", "evidence": WORDS, "question": "work_done"}]
+
+
 async def test_an_answer_that_is_not_yes_or_no_asks_again(dispatcher):
     before = {**BEFORE_WORK_DONE, "work_done": WORDS}
     before |= await typed(dispatcher, WORDS, [need("housing", 0.5)], **BEFORE_WORK_DONE)

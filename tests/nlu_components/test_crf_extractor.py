@@ -1,4 +1,5 @@
-"""bot/nlu/crf_extractor.py: the CRF leaves the training data as it found it, so that Rasa's cache finds DIET again."""
+"""bot/nlu/crf_extractor.py: the CRF leaves the training data as it found it, so that Rasa's cache finds the nodes
+after it again."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def _trained(component_class: type[CRFEntityExtractor], tmp_path: Path, data: Tr
 
 
 def test_rasas_crf_changes_the_fingerprint_of_the_data_it_trains_on(tmp_path: Path) -> None:
-    # The cause: without the copy, DIET (trained after the CRF, on the same messages) is keyed by other data.
+    # The cause: without the copy, a component trained after the CRF, on the same messages, is keyed by other data.
     data, _ = _featurized_data(tmp_path)
     before = data.fingerprint()
     _trained(CRFEntityExtractor, tmp_path, data)

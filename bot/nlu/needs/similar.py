@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.nlu.ngrams import drop_stop_words, ngram_vectorizer
 from bot.normalise import words
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -90,21 +91,11 @@ class SimilarNeeds:
 
     @classmethod
     def fit(cls, examples: Sequence[Example], needs: Iterable[str], threshold: float = THRESHOLD) -> SimilarNeeds:
-        # scikit-learn comes with Rasa; imported here so that the matcher alone does not need it.
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion
 
-        vectorizer = FeatureUnion(
-            [
-                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-                # `words` has split the message already: every space-separated word is a word (not a password).
-                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")),  # noqa: S106
-            ]
-        )
+        vectorizer = ngram_vectorizer()
         features = vectorizer.fit_transform([words(text) for text, _ in examples])
-        for _, part in vectorizer.transformer_list:
-            part.stop_words_ = None  # the n-grams it dropped: only kept for inspection, and large
+        drop_stop_words(vectorizer)
         models = {}
         for need in needs:
             labels = [need in gold for _, gold in examples]
