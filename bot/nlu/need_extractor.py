@@ -12,30 +12,27 @@ set retrains it, a changed lexicon does not (the lexicons are read from the code
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import joblib
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.component import MessageComponent
+from bot.nlu.component import StoredModelComponent
 from bot.nlu.needs import EXCLUDED_NEED_IDS, LEXICON_DIR, LEXICON_LANGUAGES, NEED_IDS, Lexicon, extract, load_lexicons
 from bot.nlu.needs.similar import EXAMPLE_SETS, THRESHOLD, SimilarNeeds, example_files, fingerprint, load_examples
 
 __all__ = ["EXCLUDED_NEED_IDS", "LEXICON_DIR", "LEXICON_LANGUAGES", "NEED_IDS", "Lexicon", "NeedExtractor", "extract"]
 
-logger = logging.getLogger(__name__)
-FILE = "similar_needs.joblib"
-
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class NeedExtractor(MessageComponent):
+class NeedExtractor(StoredModelComponent):
+    """`self.model` is the trained SimilarNeeds; without it (not trained, or a model without it), the lexicons alone."""
+
+    FILE = "similar_needs.joblib"
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"examples": list(EXAMPLE_SETS), "threshold": THRESHOLD}
@@ -44,56 +41,15 @@ class NeedExtractor(MessageComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         return fingerprint(example_files(config.get("examples") or EXAMPLE_SETS))
 
-    def __init__(
-        self,
-        config: dict[str, Any] | None = None,
-        model_storage: ModelStorage | None = None,
-        resource: Resource | None = None,
-        similar: SimilarNeeds | None = None,
-    ) -> None:
-        """Without a trained classifier (`similar`), the lexicons alone."""
-        self.config = {**self.get_default_config(), **(config or {})}
-        self.model_storage = model_storage
-        self.resource = resource
-        self.similar = similar
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.lexicons = load_lexicons()
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NeedExtractor:
-        return cls(config, model_storage, resource, None)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> NeedExtractor:
-        similar = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                similar = joblib.load(directory / FILE)
-        except (ValueError, FileNotFoundError):
-            # A model without it still finds every need a lexicon names: log it, do not fail.
-            logger.warning("NeedExtractor: no trained example classifier in the model, lexicons only")
-        return cls(config, model_storage, resource, similar)
 
     def train(self, training_data: TrainingData) -> Resource:
         files = example_files(self.config["examples"])
-        self.similar = SimilarNeeds.fit(load_examples(files), NEED_IDS, self.config["threshold"])
-        with self.model_storage.write_to(self.resource) as directory:
-            joblib.dump(self.similar, directory / FILE, compress=3)
-        return self.resource
+        return self.keep(SimilarNeeds.fit(load_examples(files), NEED_IDS, self.config["threshold"]))
 
     def process_message(self, message: Message) -> None:
-        found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons, self.similar)]
+        found = [mention.as_entity() for mention in extract(message.get(TEXT), self.lexicons, self.model)]
         if found:
             message.set(ENTITIES, list(message.get(ENTITIES, [])) + found, add_to_output=True)

@@ -12,6 +12,7 @@ import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
@@ -93,7 +94,7 @@ def test_the_component_trains_persists_loads_and_sets_the_intent_and_ranking(tmp
     assert 0.0 < typed.get(INTENT)["confidence"] <= 1.0
     assert len(typed.get(INTENT_RANKING_KEY)) == 2
     assert typed.get(INTENT_RANKING_KEY)[0] == typed.get(INTENT)
-    assert empty.get(INTENT) is None
+    assert empty.get(INTENT) == {"name": None, "confidence": 0.0}
 
 
 def test_the_pipeline_classifies_intents_with_it_and_falls_back_after_it() -> None:
@@ -118,3 +119,16 @@ def test_on_the_development_sets_it_reads_more_messages_right_than_diet_did() ->
     assert total == 521
     assert right >= 470
     assert min(per_language.values()) >= 0.8
+
+
+def test_a_model_without_it_sets_no_intent_so_the_fallback_answers(tmp_path: Path) -> None:
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = IntentClassifier.get_default_config()
+    loaded = IntentClassifier.load(config, LocalModelStorage(tmp_path), Resource("never-trained"), context)
+    assert loaded.model is None
+    message = Message(data={TEXT: "hallo"})
+    loaded.process([message])
+    assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+    fallback = FallbackClassifier.create(FallbackClassifier.get_default_config(), None, None, context)  # type: ignore[arg-type]
+    fallback.process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"

@@ -151,7 +151,7 @@ def test_a_model_without_the_classifier_still_finds_what_the_lexicons_name(tmp_p
     context = ExecutionContext(GraphSchema({}), "test")
     config = NeedExtractor.get_default_config()
     loaded = NeedExtractor.load(config, LocalModelStorage(tmp_path), Resource("never-trained"), context)
-    assert loaded.similar is None
+    assert loaded.model is None
     message = Message(data={TEXT: "ik heb schulden"})
     loaded.process([message])
     assert [e["value"] for e in message.get(ENTITIES)] == ["financial_need"]
