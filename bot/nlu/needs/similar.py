@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu.ngrams import drop_stop_words, ngram_vectorizer
+from bot.nlu.ngrams import fit_ngrams
 from bot.normalise import words
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -93,9 +93,7 @@ class SimilarNeeds:
     def fit(cls, examples: Sequence[Example], needs: Iterable[str], threshold: float = THRESHOLD) -> SimilarNeeds:
         from sklearn.linear_model import LogisticRegression
 
-        vectorizer = ngram_vectorizer()
-        features = vectorizer.fit_transform([words(text) for text, _ in examples])
-        drop_stop_words(vectorizer)
+        vectorizer, features = fit_ngrams([text for text, _ in examples])
         models = {}
         for need in needs:
             labels = [need in gold for _, gold in examples]
