@@ -45,6 +45,39 @@ def test_every_line_of_a_lock_is_pinned_with_its_hashes(lock):
         assert all(HASH.match(option) for option in options), f"{lock}: {requirement}: {options}"
 
 
+def test_a_dependency_asked_for_with_extras_is_pinned_with_them():
+    """pip in hash-checking mode resolves `CacheControl[filecache]>=0.13` apart from a plain `CacheControl==0.14.4` pin:
+    once a newer release appears on the index it picks that one and refuses the install as unpinned (CI failed so on
+    the day cachecontrol 0.15.0 came out). The coach lock is installed with dependencies, so each such request needs
+    its extras on the pin. Read from the metadata of the coach environment these tests run in."""
+    from importlib.metadata import distributions
+
+    from packaging.requirements import Requirement
+
+    pinned = {
+        canonical(requirement.split("==")[0].split("[")[0]): set(re.findall(r"\[([^\]]*)\]", requirement)[0].split(","))
+        if "[" in requirement
+        else set()
+        for requirement, _ in requirements("coach.lock")
+    }
+    asked = []
+    for dist in distributions():
+        if canonical(dist.metadata["Name"]) not in pinned:
+            continue
+        for line in dist.requires or []:
+            wanted = Requirement(line)
+            if wanted.extras and (wanted.marker is None or wanted.marker.evaluate({"extra": ""})):
+                asked.append((canonical(wanted.name), set(wanted.extras), dist.metadata["Name"]))
+    assert asked, "no package of the coach lock asks for a dependency with extras: is this the coach environment?"
+    for name, extras, by in asked:
+        assert name in pinned, f"{by} needs {name}, which is not in coach.lock"
+        assert extras <= pinned[name], f"{by} asks for {name}{sorted(extras)}: pin it as {name}[...]== in coach.lock"
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def test_a_package_appears_once_per_lock():
     for lock in LOCKS:
         names = [requirement.split("==")[0].lower().replace("_", "-") for requirement, _ in requirements(lock)]
