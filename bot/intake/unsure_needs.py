@@ -19,12 +19,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot import need_entity
 from bot.intake.answers import Reading, is_skip, says_dont_know, typed_text, yes_or_no
 from bot.intake.questions import question
 
-NEED_ENTITY = "need"
-# The `method` of a need entity found by likeness to example answers (bot/nlu/needs/rules.py).
-LIKENESS = "likeness"
 UNSURE_BELOW = 0.8
 MAX_CHECKED_NEEDS = 3
 EVIDENCE_MAX_CHARS = 2000
@@ -42,9 +40,9 @@ def mentioned_needs(latest_message: Mapping[str, Any], own_words: bool = True) -
     languages ("Nederlands en Frans" is like "I only speak a little Dutch", and says the opposite)."""
     needs: dict[str, bool] = {}
     for found in latest_message.get("entities") or []:
-        if found.get("method") == LIKENESS and not own_words:
+        if found.get(need_entity.METHOD) == need_entity.BY_LIKENESS and not own_words:
             continue
-        if found.get("entity") == NEED_ENTITY and isinstance(found.get("value"), str):
+        if found.get("entity") == need_entity.NAME and isinstance(found.get("value"), str):
             needs[found["value"]] = needs.get(found["value"], True) and is_unsure(found)
     return needs
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot import need_entity
 from bot.nlu.needs.context import Context
 from bot.nlu.needs.lexicon import Lexicon, load_lexicons
 from bot.nlu.needs.similar import SimilarNeeds
@@ -45,11 +46,7 @@ SYMPTOM_OF = {"day_night_rhythm": {"psychological", "addiction"}}
 SURE = 1.0
 UNSURE = 0.5
 
-ENTITY_NAME = "need"
 EXTRACTOR_NAME = "NeedExtractor"
-# `method` of a need entity found by likeness to example answers (similar.py), not by a lexicon term: the dialogue
-# takes it only from an answer in the person's own words (bot/intake/unsure_needs.py).
-LIKENESS = "likeness"
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ class NeedMention:
 
     def as_entity(self) -> dict[str, Any]:
         entity = {
-            "entity": ENTITY_NAME,
+            "entity": need_entity.NAME,
             "value": self.need,
             "start": self.start,
             "end": self.end,
@@ -71,7 +68,7 @@ class NeedMention:
             "extractor": EXTRACTOR_NAME,
         }
         if self.by_likeness:
-            entity["method"] = LIKENESS
+            entity[need_entity.METHOD] = need_entity.BY_LIKENESS
         return entity
 
 
