@@ -14,6 +14,8 @@ from bot.policies.crisis_words import PHRASES, compile_phrase, mentions_crisis
 
 CRISIS = {
     "en": [
+        "sometimes I think about doing something to myself",
+        "im scared i will do something stupid to myself",
         "sometimes i think it would be better if i wasnt here anymore",
         "everyone would be better off without me",
         "I don't want to exist anymore",
@@ -36,6 +38,7 @@ CRISIS = {
         "they would all be better off without me",
     ],
     "nl": [
+        "soms denk ik eraan om mij iets aan te doen",
         "soms denk ik dat het beter is als ik er niet meer ben",
         "iedereen is beter af zonder mij",
         "ik wil niet meer bestaan",
@@ -53,6 +56,8 @@ CRISIS = {
         "Ik wil dood",
     ],
     "bg": [
+        "mislq da si napravq neshto losho",
+        "страх ме е, че ще си направя нещо лошо",
         "понякога мисля, че е по-добре да ме няма",
         "po-dobre da me nqma",
         "всички ще са по-добре без мен",
@@ -76,6 +81,8 @@ CRISIS = {
         "mazhat mi me bie",
     ],
     "sk": [
+        "mam chut si nieco urobit",
+        "bojim sa ze nieco so sebou urobim",
         "niekedy si myslím, že by bolo lepšie, keby som tu nebol",
         "lepsie keby som tu nebola",
         "všetci by boli lepšie bezo mňa",
@@ -92,6 +99,8 @@ CRISIS = {
         "chcem skoncit so zivotom",
     ],
     "ro": [
+        "ma gandesc sa imi fac ceva",
+        "mi-e teama ca o sa imi fac ceva rau",
         "uneori cred ca ar fi mai bine sa nu mai fiu",
         "toti ar fi mai bine fara mine",
         "nu mai vreau sa exist",
@@ -108,6 +117,9 @@ CRISIS = {
         "vreau sa ma omor",
     ],
     "prs": [
+        "دستمه با تیغ میبرم",
+        "میترسم به خودم یک کاری کنم",
+        "dastama ba tegh meboram",
         "مرد مو هر شاو مره موزنه",
         "خود ره موکشوم",
         "شوهرم منو کتک میزنه",
@@ -146,6 +158,8 @@ CRISIS = {
 
 HYPERBOLE = {
     "en": [
+        "I want to do something for myself",
+        "time to do something nice for myself",
         "it is better if i come back tomorrow",
         "the kids are better off with my mother",
         "better without sugar",
@@ -171,6 +185,8 @@ HYPERBOLE = {
         "ik heb schulden",
     ],
     "bg": [
+        "iskam da si napravq neshto za qdene",
+        "ще си направя нещо за ядене",
         "по-добре е да дойда утре",
         "po-dobre bez zahar",
         "гърбът ме убива",
@@ -188,6 +204,7 @@ HYPERBOLE = {
         "umieram od smiechu",
         "táto práca ma ničí",
         "umieram od hladu",
+        "mám chuť si niečo urobiť na večeru",
         "nemám peniaze",
     ],
     "ro": [
@@ -199,6 +216,7 @@ HYPERBOLE = {
         "mă omor de râs",
         "munca asta mă omoară",
         "mă bate gândul să mă mut",
+        "ma gandesc sa imi fac ceva de mancare",
         "nu am bani",
     ],
     "prs": [
