@@ -163,6 +163,8 @@ eval-dev: envs bot/models/.trained
 		--needs tests/nlu_components/dev_needs --short tests/nlu_components/dev_short
 	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/probe_intents \
 		--needs none --short none
+	$(BOT_PY) tools/evaluate.py --model bot/models/onthaal.tar.gz --tests tests/nlu_components/dev2_intents \
+		--needs none --short none
 
 # Needs only, on the development sets, with the extractor's code and no model (seconds): for working on the lexicons
 # (bot/nlu/lexicon/). The example classifier is fitted without the set it scores (`ARGS=--lexicons-only`: without
