@@ -118,15 +118,37 @@ def _meant_for_the_whole_conversation(
     """
     if name not in GLOBAL_INTENTS:
         return False
-    asked = question(requested)
     typed = typed_text(tracker)
     if typed is None:
         return True  # a button
-    if asked is None or asked.kind == "text" and asked.slot != "contact_detail":
-        if len(typed.split()) <= 2:
-            return normalise(typed) in short_commands().get(name, ())
+    if _takes_any_words(requested) and len(typed.split()) <= 2:
+        return normalise(typed) in short_commands().get(name, ())
+    return _not_an_answer(tracker, requested, confidence)
+
+
+def _takes_any_words(requested: str | None) -> bool:
+    """A free-text question (or none open): any words can be its answer; a phone number or e-mail cannot."""
+    asked = question(requested)
+    return asked is None or asked.kind == "text" and asked.slot != "contact_detail"
+
+
+def _not_an_answer(tracker: Tracker, requested: str | None, confidence: float) -> bool:
+    """Whether a typed message with another intent is meant as that rather than as the answer to the open question:
+    at a free-text question only a confident classification counts; a closed question (or a phone number) first
+    tries the message as its answer."""
+    if _takes_any_words(requested):
         return confidence >= FREE_TEXT_GLOBAL_CONFIDENCE
-    return bool(read_answer(asked, tracker).problem)
+    return bool(read_answer(question(requested), tracker).problem)
+
+
+def _asks_for_another_language(tracker: Tracker, requested: str | None, name: str | None, confidence: float) -> bool:
+    """A typed request for a language the assistant does not have ("do you speak Arabic?"). At the question which
+    languages the person speaks, naming a language is the answer; elsewhere an answer to the open question wins,
+    as for stop or why (a confident classification at a free-text question, no answer at a closed one)."""
+    typed = typed_text(tracker)
+    if name != "choose_language" or typed is None or requested == "languages_spoken":
+        return False
+    return entity(tracker, "language") not in LANGUAGES and _not_an_answer(tracker, requested, confidence)
 
 
 def _person_just_spoke(tracker: Tracker) -> bool:
@@ -213,7 +235,11 @@ class ValidateIntakeForm(FormValidationAction):
                 return [SlotSet(slot, value) for slot, value in updates.items()] + next_question(slots)
             return []  # rejected: a rule answers it, then the form asks its question again
         reading = Reading()
-        if name == "choose_language" and "language" in updates:
+        if _asks_for_another_language(tracker, requested, name, confidence):
+            # "Can we speak Turkish?": which languages there are and that the coach can bring an interpreter; the
+            # open question is asked again (never "Turkish please" as a name or as the work wished for).
+            dispatcher.utter_message(response="utter_other_language")
+        elif name == "choose_language" and "language" in updates:
             pass  # only the language changed; the open question is asked again
         elif requested == "consent":
             reading = _consent_reading(tracker)

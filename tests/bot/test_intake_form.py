@@ -87,6 +87,45 @@ async def test_a_short_answer_never_switches_the_language(dispatcher):
     assert "language" not in slots and slots["contact_name"] == "Milena"
 
 
+async def test_asking_for_a_language_there_is_not_says_which_there_are_and_asks_again(dispatcher):
+    tracker = make_tracker(
+        "can we talk turkish please", "choose_language", confidence=0.9, requested_slot="contact_name", **CONSENTED
+    )
+    slots = await run(dispatcher, tracker)
+    assert responses(dispatcher) == ["utter_other_language"]
+    assert "contact_name" not in slots and "language" not in slots
+    assert slots["requested_slot"] == "contact_name"
+
+
+async def test_a_language_named_where_languages_are_asked_is_the_answer(dispatcher):
+    tracker = make_tracker(
+        "turkish and a bit of dutch", "choose_language", confidence=0.9, requested_slot="languages_spoken", **CONSENTED
+    )
+    await run(dispatcher, tracker)
+    assert "utter_other_language" not in responses(dispatcher)
+
+
+async def test_a_language_the_assistant_has_switches_without_the_list(dispatcher):
+    tracker = make_tracker(
+        "can we talk dutch",
+        "choose_language",
+        confidence=0.9,
+        entities=[entity("language", "nl")],
+        requested_slot="contact_name",
+        **CONSENTED,
+    )
+    slots = await run(dispatcher, tracker)
+    assert slots["language"] == "nl" and "utter_other_language" not in responses(dispatcher)
+
+
+async def test_an_unsure_language_request_at_a_free_text_question_is_the_answer(dispatcher):
+    tracker = make_tracker(
+        "Arabic food cook", "choose_language", confidence=0.5, requested_slot="contact_name", **CONSENTED
+    )
+    await run(dispatcher, tracker)
+    assert "utter_other_language" not in responses(dispatcher)
+
+
 @pytest.mark.parametrize(
     ("intent", "words"),
     [

@@ -29,6 +29,15 @@ def test_words_of_crisis_get_the_crisis_contacts_in_the_same_turn(live_stack, la
     assert chat.bare_texts == [texts["ask_contact_method"]]
 
 
+@pytest.mark.parametrize(("language", "words"), [("en", "can we do this in turkish?"), ("ro", "putem vorbi in araba?")])
+def test_asking_for_a_language_there_is_not_gets_the_languages_and_the_question_again(live_stack, language, words):
+    chat, texts = started(live_stack, language)
+    chat.say(words)
+    assert chat.bare_texts == [texts["other_language"], texts["ask_contact_name"]]
+    chat.say("Milena")  # the request was not taken for a name
+    assert chat.bare_texts == [texts["ask_contact_method"]]
+
+
 def test_crisis_contacts_come_even_when_the_action_server_is_down(live_stack):
     chat, texts = started(live_stack, "en")
     live_stack.stop_process("actions")
