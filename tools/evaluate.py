@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,11 @@ DETECTORS = ("ours", "fasttext", "lingua")
 
 # Rasa's inline entity annotations: [text]{"entity": ...} and [text](entity) keep only the text.
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
+
+
+def message_key(text: str) -> str:
+    """A message as "the same message" is compared across sets: Unicode-composed, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def strip_annotations(text: str) -> str:

@@ -21,13 +21,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.evaluate import load_intent_examples  # noqa: E402
+from tools.evaluate import load_intent_examples, message_key  # noqa: E402
 
 LANGUAGES = ("nl", "en", "bg", "sk", "ro", "prs")
 DEFAULT_SET = ROOT / "tests" / "nlu" / "fresh_intents"
@@ -45,13 +44,11 @@ json.dump(names, open(sys.argv[3], 'w', encoding='utf-8'))
 """
 
 
-def key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def training_texts(tree: Path) -> set[str]:
     return {
-        key(text) for path in sorted((tree / "bot/data/nlu").glob("*.yml")) for text, _ in load_intent_examples(path)
+        message_key(text)
+        for path in sorted((tree / "bot/data/nlu").glob("*.yml"))
+        for text, _ in load_intent_examples(path)
     }
 
 
@@ -128,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         gold = [intent for _, intent in items]
         then_, now_ = (predicted[m][offset : offset + len(items)] for m in ("then", "now"))
         offset += len(items)
-        unseen = [i for i, (text, _) in enumerate(items) if key(text) not in seen]
+        unseen = [i for i, (text, _) in enumerate(items) if message_key(text) not in seen]
         row = {}
         for part, index in (("all", range(len(items))), ("unseen", unseen)):
             g, t, n = [gold[i] for i in index], [then_[i] for i in index], [now_[i] for i in index]

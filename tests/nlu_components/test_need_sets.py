@@ -4,7 +4,6 @@ scores them with the extractor's matching code."""
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import yaml
 
 from bot.nlu.needs import rules
 from tools import evaluate, need_scores
+from tools.evaluate import message_key
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "nlu_components" / "dev_short"
@@ -32,10 +32,6 @@ PARITY4 = ROOT / "tests" / "nlu_components" / "probe_parity4"
 SHORT4 = ROOT / "tests" / "nlu_components" / "probe_short4"
 SETS = [(DEV, 60), (HELD_OUT, 40), (PROBE, 40)]
 NEED_IDS = {need["id"] for need in yaml.safe_load((ROOT / "config" / "needs.yml").read_text())["needs"]}
-
-
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 @pytest.mark.parametrize("code", need_scores.LANGUAGES)
@@ -119,8 +115,8 @@ def test_the_voices_probe_parses_and_has_every_need_at_least_three_times():
 )
 def test_no_message_is_in_two_sets(one: Path, other: Path):
     for code in need_scores.LANGUAGES:
-        first = {_key(item.text) for item in need_scores.load_need_set(one / f"{code}.yml") or []}
-        second = {_key(item.text) for item in need_scores.load_need_set(other / f"{code}.yml") or []}
+        first = {message_key(item.text) for item in need_scores.load_need_set(one / f"{code}.yml") or []}
+        second = {message_key(item.text) for item in need_scores.load_need_set(other / f"{code}.yml") or []}
         # A count, never the texts (not even in pytest's report of a failed assert): held-out messages stay unseen.
         shared = len(first & second)
         assert shared == 0, f"{shared} messages ({code}) are in two sets"
@@ -147,13 +143,15 @@ def test_no_held_out_or_probe_message_is_a_training_example_or_a_lexicon_term(fo
     for path in ROOT.glob("bot/data/**/*.yml"):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip().startswith("- "):
-                known.add(_key(evaluate.strip_annotations(line.strip()[2:]).strip().strip('"')))
+                known.add(message_key(evaluate.strip_annotations(line.strip()[2:]).strip().strip('"')))
     for path in ROOT.glob("bot/nlu/lexicon/*.yml"):
-        known.update(_key(term) for term in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        known.update(message_key(term) for term in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
     assert len(known) > 1000
     for code in need_scores.LANGUAGES:
         # A count, never the texts: the held-out messages stay unseen.
-        leaked = sum(_key(item.text) in known for item in need_scores.load_need_set(folder / f"{code}.yml") or [])
+        leaked = sum(
+            message_key(item.text) in known for item in need_scores.load_need_set(folder / f"{code}.yml") or []
+        )
         assert leaked == 0, f"{leaked} held-out messages ({code}) are training examples or lexicon terms"
 
 

@@ -6,7 +6,6 @@ set changes; it never learns from a held-out set or from the probes that measure
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from bot.nlu.need_extractor import NeedExtractor
 from bot.nlu.needs import extract, load_lexicons
 from bot.nlu.needs.rules import NEED_IDS, SURE, UNSURE
 from bot.nlu.needs.similar import EXAMPLE_SETS, SimilarNeeds, example_files, fingerprint, load_examples
+from tools.evaluate import message_key
 
 ROOT = Path(__file__).resolve().parents[2]
 LEXICONS = load_lexicons()
@@ -176,13 +176,9 @@ def test_the_config_the_makefile_and_the_code_name_the_same_example_sets():
     assert {f"tests/nlu_components/{name}" for name in listed.replace("\\", " ").split()} == set(EXAMPLE_SETS)
 
 
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def test_it_never_learns_from_a_held_out_set_or_from_the_probes_that_measure_it():
     assert all(not folder.startswith("tests/nlu/") for folder in EXAMPLE_SETS)
-    learnt = {_key(text) for text, _ in load_examples(example_files())}
+    learnt = {message_key(text) for text, _ in load_examples(example_files())}
     assert len(learnt) > 2000
     fresh = [*(ROOT / "tests" / "nlu_components").glob("probe_parity4/*.yml")]
     fresh += [*(ROOT / "tests" / "nlu_components").glob("probe_short4/*.yml")]
@@ -191,7 +187,7 @@ def test_it_never_learns_from_a_held_out_set_or_from_the_probes_that_measure_it(
     overlap: set[str] = set()
     for path in fresh + held_out:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        texts = {_key(m["text"]) for m in data.get("messages") or [] if isinstance(m, dict) and "text" in m}
+        texts = {message_key(m["text"]) for m in data.get("messages") or [] if isinstance(m, dict) and "text" in m}
         assert texts or path in held_out
         overlap |= learnt & texts
     # Written apart, the sets it learns from and the ones kept apart share 26 everyday phrases word for word

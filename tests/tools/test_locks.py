@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import sys
+from importlib.metadata import distributions
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tools import audit  # noqa: E402
+from tools.lock_hashes import canonical  # noqa: E402
 
 LOCKS = ("bot.lock", "coach.lock")
 PIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?==[^\s=]+$")
@@ -50,16 +53,7 @@ def test_a_dependency_asked_for_with_extras_is_pinned_with_them():
     once a newer release appears on the index it picks that one and refuses the install as unpinned (CI failed so on
     the day cachecontrol 0.15.0 came out). The coach lock is installed with dependencies, so each such request needs
     its extras on the pin. Read from the metadata of the coach environment these tests run in."""
-    from importlib.metadata import distributions
-
-    from packaging.requirements import Requirement
-
-    pinned = {
-        canonical(requirement.split("==")[0].split("[")[0]): set(re.findall(r"\[([^\]]*)\]", requirement)[0].split(","))
-        if "[" in requirement
-        else set()
-        for requirement, _ in requirements("coach.lock")
-    }
+    pinned = {canonical(pin.name): pin.extras for pin in (Requirement(line) for line, _ in requirements("coach.lock"))}
     asked = []
     for dist in distributions():
         if canonical(dist.metadata["Name"]) not in pinned:
@@ -72,10 +66,6 @@ def test_a_dependency_asked_for_with_extras_is_pinned_with_them():
     for name, extras, by in asked:
         assert name in pinned, f"{by} needs {name}, which is not in coach.lock"
         assert extras <= pinned[name], f"{by} asks for {name}{sorted(extras)}: pin it as {name}[...]== in coach.lock"
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def test_a_package_appears_once_per_lock():
